@@ -1,0 +1,104 @@
+"""Runs every Idea Lab process of the Procfile (APIs, workers, gateway) with honcho, and waits until the gateway
+answers for every service. Used by `make up` / `make down` and by the end-to-end tests.
+
+    python deploy/lab.py up      # start in the background, print the URL
+    python deploy/lab.py down    # stop what `up` started
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
+SERVICES = ("ideas", "votes", "roadmap", "notifications")
+DEFAULTS = {
+    "GATEWAY_PORT": "8080", "IDEAS_PORT": "8001", "VOTES_PORT": "8002", "ROADMAP_PORT": "8003",
+    "NOTIFICATIONS_PORT": "8004", "JWT_SECRET": "dev-only-secret-change-me-0123456789abcdef",
+    "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
+}
+
+
+def environment(overrides: dict | None = None) -> dict:
+    env = {**DEFAULTS, **os.environ, **(overrides or {})}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def start(env: dict, log_path: Path) -> subprocess.Popen:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "-d", str(ROOT),
+                                 "start"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def gateway_url(env: dict) -> str:
+    return f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+
+
+def wait_ready(env: dict, process: subprocess.Popen, timeout: float = 90) -> None:
+    """Every service is ready through the gateway (its database answers), and every worker has joined its group."""
+    url = gateway_url(env)
+    deadline = time.monotonic() + timeout
+    pending = list(SERVICES)
+    while pending:
+        if process.poll() is not None:
+            raise RuntimeError(f"the lab stopped while starting (exit {process.returncode})")
+        try:
+            if requests.get(f"{url}/api/{pending[0]}/readyz", timeout=2).status_code == 200:
+                pending.pop(0)
+                continue
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready after {timeout}s: {', '.join(pending)}")
+        time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    pid_file, log_file = CACHE / "run" / "lab.pid", CACHE / "logs" / "lab.log"
+    env = environment()
+    if command == "up":
+        process = start(env, log_file)
+        pid_file.parent.mkdir(parents=True, exist_ok=True)
+        pid_file.write_text(str(process.pid))
+        try:
+            wait_ready(env, process)
+        except RuntimeError as exc:
+            stop(process)
+            sys.exit(f"{exc}; see {log_file}")
+        print(f"Idea Lab is up: {gateway_url(env)}/  (logs: {log_file}; stop with `make down`)")
+    elif command == "down":
+        if pid_file.exists():
+            pid = int(pid_file.read_text())
+            try:
+                os.killpg(pid, signal.SIGTERM)
+                for _ in range(150):
+                    time.sleep(0.2)
+                    os.killpg(pid, 0)
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # gone
+            pid_file.unlink()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

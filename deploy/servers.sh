@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs and runs the real servers Idea Lab needs on a machine without Docker:
+#   Apache Kafka (KRaft, one combined broker/controller) on 127.0.0.1:9092, from Maven Central jars;
+#   FerretDB v1 (MongoDB wire protocol, SQLite backend) on 127.0.0.1:27017, built from the Go module proxy;
+#   nginx from Debian for the gateway; a Python virtualenv with every service installed.
+# Everything downloaded or written lives under .cache/ (git-ignored), so a second run reuses it.
+#
+# usage: deploy/servers.sh install | start | stop | status
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${IDEALAB_CACHE:-$ROOT/.cache}
+VENV=$CACHE/venv
+RUN=$CACHE/run
+LOGS=$CACHE/logs
+KAFKA_LIBS=$CACHE/kafka/libs
+KAFKA_DATA=$CACHE/data/kafka
+FERRETDB_BIN=$CACHE/bin/ferretdb
+FERRETDB_DATA=$CACHE/data/ferretdb
+
+log() { printf '[servers] %s\n' "$*" >&2; }
+
+# Reinstall only when the inputs change: a stamp holds the hash of the files a step reads.
+stamp_ok() { [ -f "$CACHE/stamps/$1" ] && [ "$(cat "$CACHE/stamps/$1")" = "$2" ]; }
+stamp_set() { mkdir -p "$CACHE/stamps"; printf '%s' "$2" >"$CACHE/stamps/$1"; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+install_python() {
+  local h
+  h=$(hash_of "$ROOT"/requirements-dev.txt "$ROOT"/libs/idealab/pyproject.toml "$ROOT"/services/*/pyproject.toml)
+  if stamp_ok python "$h" && [ -x "$VENV/bin/python" ]; then return; fi
+  log "installing Python packages into $VENV"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  mkdir -p "$LOGS"
+  local editables=(-e "$ROOT/libs/idealab")
+  for svc in "$ROOT"/services/*/; do editables+=(-e "$svc"); done
+  "$VENV/bin/pip" install -q --upgrade pip >"$LOGS/pip.log" 2>&1 &&
+    "$VENV/bin/pip" install -q -r "$ROOT/requirements-dev.txt" "${editables[@]}" >>"$LOGS/pip.log" 2>&1 ||
+    { tail -n 40 "$LOGS/pip.log" >&2; exit 1; }
+  stamp_set python "$h"
+}
+
+install_kafka() {
+  local h
+  h=$(hash_of "$ROOT/deploy/kafka/pom.xml")
+  if stamp_ok kafka "$h" && [ -d "$KAFKA_LIBS" ]; then return; fi
+  log "fetching Apache Kafka jars from Maven Central"
+  rm -rf "$KAFKA_LIBS"
+  mvn -q -B -Dstyle.color=never -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+  stamp_set kafka "$h"
+}
+
+install_ferretdb() {
+  local h
+  h=$(hash_of "$ROOT"/deploy/ferretdb/go.mod "$ROOT"/deploy/ferretdb/go.sum "$ROOT"/deploy/ferretdb/main.go)
+  if stamp_ok ferretdb "$h" && [ -x "$FERRETDB_BIN" ]; then return; fi
+  log "building FerretDB from the Go module proxy (a minute or two the first time)"
+  (cd "$ROOT/deploy/ferretdb" && go build -o "$FERRETDB_BIN" .)
+  stamp_set ferretdb "$h"
+}
+
+install_nginx() {
+  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then return; fi
+  log "installing nginx from Debian"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; fi
+}
+
+running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+start_kafka() {
+  if running kafka; then return; fi
+  mkdir -p "$KAFKA_DATA" "$LOGS" "$RUN"
+  local props=$CACHE/kafka/server.properties
+  { cat "$ROOT/deploy/kafka/server.properties"; echo "log.dirs=$KAFKA_DATA"; } >"$props"
+  local java=(java -Xms256m -Xmx1g -XX:+UseG1GC -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.properties"
+              -cp "$KAFKA_LIBS/*")
+  if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
+    log "formatting Kafka storage"
+    "${java[@]}" kafka.tools.StorageTool format --standalone -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
+      -c "$props" >>"$LOGS/kafka.log" 2>&1
+  fi
+  log "starting Kafka on 127.0.0.1:9092"
+  nohup "${java[@]}" kafka.Kafka "$props" >>"$LOGS/kafka.log" 2>&1 &
+  echo $! >"$RUN/kafka.pid"
+}
+
+start_ferretdb() {
+  if running ferretdb; then return; fi
+  mkdir -p "$FERRETDB_DATA" "$LOGS" "$RUN"
+  log "starting FerretDB on 127.0.0.1:27017"
+  nohup "$FERRETDB_BIN" -listen 127.0.0.1:27017 -sqlite-dir "$FERRETDB_DATA" >>"$LOGS/ferretdb.log" 2>&1 &
+  echo $! >"$RUN/ferretdb.pid"
+}
+
+stop_one() {
+  running "$1" || { rm -f "$RUN/$1.pid"; return 0; }
+  local pid; pid=$(cat "$RUN/$1.pid")
+  log "stopping $1 (pid $pid)"
+  kill "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$RUN/$1.pid"
+}
+
+case "${1:-}" in
+  install) install_python; install_kafka; install_ferretdb; install_nginx ;;
+  start)
+    install_python; install_kafka; install_ferretdb; install_nginx
+    start_kafka; start_ferretdb
+    "$VENV/bin/python" "$ROOT/deploy/wait_ready.py" --kafka 127.0.0.1:9092 --mongodb mongodb://127.0.0.1:27017/ \
+      || { log "servers did not become ready; see $LOGS"; tail -n 30 "$LOGS"/kafka.log "$LOGS"/ferretdb.log >&2; exit 1; }
+    log "ready: KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/" ;;
+  stop) stop_one kafka; stop_one ferretdb ;;
+  status) for s in kafka ferretdb; do if running $s; then echo "$s: running"; else echo "$s: stopped"; fi; done ;;
+  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+esac

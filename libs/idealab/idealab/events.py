@@ -1,0 +1,150 @@
+"""Events: the CloudEvents 1.0 envelope, the catalogue of every event with its versioned schema, and topic names.
+
+Events are facts in the past tense. The Kafka key is the event's subject (the idea id for everything about an idea),
+so one idea's events stay in order within a partition.
+"""
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from . import logs
+
+IDEAS_TOPIC = "ideas.events"
+VOTES_TOPIC = "votes.events"
+ROADMAP_TOPIC = "roadmap.events"
+
+STATUSES = ("open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate")
+
+
+class IdeaSubmitted(Schema):
+    idea_id = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    category = fields.String(required=True)
+    author_id = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class VoteCast(Schema):
+    idea_id = fields.String(required=True)
+    voter_id = fields.String(required=True)
+    cast_at = fields.AwareDateTime(required=True)
+
+
+class VoteWithdrawn(Schema):
+    idea_id = fields.String(required=True)
+    voter_id = fields.String(required=True)
+    withdrawn_at = fields.AwareDateTime(required=True)
+
+
+class TallyChanged(Schema):
+    idea_id = fields.String(required=True)
+    count = fields.Integer(required=True, validate=validate.Range(min=0))
+    # Increases with every change of this idea's tally, so read models keep the newest and ignore stale copies.
+    version = fields.Integer(required=True)
+
+
+class ThresholdReached(Schema):
+    idea_id = fields.String(required=True)
+    count = fields.Integer(required=True)
+    threshold = fields.Integer(required=True)
+
+
+class StatusChanged(Schema):
+    idea_id = fields.String(required=True)
+    from_status = fields.String(required=True, data_key="from", validate=validate.OneOf(STATUSES))
+    to_status = fields.String(required=True, data_key="to", validate=validate.OneOf(STATUSES))
+    message = fields.String(required=True)
+    by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+@dataclass(frozen=True)
+class EventType:
+    schema: type[Schema]
+    topic: str
+    version: int = 1
+
+
+CATALOGUE: dict[str, EventType] = {
+    "idea.submitted": EventType(IdeaSubmitted, IDEAS_TOPIC),
+    "vote.cast": EventType(VoteCast, VOTES_TOPIC),
+    "vote.withdrawn": EventType(VoteWithdrawn, VOTES_TOPIC),
+    "tally.changed": EventType(TallyChanged, VOTES_TOPIC),
+    "idea.threshold_reached": EventType(ThresholdReached, VOTES_TOPIC),
+    "idea.status_changed": EventType(StatusChanged, ROADMAP_TOPIC),
+}
+
+TOPICS = sorted({t.topic for t in CATALOGUE.values()})
+
+
+def dataschema(event_type: str) -> str:
+    return f"urn:idealab:events:{event_type}:v{CATALOGUE[event_type].version}"
+
+
+def new_event(event_type: str, data: dict, *, source: str, subject: str) -> dict:
+    """Builds an envelope; `data` is validated against the catalogue so no malformed event ever leaves a service."""
+    schema = CATALOGUE[event_type].schema(unknown=RAISE)
+    payload = schema.dump(schema.load(schema.dump(data)))
+    return {
+        "specversion": "1.0",
+        "id": uuid.uuid4().hex,
+        "source": source,
+        "type": event_type,
+        "time": datetime.now(timezone.utc).isoformat(),
+        "subject": subject,
+        "datacontenttype": "application/json",
+        "dataschema": dataschema(event_type),
+        "correlationid": logs.correlation_id.get() or uuid.uuid4().hex,
+        "data": payload,
+    }
+
+
+class Envelope(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    id = fields.String(required=True)
+    source = fields.String(required=True)
+    type = fields.String(required=True)
+    time = fields.AwareDateTime(required=True)
+    subject = fields.String(required=True)
+    dataschema = fields.String(load_default=None)
+    correlationid = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    subject: str
+    correlation_id: str
+    time: datetime
+    data: dict
+    # Where the event was read from; consumers that guard a counter with offset watermarks need it.
+    partition: int = -1
+    offset: int = -1
+
+
+def parse(raw: bytes, partition: int = -1, offset: int = -1) -> Event:
+    """Reads an envelope and its data; raises ValidationError for anything malformed (it then goes to the DLQ).
+
+    Unknown fields in data are ignored so a newer producer's additions do not break an older consumer.
+    """
+    try:
+        body = json.loads(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"not JSON: {exc}") from exc
+    envelope = Envelope().load(body)
+    event_type = CATALOGUE.get(envelope["type"])
+    if event_type is None:
+        raise ValidationError(f"unknown event type {envelope['type']!r}")
+    data = event_type.schema(unknown=EXCLUDE).load(envelope["data"])
+    return Event(id=envelope["id"], type=envelope["type"], subject=envelope["subject"],
+                 correlation_id=envelope["correlationid"], time=envelope["time"], data=data,
+                 partition=partition, offset=offset)

@@ -1,0 +1,159 @@
+"""Kafka, only here: an idempotent producer (acks=all) and a consumer loop that commits offsets only after the
+effect is stored and sends poison messages to the group's dead-letter topic.
+
+Topic and group names take the settings' namespace as a prefix, so test runs and demos can share one broker.
+"""
+import json
+import logging
+import traceback
+from collections.abc import Callable
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.structs import OffsetAndMetadata
+from marshmallow import ValidationError
+from pymongo.errors import ConnectionFailure
+
+from . import events, logs
+
+log = logging.getLogger(__name__)
+
+PARTITIONS = 3
+# Errors that say "not now" rather than "never": the record is retried, not dead-lettered.
+TRANSIENT = (ConnectionFailure, KafkaError)
+
+
+def dlq_topic(group: str) -> str:
+    return f"{group}.dlq"
+
+
+def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = PARTITIONS) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    try:
+        existing = set(admin.list_topics())
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics if t not in existing]
+        if missing:
+            try:
+                admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another worker created it first
+    finally:
+        admin.close()
+
+
+class Publisher:
+    """Thread-safe; create it in the process that uses it (after a fork, never before)."""
+
+    def __init__(self, bootstrap_servers: str, namespace: str = "", timeout_seconds: float = 30):
+        self.namespace = namespace
+        self.timeout_seconds = timeout_seconds
+        self.producer = KafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            key_serializer=str.encode,
+            value_serializer=lambda v: json.dumps(v, separators=(",", ":")).encode(),
+        )
+
+    def topic(self, event: dict) -> str:
+        return self.namespace + events.CATALOGUE[event["type"]].topic
+
+    def publish(self, batch: list[dict]) -> None:
+        futures = [self.producer.send(self.topic(e), key=e["subject"], value=e) for e in batch]
+        self.producer.flush(self.timeout_seconds)
+        for future in futures:
+            future.get(timeout=self.timeout_seconds)
+
+    def send_raw(self, topic: str, key: bytes | None, value: bytes, headers: list) -> None:
+        self.producer.send(topic, key=key, value=value, headers=headers).get(timeout=self.timeout_seconds)
+
+    def close(self) -> None:
+        self.producer.close(self.timeout_seconds)
+
+
+Handler = Callable[[events.Event], None]
+
+
+class ConsumerLoop:
+    """Reads the topics, hands each event to the handler for its type, commits after the effects are stored.
+
+    Handlers are idempotent (a crash between effect and commit replays the event). Events of types the group does
+    not handle are skipped; malformed events and handler failures other than transient outages go to the DLQ.
+    """
+
+    def __init__(self, bootstrap_servers: str, group: str, topics: list[str], handlers: dict[str, Handler],
+                 dead_letters: Publisher, namespace: str = "", retry_seconds: float = 1.0):
+        self.group = namespace + group
+        self.handlers = handlers
+        self.dead_letters = dead_letters
+        self.retry_seconds = retry_seconds
+        self.topics = [namespace + t for t in topics]
+        ensure_topics(bootstrap_servers, [*self.topics, dlq_topic(self.group)])
+        self.consumer = KafkaConsumer(
+            *self.topics,
+            bootstrap_servers=bootstrap_servers,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=500,
+        )
+
+    def run(self, stopping) -> None:
+        try:
+            while not stopping.is_set():
+                batches = self.consumer.poll(timeout_ms=200)
+                for tp, records in batches.items():
+                    self._process_partition(tp, records, stopping)
+        finally:
+            self.consumer.close(autocommit=False)
+            log.info("consumer %s stopped", self.group)
+
+    def _process_partition(self, tp: TopicPartition, records, stopping) -> None:
+        done = None
+        for record in records:
+            while not self._applied(record):
+                if stopping.wait(self.retry_seconds):
+                    break
+            else:
+                done = record.offset
+                continue
+            break  # stopping: what is not committed is read again by the next owner of the partition
+        if done is not None:
+            self.consumer.commit({tp: OffsetAndMetadata(done + 1, "", -1)})
+
+    def _applied(self, record) -> bool:
+        """Applies one record (or dead-letters it); False means a transient failure and the record is retried."""
+        try:
+            self._process(record)
+            return True
+        except TRANSIENT:
+            log.warning("transient failure at %s[%d]@%d; will retry", record.topic, record.partition, record.offset,
+                        exc_info=True)
+            return False
+
+    def _process(self, record) -> None:
+        try:
+            event = events.parse(record.value, record.partition, record.offset)
+        except ValidationError as exc:
+            self._dead_letter(record, f"malformed event: {exc.messages}")
+            return
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            return
+        token = logs.correlation_id.set(event.correlation_id)
+        try:
+            handler(event)
+        except TRANSIENT:
+            raise
+        except Exception:  # noqa: BLE001 - a poison event must not stop the group
+            self._dead_letter(record, traceback.format_exc(limit=5))
+        finally:
+            logs.correlation_id.reset(token)
+
+    def _dead_letter(self, record, error: str) -> None:
+        log.error("dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
+        headers = [("error", error.encode()[:4000]), ("topic", record.topic.encode()),
+                   ("partition", str(record.partition).encode()), ("offset", str(record.offset).encode())]
+        self.dead_letters.send_raw(dlq_topic(self.group), record.key, record.value, headers)

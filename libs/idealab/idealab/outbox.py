@@ -1,0 +1,65 @@
+"""The outbox: an event rides in the same document as the state change it announces, written in one atomic
+single-document operation; the relay publishes pending events and then removes them from the document.
+
+Kafka down: writes still succeed and events wait in their documents. The relay publishes at least once (a crash
+after publishing and before removal sends again), so every consumer is idempotent.
+"""
+import logging
+import time
+
+from pymongo.collection import Collection
+
+log = logging.getLogger(__name__)
+
+FIELD = "outbox"
+
+
+def with_events(document: dict, *events: dict) -> dict:
+    """A new document carrying its events (for insert_one)."""
+    return {**document, FIELD: list(events)}
+
+
+def recording(update: dict, *events: dict) -> dict:
+    """`update` that also records `events` in the document it changes: one atomic single-document write."""
+    push = {**update.get("$push", {}), FIELD: {"$each": list(events)}}
+    return {**update, "$push": push}
+
+
+def ensure_indexes(collection: Collection) -> None:
+    collection.create_index(f"{FIELD}.id")
+
+
+class Relay:
+    def __init__(self, collections: list[Collection], publisher, batch_size: int = 200):
+        self.collections = collections
+        self.publisher = publisher
+        self.batch_size = batch_size
+
+    def pending(self) -> int:
+        return sum(c.count_documents({f"{FIELD}.0": {"$exists": True}}) for c in self.collections)
+
+    def run_once(self) -> int:
+        """Publishes one batch from every collection; returns how many events went out."""
+        sent = 0
+        for collection in self.collections:
+            docs = list(collection.find({f"{FIELD}.0": {"$exists": True}}, {FIELD: 1}).limit(self.batch_size))
+            events = [event for doc in docs for event in doc[FIELD]]
+            if not events:
+                continue
+            self.publisher.publish(events)  # raises unless every event is acknowledged by all in-sync replicas
+            for doc in docs:
+                for event in doc[FIELD]:
+                    # One $pull per event: FerretDB v1 silently ignores `$pull` with an `$in` condition.
+                    collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: {"id": event["id"]}}})
+            sent += len(events)
+        return sent
+
+    def run(self, stopping, idle_seconds: float = 0.05, retry_seconds: float = 1.0) -> None:
+        while not stopping.is_set():
+            try:
+                if self.run_once() == 0:
+                    stopping.wait(idle_seconds)
+            except Exception:  # noqa: BLE001 - Kafka or the database is away: keep the events, try again
+                log.warning("outbox relay failed; retrying", exc_info=True)
+                stopping.wait(retry_seconds)
+        log.info("outbox relay stopped")

@@ -1,0 +1,104 @@
+"""Helpers for the tests of every service: finding the real servers, waiting for an eventual effect, and fakes."""
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+from .events import Event, parse
+
+
+def wait_for(check, timeout: float = 30, interval: float = 0.1, what: str = "condition"):
+    """Polls `check` until it returns something truthy (returned), or fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}; last result: {result!r}")
+        time.sleep(interval)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}_"
+
+
+def _docker_answers() -> bool:
+    if not shutil.which("docker"):
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
+
+
+class Servers:
+    """Kafka and MongoDB addresses: from KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI, else testcontainers when a
+    Docker engine answers, else a failure that says how to start them."""
+
+    def __init__(self):
+        self.kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        self.mongodb = os.environ.get("MONGODB_URI")
+        self._containers = []
+
+    def start(self) -> "Servers":
+        if self.kafka and self.mongodb:
+            return self
+        if not _docker_answers():
+            raise RuntimeError(
+                "No Kafka / MongoDB server: set KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI, or run `make test` "
+                "(it starts both with deploy/servers.sh), or start a Docker engine for testcontainers.")
+        if not self.mongodb:
+            from testcontainers.mongodb import MongoDbContainer
+            mongo = MongoDbContainer("mongo:8.0").start()
+            self._containers.append(mongo)
+            self.mongodb = mongo.get_connection_url()
+        if not self.kafka:
+            self.kafka = self._start_kafka_container()
+        os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["MONGODB_URI"] = self.kafka, self.mongodb
+        return self
+
+    def _start_kafka_container(self) -> str:
+        # The official apache/kafka image, run as a generic container: testcontainers' KafkaContainer expects
+        # Confluent's image. Its default configuration is a single KRaft node; we only pin the advertised port.
+        from testcontainers.core.container import DockerContainer
+        from testcontainers.core.waiting_utils import wait_for_logs
+        port = 29092
+        kafka = (DockerContainer("apache/kafka:4.1.0")
+                 .with_bind_ports(9092, port)
+                 .with_env("KAFKA_NODE_ID", "1")
+                 .with_env("KAFKA_PROCESS_ROLES", "broker,controller")
+                 .with_env("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
+                 .with_env("KAFKA_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{port}")
+                 .with_env("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
+                 .with_env("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
+                 .with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
+                 .with_env("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
+                 .with_env("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                 .with_env("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+                 .start())
+        wait_for_logs(kafka, "Kafka Server started", timeout=120)
+        self._containers.append(kafka)
+        return f"127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        for container in reversed(self._containers):
+            container.stop()
+
+
+class FakePublisher:
+    """Stands in for idealab.kafka.Publisher in unit tests: keeps what was published."""
+
+    def __init__(self, fail: bool = False):
+        self.published: list[dict] = []
+        self.fail = fail
+
+    def publish(self, batch: list[dict]) -> None:
+        if self.fail:
+            from kafka.errors import KafkaTimeoutError
+            raise KafkaTimeoutError("fake broker is down")
+        self.published.extend(batch)
+
+
+def as_consumed(envelope: dict, partition: int = 0, offset: int = 0) -> Event:
+    """An envelope as a consumer receives it (serialised and parsed), for handler tests."""
+    import json
+    return parse(json.dumps(envelope).encode(), partition, offset)

@@ -1,0 +1,123 @@
+"""What every service's HTTP side does alike: app factory base, RFC 9457 problem+json errors, request and
+correlation ids, request-body loading through marshmallow, /healthz and /readyz."""
+import logging
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from marshmallow import Schema, ValidationError
+from pymongo.database import Database
+from pymongo.errors import ConnectionFailure
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from . import logs
+from .config import Settings
+from .mongo import connect
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, **extra}
+    if detail:
+        body["detail"] = detail
+    if "request_id" in g:
+        body["request_id"] = g.request_id
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = PROBLEM
+    return response
+
+
+def load(schema: Schema) -> dict:
+    """The request's JSON body loaded through `schema`; unknown fields (such as `$`-prefixed keys) are refused."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object (Content-Type: application/json)")
+    return schema.load(body)
+
+
+def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint, make_store,
+                       db: Database | None = None) -> Flask:
+    """A service's API app: its store over its own database, its routes under `url_prefix`, and what all share."""
+    logs.configure(settings.service)
+    db = db if db is not None else connect(settings.mongodb_uri, settings.database)
+    app = Flask(settings.service)
+    app.config["JWT_SECRET"] = settings.jwt_secret
+    app.json.sort_keys = False
+    _install_request_ids(app)
+    _install_error_handlers(app)
+    service_store = make_store(db)
+    service_store.ensure_indexes()
+    app.extensions["idealab.db"] = db
+    app.extensions["idealab.store"] = service_store
+    app.register_blueprint(_health_blueprint(), url_prefix=url_prefix)
+    app.register_blueprint(blueprint, url_prefix=url_prefix)
+    return app
+
+
+def store():
+    """The store of the service handling the current request."""
+    return current_app.extensions["idealab.store"]
+
+
+def _install_request_ids(app: Flask) -> None:
+    @app.before_request
+    def bind_ids():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        g.log_tokens = (logs.request_id.set(g.request_id),
+                        logs.correlation_id.set(request.headers.get("X-Correlation-Id") or g.request_id))
+
+    @app.after_request
+    def echo_id(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    @app.teardown_request
+    def unbind_ids(_exc):
+        tokens = g.pop("log_tokens", None)
+        if tokens:
+            logs.request_id.reset(tokens[0])
+            logs.correlation_id.reset(tokens[1])
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ValidationError)
+    def invalid(exc: ValidationError):
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return problem(422, "Invalid input", "some fields are missing or wrong; see errors", errors=errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        response = problem(exc.code or 500, exc.name, exc.description)
+        if exc.code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="idealab"'
+        return response
+
+    @app.errorhandler(ConnectionFailure)
+    def database_away(exc: ConnectionFailure):
+        log.warning("database unreachable: %s", exc)
+        response = problem(503, "Service Unavailable", "the database is unreachable; try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return problem(500, "Internal Server Error", "an unexpected error; it has been logged")
+
+
+def _health_blueprint() -> Blueprint:
+    bp = Blueprint("health", __name__)
+
+    @bp.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    @bp.get("/readyz")
+    def readyz():
+        current_app.extensions["idealab.db"].command("ping")  # ConnectionFailure → 503 via the handler
+        return {"status": "ready"}
+
+    return bp

@@ -1,0 +1,28 @@
+"""Use cases and event handlers of the ideas service."""
+from datetime import datetime, timezone
+
+from idealab.events import Event
+
+from . import domain
+from .store import IdeaStore
+
+
+def submit_idea(store: IdeaStore, fields: dict, author_id: str) -> dict:
+    idea, event = domain.submit(fields, author_id, datetime.now(timezone.utc))
+    store.add(idea, event)
+    return idea
+
+
+def on_tally_changed(store: IdeaStore, event: Event) -> None:
+    store.set_tally(event.data["idea_id"], event.data["count"], event.data["version"])
+
+
+def on_status_changed(store: IdeaStore, event: Event) -> None:
+    store.set_status(event.data["idea_id"], event.data["to_status"], event.data["changed_at"])
+
+
+def handlers(store: IdeaStore) -> dict:
+    return {
+        "tally.changed": lambda e: on_tally_changed(store, e),
+        "idea.status_changed": lambda e: on_status_changed(store, e),
+    }

@@ -1,0 +1,29 @@
+"""HTTP shapes of the ideas API."""
+from marshmallow import Schema, fields, validate
+
+from .domain import SORTS
+
+CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", error="lower-case letters, digits and dashes, 1-40 long")
+
+
+class IdeaSubmission(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=5, max=140))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    category = fields.String(required=True, validate=CATEGORY)
+
+
+class IdeaListQuery(Schema):
+    sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+
+
+class Idea(Schema):
+    id = fields.String(attribute="_id")
+    title = fields.String()
+    description = fields.String()
+    category = fields.String()
+    author_id = fields.String()
+    submitted_at = fields.AwareDateTime()
+    status = fields.String()
+    vote_count = fields.Integer()

@@ -1,0 +1,19 @@
+"""python -m ideas.worker: the outbox relay and the consumer keeping vote counts and statuses up to date."""
+from idealab import events, worker
+from idealab.mongo import connect
+
+from . import config, handlers
+from .store import IdeaStore
+
+
+def main() -> None:
+    settings = config.load()
+    store = IdeaStore(connect(settings.mongodb_uri, settings.database))
+    store.ensure_indexes()
+    worker.run(settings, [store.ideas], [
+        worker.Consumer("ideas", [events.VOTES_TOPIC, events.ROADMAP_TOPIC], handlers.handlers(store)),
+    ])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""The only wiring of the notifications API process."""
+from flask import Flask
+from pymongo.database import Database
+
+from idealab.config import Settings
+from idealab.web import create_service_app
+
+from . import api, config
+from .store import NotificationStore
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Flask:
+    return create_service_app(settings or config.load(), "/api/notifications", api.bp, NotificationStore, db)

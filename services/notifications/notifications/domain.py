@@ -1,0 +1,31 @@
+"""Notification rules, with no I/O."""
+from idealab.events import Event
+
+# Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
+AUTHOR, VOTER = "author", "voter"
+
+STATUS_NAMES = {
+    "open": "open", "under_review": "under review", "planned": "planned", "in_progress": "in progress",
+    "launched": "launched", "declined": "declined", "duplicate": "merged into another idea",
+}
+
+
+def inbox_entry_id(event_id: str, user_id: str) -> str:
+    """One entry per (status change, subscriber): the key that makes a replayed event add nothing."""
+    return f"{event_id}:{user_id}"
+
+
+def status_notification(event: Event, title: str | None) -> dict:
+    """What every subscriber reads when an idea's status changes."""
+    data = event.data
+    name = title or "An idea you follow"
+    return {
+        "kind": "idea.status_changed",
+        "idea_id": data["idea_id"],
+        "title": f"{name} is now {STATUS_NAMES[data['to_status']]}",
+        "message": data["message"],
+        "from": data["from_status"],
+        "to": data["to_status"],
+        "created_at": data["changed_at"],
+        "event_id": event.id,
+    }

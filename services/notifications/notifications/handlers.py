@@ -1,0 +1,44 @@
+"""Use cases and event handlers of the notifications service."""
+from werkzeug.exceptions import Forbidden
+
+from idealab.auth import Principal
+from idealab.events import Event
+
+from . import domain
+from .store import NotificationStore
+
+
+def read_inbox(store: NotificationStore, principal: Principal, user_id: str, limit: int) -> dict:
+    if principal.user_id != user_id:
+        raise Forbidden("you can read only your own inbox")
+    return {"user_id": user_id, "unread": store.unread(user_id), "entries": store.entries(user_id, limit)}
+
+
+def on_idea_submitted(store: NotificationStore, event: Event) -> None:
+    store.remember_idea(event.data["idea_id"], event.data["title"])
+    store.subscribe(event.data["idea_id"], event.data["author_id"], domain.AUTHOR)
+
+
+def on_vote_cast(store: NotificationStore, event: Event) -> None:
+    store.subscribe(event.data["idea_id"], event.data["voter_id"], domain.VOTER)
+
+
+def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
+    store.drop_reason(event.data["idea_id"], event.data["voter_id"], domain.VOTER)
+
+
+def on_status_changed(store: NotificationStore, event: Event) -> None:
+    """One inbox entry per subscriber; entry ids come from the event id, so replaying the event adds nothing."""
+    idea_id = event.data["idea_id"]
+    notification = domain.status_notification(event, store.idea_title(idea_id))
+    store.deliver([{**notification, "_id": domain.inbox_entry_id(event.id, user_id), "user_id": user_id,
+                    "read": False} for user_id in store.subscribers(idea_id)])
+
+
+def handlers(store: NotificationStore) -> dict:
+    return {
+        "idea.submitted": lambda e: on_idea_submitted(store, e),
+        "vote.cast": lambda e: on_vote_cast(store, e),
+        "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
+        "idea.status_changed": lambda e: on_status_changed(store, e),
+    }

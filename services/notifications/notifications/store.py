@@ -1,0 +1,51 @@
+"""Every pymongo call of the notifications service."""
+from pymongo import DESCENDING, UpdateOne
+from pymongo.database import Database
+
+FAN_OUT_CHUNK = 1000
+
+
+class NotificationStore:
+    def __init__(self, db: Database):
+        self.subscriptions = db["subscriptions"]
+        self.inbox = db["inbox"]
+        self.ideas = db["ideas"]  # read model: idea titles, for readable notifications
+
+    def ensure_indexes(self) -> None:
+        self.subscriptions.create_index([("idea_id", 1), ("reasons", 1)])
+        self.inbox.create_index([("user_id", 1), ("created_at", DESCENDING)])
+
+    def remember_idea(self, idea_id: str, title: str) -> None:
+        self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title}}, upsert=True)
+
+    def idea_title(self, idea_id: str) -> str | None:
+        idea = self.ideas.find_one({"_id": idea_id})
+        return idea["title"] if idea else None
+
+    def subscribe(self, idea_id: str, user_id: str, reason: str) -> None:
+        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, {
+            "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}, "$addToSet": {"reasons": reason}},
+            upsert=True)
+
+    def drop_reason(self, idea_id: str, user_id: str, reason: str) -> None:
+        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, {"$pull": {"reasons": reason}})
+
+    def subscribers(self, idea_id: str):
+        for sub in self.subscriptions.find({"idea_id": idea_id, "reasons.0": {"$exists": True}}, {"user_id": 1}):
+            yield sub["user_id"]
+
+    def deliver(self, entries: list[dict]) -> None:
+        """Writes inbox entries by their ids, keeping any already there: a replay adds nothing.
+
+        Upserts with $setOnInsert never fail on an existing entry (FerretDB stops a bulk write at its first
+        error whatever `ordered` says, so duplicate-key inserts would not do)."""
+        for start in range(0, len(entries), FAN_OUT_CHUNK):
+            chunk = entries[start:start + FAN_OUT_CHUNK]
+            self.inbox.bulk_write([UpdateOne({"_id": e["_id"]}, {"$setOnInsert": e}, upsert=True) for e in chunk],
+                                  ordered=False)
+
+    def entries(self, user_id: str, limit: int) -> list[dict]:
+        return list(self.inbox.find({"user_id": user_id}).sort("created_at", DESCENDING).limit(limit))
+
+    def unread(self, user_id: str) -> int:
+        return self.inbox.count_documents({"user_id": user_id, "read": False})

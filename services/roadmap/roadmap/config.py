@@ -1,0 +1,7 @@
+from idealab.config import Settings
+
+SERVICE = "roadmap"
+
+
+def load() -> Settings:
+    return Settings.from_env(SERVICE)

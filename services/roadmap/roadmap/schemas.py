@@ -1,0 +1,25 @@
+"""HTTP shapes of the roadmap API."""
+from marshmallow import Schema, fields, validate
+
+from .domain import TEAM_STATUSES
+
+
+class StatusChange(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(TEAM_STATUSES))
+    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class HistoryEntry(Schema):
+    from_status = fields.String(attribute="from", data_key="from")
+    to_status = fields.String(attribute="to", data_key="to")
+    message = fields.String()
+    by = fields.String()
+    at = fields.String()
+
+
+class Item(Schema):
+    idea_id = fields.String(attribute="_id")
+    title = fields.String(allow_none=True)
+    status = fields.String()
+    updated_at = fields.AwareDateTime(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntry))

@@ -1,0 +1,19 @@
+"""python -m roadmap.worker: the outbox relay, and the consumer that sends ideas over the threshold to review."""
+from idealab import events, worker
+from idealab.mongo import connect
+
+from . import config, handlers
+from .store import RoadmapStore
+
+
+def main() -> None:
+    settings = config.load()
+    store = RoadmapStore(connect(settings.mongodb_uri, settings.database))
+    store.ensure_indexes()
+    worker.run(settings, [store.items], [
+        worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC], handlers.handlers(store)),
+    ])
+
+
+if __name__ == "__main__":
+    main()
