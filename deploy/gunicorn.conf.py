@@ -8,3 +8,5 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None
+# gunicorn's control socket defaults to one path per user; four services on one machine would fight over it.
+control_socket_disable = True

@@ -31,12 +31,15 @@ class IdeaSubmitted(Schema):
 class VoteCast(Schema):
     idea_id = fields.String(required=True)
     voter_id = fields.String(required=True)
+    # 1 at a voter's first vote on an idea, +1 at every withdrawal or new cast: what makes counting exact.
+    vote_version = fields.Integer(required=True, validate=validate.Range(min=1))
     cast_at = fields.AwareDateTime(required=True)
 
 
 class VoteWithdrawn(Schema):
     idea_id = fields.String(required=True)
     voter_id = fields.String(required=True)
+    vote_version = fields.Integer(required=True, validate=validate.Range(min=2))
     withdrawn_at = fields.AwareDateTime(required=True)
 
 

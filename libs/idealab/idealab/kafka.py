@@ -5,6 +5,7 @@ Topic and group names take the settings' namespace as a prefix, so test runs and
 """
 import json
 import logging
+import time
 import traceback
 from collections.abc import Callable
 
@@ -28,18 +29,31 @@ def dlq_topic(group: str) -> str:
     return f"{group}.dlq"
 
 
-def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = PARTITIONS) -> None:
+def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = PARTITIONS,
+                  timeout_seconds: float = 30) -> None:
+    """Creates the missing topics and waits until every partition has a leader: a consumer group formed before
+    that would be assigned no partition of a new topic until its next metadata refresh."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
-        existing = set(admin.list_topics())
-        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics if t not in existing]
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1)
+                   for t in topics if t not in set(admin.list_topics())]
         if missing:
             try:
                 admin.create_topics(missing)
             except TopicAlreadyExistsError:
                 pass  # another worker created it first
+        deadline = time.monotonic() + timeout_seconds
+        while not _all_led(admin, topics):
+            if time.monotonic() > deadline:
+                raise KafkaError(f"topics {topics} have no leader after {timeout_seconds}s")
+            time.sleep(0.2)
     finally:
         admin.close()
+
+
+def _all_led(admin: KafkaAdminClient, topics: list[str]) -> bool:
+    return all(t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
+               for t in admin.describe_topics(topics))
 
 
 class Publisher:
@@ -53,15 +67,14 @@ class Publisher:
             acks="all",
             enable_idempotence=True,
             linger_ms=5,
-            key_serializer=str.encode,
-            value_serializer=lambda v: json.dumps(v, separators=(",", ":")).encode(),
         )
 
     def topic(self, event: dict) -> str:
         return self.namespace + events.CATALOGUE[event["type"]].topic
 
     def publish(self, batch: list[dict]) -> None:
-        futures = [self.producer.send(self.topic(e), key=e["subject"], value=e) for e in batch]
+        futures = [self.producer.send(self.topic(e), key=e["subject"].encode(),
+                                      value=json.dumps(e, separators=(",", ":")).encode()) for e in batch]
         self.producer.flush(self.timeout_seconds)
         for future in futures:
             future.get(timeout=self.timeout_seconds)
@@ -92,13 +105,18 @@ class ConsumerLoop:
         self.topics = [namespace + t for t in topics]
         ensure_topics(bootstrap_servers, [*self.topics, dlq_topic(self.group)])
         self.consumer = KafkaConsumer(
-            *self.topics,
             bootstrap_servers=bootstrap_servers,
             group_id=self.group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=500,
+            # A topic created after the group formed is picked up within this time (the default is 5 minutes).
+            metadata_max_age_ms=10_000,
         )
+        # Know every topic's partitions before joining: a group formed on empty metadata gets no partitions.
+        for topic in self.topics:
+            self.consumer.partitions_for_topic(topic)
+        self.consumer.subscribe(self.topics)
 
     def run(self, stopping) -> None:
         try:

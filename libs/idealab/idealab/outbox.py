@@ -49,8 +49,9 @@ class Relay:
             self.publisher.publish(events)  # raises unless every event is acknowledged by all in-sync replicas
             for doc in docs:
                 for event in doc[FIELD]:
-                    # One $pull per event: FerretDB v1 silently ignores `$pull` with an `$in` condition.
-                    collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: {"id": event["id"]}}})
+                    # $pull of the whole event as read: FerretDB v1 matches $pull values by equality only and
+                    # silently ignores conditions such as {"id": ...} or {"id": {"$in": [...]}}.
+                    collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: event}})
             sent += len(events)
         return sent
 

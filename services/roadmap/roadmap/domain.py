@@ -1,4 +1,5 @@
 """Roadmap rules, with no I/O: which moves are allowed, and the event each move announces."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from idealab.events import new_event
@@ -24,15 +25,19 @@ def check_move(current: str, target: str) -> None:
         raise MoveNotAllowed(f"an idea cannot go back from {current} to {target}")
 
 
-def status_changed(idea_id: str, current: str, target: str, message: str, by: str, now: datetime) -> dict:
-    return new_event("idea.status_changed", {"idea_id": idea_id, "from": current, "to": target, "message": message,
-                                             "by": by, "changed_at": now}, source="/roadmap", subject=idea_id)
+@dataclass(frozen=True)
+class Move:
+    """A status change as stored (entry in the item's history) and as announced (its event)."""
+    target: str
+    entry: dict
+    event: dict
 
 
-def history_entry(event: dict) -> dict:
-    data = event["data"]
-    return {"from": data["from"], "to": data["to"], "message": data["message"], "by": data["by"],
-            "at": data["changed_at"]}
+def move(idea_id: str, current: str, target: str, message: str, by: str, now: datetime) -> Move:
+    entry = {"from": current, "to": target, "message": message, "by": by, "at": now}
+    data = {"idea_id": idea_id, "from_status": current, "to_status": target, "message": message, "by": by,
+            "changed_at": now}
+    return Move(target, entry, new_event("idea.status_changed", data, source="/roadmap", subject=idea_id))
 
 
 def review_message(count: int) -> str:

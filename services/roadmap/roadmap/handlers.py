@@ -17,8 +17,8 @@ def change_status(store: RoadmapStore, idea_id: str, target: str, message: str, 
         domain.check_move(item["status"], target)
     except domain.MoveNotAllowed as exc:
         raise Conflict(str(exc)) from exc
-    event = domain.status_changed(idea_id, item["status"], target, message, by, datetime.now(timezone.utc))
-    if not store.move(idea_id, item["status"], event):
+    move = domain.move(idea_id, item["status"], target, message, by, datetime.now(timezone.utc))
+    if not store.move(idea_id, item["status"], move):
         raise Conflict("the idea was moved by someone else meanwhile; reload and try again")
     return store.get(idea_id)
 
@@ -30,8 +30,8 @@ def on_idea_submitted(store: RoadmapStore, event: Event) -> None:
 def on_threshold_reached(store: RoadmapStore, event: Event) -> None:
     """Sends the idea to review, once: a replay finds it no longer open and changes nothing."""
     idea_id = event.data["idea_id"]
-    move = domain.status_changed(idea_id, "open", "under_review", domain.review_message(event.data["count"]),
-                                 domain.SYSTEM, event.time)
+    move = domain.move(idea_id, "open", "under_review", domain.review_message(event.data["count"]), domain.SYSTEM,
+                       event.time)
     store.move(idea_id, "open", move, upsert=True)
 
 

@@ -14,7 +14,7 @@ class HistoryEntry(Schema):
     to_status = fields.String(attribute="to", data_key="to")
     message = fields.String()
     by = fields.String()
-    at = fields.String()
+    at = fields.AwareDateTime()
 
 
 class Item(Schema):

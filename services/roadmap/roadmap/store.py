@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
 
-from .domain import history_entry
+from .domain import Move
 
 
 class RoadmapStore:
@@ -34,11 +34,10 @@ class RoadmapStore:
                 column.append(item)
         return columns
 
-    def move(self, idea_id: str, current: str, event: dict, upsert: bool = False) -> bool:
+    def move(self, idea_id: str, current: str, move: Move, upsert: bool = False) -> bool:
         """Moves the idea from `current` with its event, only if nobody moved it meanwhile; False otherwise."""
-        data = event["data"]
-        update = outbox.recording({"$set": {"status": data["to"], "updated_at": data["changed_at"]},
-                                   "$push": {"history": history_entry(event)}}, event)
+        update = outbox.recording({"$set": {"status": move.target, "updated_at": move.entry["at"]},
+                                   "$push": {"history": move.entry}}, move.event)
         try:
             result = self.items.update_one({"_id": idea_id, "status": current}, update, upsert=upsert)
         except DuplicateKeyError:

@@ -1,5 +1,5 @@
 """Rules about votes and tallies, with no I/O."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from idealab.events import new_event
@@ -11,17 +11,22 @@ def vote_id(idea_id: str, voter_id: str) -> str:
     return f"{idea_id}:{voter_id}"
 
 
-def vote_cast(idea_id: str, voter_id: str, now: datetime) -> dict:
-    return new_event("vote.cast", {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now},
-                     source=SOURCE, subject=idea_id)
+def vote_cast(idea_id: str, voter_id: str, version: int, now: datetime) -> dict:
+    return new_event("vote.cast", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": version,
+                                   "cast_at": now}, source=SOURCE, subject=idea_id)
 
 
-def vote_withdrawn(idea_id: str, voter_id: str, now: datetime) -> dict:
-    return new_event("vote.withdrawn", {"idea_id": idea_id, "voter_id": voter_id, "withdrawn_at": now},
-                     source=SOURCE, subject=idea_id)
+def vote_withdrawn(idea_id: str, voter_id: str, version: int, now: datetime) -> dict:
+    return new_event("vote.withdrawn", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": version,
+                                        "withdrawn_at": now}, source=SOURCE, subject=idea_id)
 
 
-DELTAS = {"vote.cast": 1, "vote.withdrawn": -1}
+@dataclass(frozen=True)
+class Mark:
+    """One vote's state as counted: its version (1 at the first cast, +1 at every withdrawal or new cast)."""
+    voter_id: str
+    version: int
+    live: bool
 
 
 @dataclass(frozen=True)
@@ -30,21 +35,23 @@ class Tally:
     count: int = 0
     version: int = 0
     threshold_reached: bool = False
-    # Watermark: the last vote event applied (partition and offset in votes.events). Events of one idea share a
-    # partition, so an event at or below the watermark was applied already and a replay changes nothing.
-    partition: int = -1
-    offset: int = -1
-
-    def has_applied(self, partition: int, offset: int) -> bool:
-        return partition == self.partition and offset <= self.offset
+    # The vote being counted: the count includes it, its vote document does not say so yet. Recording it in the
+    # same write as the count makes counting exact across crashes: whoever reads the tally next finishes it.
+    pending: Mark | None = field(default=None)
 
 
-def apply_vote(tally: Tally, delta: int, partition: int, offset: int, threshold: int) -> tuple[Tally, list[dict]]:
-    """The tally after one vote event, and the events announcing the change. Crossing the threshold is announced
-    once in an idea's life, even if votes are withdrawn and cast again."""
-    count = max(0, tally.count + delta)
+def already_counted(counted_version: int, event_version: int) -> bool:
+    """Every vote event carries its vote's version; one at or below what was counted changes nothing (a replay,
+    or the outbox relay publishing twice)."""
+    return event_version <= counted_version
+
+
+def count_vote(tally: Tally, counted_live: bool, mark: Mark, threshold: int) -> tuple[Tally, list[dict]]:
+    """The tally once `mark` is counted, and the events announcing it. Crossing the threshold is announced once in
+    an idea's life, even if votes are withdrawn and cast again."""
+    count = tally.count + int(mark.live) - int(counted_live)
     reached = tally.threshold_reached or count >= threshold
-    after = Tally(tally.idea_id, count, tally.version + 1, reached, partition, offset)
+    after = Tally(tally.idea_id, count, tally.version + 1, reached, pending=mark)
     announced = [new_event("tally.changed", {"idea_id": tally.idea_id, "count": count, "version": after.version},
                            source=SOURCE, subject=tally.idea_id)]
     if reached and not tally.threshold_reached:

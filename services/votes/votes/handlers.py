@@ -13,15 +13,25 @@ def cast_vote(store: VoteStore, idea_id: str, voter_id: str) -> dict:
     if not store.is_votable(idea_id):
         raise NotFound(f"no idea {idea_id} is open to votes")
     now = datetime.now(timezone.utc)
-    if not store.cast(idea_id, voter_id, now, domain.vote_cast(idea_id, voter_id, now)):
+    if store.insert_vote(idea_id, voter_id, now, domain.vote_cast(idea_id, voter_id, 1, now)):
+        return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
+    vote = store.vote(idea_id, voter_id)
+    if vote["live"]:
         raise Conflict("you have already voted for this idea")
+    event = domain.vote_cast(idea_id, voter_id, vote["version"] + 1, now)
+    if not store.change_vote(idea_id, voter_id, vote["version"], True, now, event):
+        raise Conflict("your vote changed meanwhile; reload and try again")
     return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
 
 
 def withdraw_vote(store: VoteStore, idea_id: str, voter_id: str) -> None:
-    now = datetime.now(timezone.utc)
-    if not store.withdraw(idea_id, voter_id, domain.vote_withdrawn(idea_id, voter_id, now)):
+    vote = store.vote(idea_id, voter_id)
+    if vote is None or not vote["live"]:
         raise NotFound("you have no vote on this idea to withdraw")
+    now = datetime.now(timezone.utc)
+    event = domain.vote_withdrawn(idea_id, voter_id, vote["version"] + 1, now)
+    if not store.change_vote(idea_id, voter_id, vote["version"], False, now, event):
+        raise Conflict("your vote changed meanwhile; reload and try again")
 
 
 def show_tally(store: VoteStore, idea_id: str, viewer_id: str | None, threshold: int) -> dict:
@@ -41,16 +51,28 @@ def on_idea_submitted(store: VoteStore, event: Event) -> None:
 
 
 def on_vote_event(store: VoteStore, threshold: int, event: Event) -> None:
-    """Counts a vote.cast / vote.withdrawn exactly once, guarded by the tally's watermark."""
+    """Counts a vote.cast / vote.withdrawn exactly once, whatever was replayed or published twice."""
+    idea_id = event.data["idea_id"]
+    mark = domain.Mark(event.data["voter_id"], event.data["vote_version"], event.type == "vote.cast")
     while True:
-        before = store.tally(event.data["idea_id"])
-        if before.has_applied(event.partition, event.offset):
+        before = _finish_pending(store, store.tally(idea_id))
+        vote = store.vote(idea_id, mark.voter_id)
+        if domain.already_counted(vote["counted_version"], mark.version):
             return
-        after, announced = domain.apply_vote(before, domain.DELTAS[event.type], event.partition, event.offset,
-                                             threshold)
+        after, announced = domain.count_vote(before, vote["counted_live"], mark, threshold)
         if store.replace_tally(before, after, announced):
+            _finish_pending(store, after)
             return
         # Another process changed the tally meanwhile (a rebalance handed the partition over): read it again.
+
+
+def _finish_pending(store: VoteStore, tally: domain.Tally) -> domain.Tally:
+    """Completes a count whose vote document was not marked yet (the process stopped in between)."""
+    if tally.pending is None:
+        return tally
+    store.mark_counted(tally.idea_id, tally.pending)
+    store.clear_pending(tally)
+    return store.tally(tally.idea_id)
 
 
 def handlers(store: VoteStore, threshold: int) -> dict:

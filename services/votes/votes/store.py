@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
 
-from .domain import Tally, vote_id
+from .domain import Mark, Tally, vote_id
 
 
 class VoteStore:
@@ -27,27 +27,32 @@ class VoteStore:
     def is_votable(self, idea_id: str) -> bool:
         return self.ideas.count_documents({"_id": idea_id}, limit=1) == 1
 
-    def cast(self, idea_id: str, voter_id: str, cast_at: datetime, event: dict) -> bool:
-        """Records a live vote with its event; False when this voter's vote on this idea is already live."""
-        _id = vote_id(idea_id, voter_id)
-        try:
-            self.votes.insert_one(outbox.with_events(
-                {"_id": _id, "idea_id": idea_id, "voter_id": voter_id, "live": True, "cast_at": cast_at}, event))
-            return True
-        except DuplicateKeyError:
-            # A withdrawn vote comes back to life; a live one is left alone (the caller answers 409).
-            revived = self.votes.update_one({"_id": _id, "live": False}, outbox.recording(
-                {"$set": {"live": True, "cast_at": cast_at}}, event))
-            return revived.modified_count == 1
-
-    def withdraw(self, idea_id: str, voter_id: str, event: dict) -> bool:
-        """Marks the vote withdrawn (kept, never deleted, so its history and events stay); False if none is live."""
-        result = self.votes.update_one({"_id": vote_id(idea_id, voter_id), "live": True},
-                                       outbox.recording({"$set": {"live": False}}, event))
-        return result.modified_count == 1
-
     def vote(self, idea_id: str, voter_id: str) -> dict | None:
         return self.votes.find_one({"_id": vote_id(idea_id, voter_id)}, {outbox.FIELD: 0})
+
+    def insert_vote(self, idea_id: str, voter_id: str, cast_at: datetime, event: dict) -> bool:
+        """A first vote with its event; False when this voter has voted on this idea before."""
+        try:
+            self.votes.insert_one(outbox.with_events(
+                {"_id": vote_id(idea_id, voter_id), "idea_id": idea_id, "voter_id": voter_id, "live": True,
+                 "version": 1, "cast_at": cast_at, "counted_version": 0, "counted_live": False}, event))
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def change_vote(self, idea_id: str, voter_id: str, version: int, live: bool, at: datetime, event: dict) -> bool:
+        """Moves the vote from `version` to the next with its event, only if nobody changed it meanwhile (votes
+        are withdrawn, never deleted, so their history and events stay)."""
+        changes = {"live": live, "version": version + 1}
+        if live:
+            changes["cast_at"] = at
+        result = self.votes.update_one({"_id": vote_id(idea_id, voter_id), "version": version, "live": not live},
+                                       outbox.recording({"$set": changes}, event))
+        return result.modified_count == 1
+
+    def mark_counted(self, idea_id: str, mark: Mark) -> None:
+        self.votes.update_one({"_id": vote_id(idea_id, mark.voter_id), "counted_version": {"$lt": mark.version}},
+                              {"$set": {"counted_version": mark.version, "counted_live": mark.live}})
 
     def live_votes(self, idea_id: str) -> int:
         return self.votes.count_documents({"idea_id": idea_id, "live": True})
@@ -56,7 +61,9 @@ class VoteStore:
         doc = self.tallies.find_one({"_id": idea_id}, {outbox.FIELD: 0})
         if doc is None:
             return Tally(idea_id)
-        return Tally(**{"idea_id": doc.pop("_id"), **doc})
+        pending = doc.get("pending")
+        return Tally(idea_id, doc["count"], doc["version"], doc["threshold_reached"],
+                     Mark(**pending) if pending else None)
 
     def replace_tally(self, before: Tally, after: Tally, events: list[dict]) -> bool:
         """Writes `after` and its events only if the stored tally is still `before` (optimistic concurrency)."""
@@ -70,3 +77,6 @@ class VoteStore:
         result = self.tallies.update_one({"_id": before.idea_id, "version": before.version},
                                          outbox.recording({"$set": fields}, *events))
         return result.modified_count == 1
+
+    def clear_pending(self, tally: Tally) -> None:
+        self.tallies.update_one({"_id": tally.idea_id, "version": tally.version}, {"$set": {"pending": None}})

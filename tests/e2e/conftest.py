@@ -1,0 +1,65 @@
+"""The whole lab for end-to-end tests: every process of the Procfile and the gateway, on ports of their own, with
+a namespace of their own on the shared Kafka and database servers."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+import requests
+
+from idealab.auth import issue_token
+from idealab.testing import unique
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("lab", ROOT / "deploy" / "lab.py")
+lab = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lab)
+
+SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
+THRESHOLD = 3
+
+
+@pytest.fixture(scope="session")
+def lab_env(servers, tmp_path_factory):
+    return lab.environment({
+        "IDEALAB_NAMESPACE": unique("e2e"), "JWT_SECRET": SECRET, "VOTE_THRESHOLD": str(THRESHOLD),
+        "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb,
+        "GATEWAY_PORT": "18080", "IDEAS_PORT": "18001", "VOTES_PORT": "18002", "ROADMAP_PORT": "18003",
+        "NOTIFICATIONS_PORT": "18004", "GUNICORN_WORKERS": "1",
+    })
+
+
+@pytest.fixture(scope="session")
+def running_lab(lab_env, tmp_path_factory):
+    log = ROOT / ".cache" / "logs" / "e2e-lab.log"
+    process = lab.start(lab_env, log)
+    try:
+        lab.wait_ready(lab_env, process)
+    except RuntimeError as exc:
+        lab.stop(process)
+        pytest.fail(f"{exc}; see {log}", pytrace=False)
+    yield process
+    lab.stop(process)
+
+
+@pytest.fixture(scope="session")
+def gateway(running_lab, lab_env):
+    return lab.gateway_url(lab_env)
+
+
+class Member:
+    """Someone using the lab through the gateway, with a token of their own."""
+
+    def __init__(self, gateway: str, user_id: str, roles=("member",)):
+        self.gateway = gateway
+        self.user_id = user_id
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {issue_token(SECRET, user_id, roles)}"
+
+    def __getattr__(self, method):
+        call = getattr(self.session, method)
+        return lambda path, **kwargs: call(self.gateway + path, timeout=10, **kwargs)
+
+
+@pytest.fixture
+def member(gateway):
+    return lambda name=None, roles=("member",): Member(gateway, name or unique("user-")[:-1], roles)
