@@ -23,5 +23,5 @@ test: servers
 
 # Unit tests only: no server needed.
 test-unit:
-	bash deploy/servers.sh install
+	bash deploy/servers.sh install-python
 	$(PY) -m pytest -m "not integration and not e2e"

@@ -5,7 +5,7 @@
 #   nginx from Debian for the gateway; a Python virtualenv with every service installed.
 # Everything downloaded or written lives under .cache/ (git-ignored), so a second run reuses it.
 #
-# usage: deploy/servers.sh install | start | stop | status
+# usage: deploy/servers.sh install | install-python | start | stop | status
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,6 +106,7 @@ stop_one() {
 
 case "${1:-}" in
   install) install_python; install_kafka; install_ferretdb; install_nginx ;;
+  install-python) install_python ;;
   start)
     install_python; install_kafka; install_ferretdb; install_nginx
     start_kafka; start_ferretdb
@@ -114,5 +115,5 @@ case "${1:-}" in
     log "ready: KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/" ;;
   stop) stop_one kafka; stop_one ferretdb ;;
   status) for s in kafka ferretdb; do if running $s; then echo "$s: running"; else echo "$s: stopped"; fi; done ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|install-python|start|stop|status" >&2; exit 2 ;;
 esac
