@@ -60,6 +60,16 @@ install_ferretdb() {
   stamp_set ferretdb "$h"
 }
 
+# Validates docker-compose.yml where the Docker Compose plugin is absent (tests/test_compose.py).
+install_compose_check() {
+  local h
+  h=$(hash_of "$ROOT"/deploy/compose-check/go.mod "$ROOT"/deploy/compose-check/go.sum "$ROOT"/deploy/compose-check/main.go)
+  if stamp_ok compose-check "$h" && [ -x "$CACHE/bin/compose-check" ]; then return; fi
+  log "building compose-check (compose-go) from the Go module proxy"
+  (cd "$ROOT/deploy/compose-check" && go build -o "$CACHE/bin/compose-check" .)
+  stamp_set compose-check "$h"
+}
+
 install_nginx() {
   if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then return; fi
   log "installing nginx from Debian"
@@ -105,10 +115,10 @@ stop_one() {
 }
 
 case "${1:-}" in
-  install) install_python; install_kafka; install_ferretdb; install_nginx ;;
+  install) install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx ;;
   install-python) install_python ;;
   start)
-    install_python; install_kafka; install_ferretdb; install_nginx
+    install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx
     start_kafka; start_ferretdb
     "$VENV/bin/python" "$ROOT/deploy/wait_ready.py" --kafka 127.0.0.1:9092 --mongodb mongodb://127.0.0.1:27017/ \
       || { log "servers did not become ready; see $LOGS"; tail -n 30 "$LOGS"/kafka.log "$LOGS"/ferretdb.log >&2; exit 1; }

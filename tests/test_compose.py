@@ -1,8 +1,9 @@
 """docker-compose.yml and the gateway's container entrypoint.
 
-The compose checks read the file as Docker Compose itself resolves it (`docker compose config --format json`), so they
-run wherever the Compose plugin is installed and skip where it is not; no Docker engine is needed. The entrypoint
-and Procfile checks need no Docker at all.
+The compose checks read the file as Docker Compose itself resolves it: `docker compose config --format json` where the
+Compose plugin is installed, else deploy/compose-check (compose-go, the library Compose loads files with, built by
+deploy/servers.sh); they skip only when neither is there. No Docker engine is needed. The entrypoint and Procfile
+checks need no Docker at all.
 """
 import json
 import os
@@ -18,27 +19,35 @@ SERVICES = ("ideas", "votes", "roadmap", "notifications")
 SERVERS = ("kafka", "mongo")
 
 
-def docker_compose(*args: str) -> subprocess.CompletedProcess:
+COMPOSE_CHECK = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache")) / "bin" / "compose-check"
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
     # Variables the file interpolates are left out, so its own defaults are what the assertions see.
     env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "VOTE_THRESHOLD")}
-    return subprocess.run(["docker", "compose", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def compose_plugin() -> None:
+def compose_plugin_installed() -> bool:
     try:
-        version = docker_compose("version")
+        return run(["docker", "compose", "version"]).returncode == 0
     except FileNotFoundError:
-        pytest.skip("no docker client on this machine")
-    if version.returncode != 0:
-        reason = (version.stderr.strip().splitlines() or ["no output"])[0]
-        pytest.skip(f"the Docker Compose plugin is not installed (`docker compose version`: {reason})")
+        return False
 
 
 @pytest.fixture(scope="module")
-def services(compose_plugin) -> dict:
-    result = docker_compose("-f", str(COMPOSE_FILE), "config", "--format", "json")
+def compose_config():
+    """Prints a compose file resolved as JSON, and fails on an invalid one."""
+    if compose_plugin_installed():
+        return lambda path: run(["docker", "compose", "-f", str(path), "config", "--format", "json"])
+    if COMPOSE_CHECK.exists():
+        return lambda path: run([str(COMPOSE_CHECK), str(path)])
+    pytest.skip("neither the Docker Compose plugin nor deploy/compose-check (bash deploy/servers.sh install)")
+
+
+@pytest.fixture(scope="module")
+def services(compose_config) -> dict:
+    result = compose_config(COMPOSE_FILE)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["services"]
 
@@ -53,9 +62,15 @@ def waits_for_healthy(service: dict, names) -> bool:
     return all(depends_on.get(name, {}).get("condition") == "service_healthy" for name in names)
 
 
-def test_docker_compose_accepts_the_compose_file(compose_plugin):
-    result = docker_compose("-f", str(COMPOSE_FILE), "config", "--quiet")
+def test_docker_compose_accepts_the_compose_file(compose_config):
+    result = compose_config(COMPOSE_FILE)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_compose_file_with_an_unknown_key_is_refused(compose_config, tmp_path):
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(COMPOSE_FILE.read_text().replace("services:", "services:\n  bad:\n    imagee: x", 1))
+    assert compose_config(broken).returncode != 0
 
 
 def test_each_service_has_an_api_under_gunicorn_and_a_worker(services):
