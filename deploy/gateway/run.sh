@@ -13,4 +13,5 @@ sed -e "s|@PREFIX@|$PREFIX|g" \
     -e "s|@ROADMAP@|127.0.0.1:${ROADMAP_PORT:-8003}|g" \
     -e "s|@NOTIFICATIONS@|127.0.0.1:${NOTIFICATIONS_PORT:-8004}|g" \
     "$ROOT/deploy/gateway/nginx.conf.template" >"$PREFIX/nginx.conf"
-exec nginx -p "$PREFIX" -c "$PREFIX/nginx.conf" -g 'daemon off;'
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)  # Debian puts it in /usr/sbin, not always on PATH
+exec "$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -g 'daemon off;'
