@@ -90,8 +90,7 @@ def dataschema(event_type: str) -> str:
 
 def new_event(event_type: str, data: dict, *, source: str, subject: str) -> dict:
     """Builds an envelope; `data` is validated against the catalogue so no malformed event ever leaves a service."""
-    schema = CATALOGUE[event_type].schema(unknown=RAISE)
-    payload = schema.dump(schema.load(schema.dump(data)))
+    payload = _validated(CATALOGUE[event_type].schema(unknown=RAISE), data)
     return {
         "specversion": "1.0",
         "id": uuid.uuid4().hex,
@@ -104,6 +103,21 @@ def new_event(event_type: str, data: dict, *, source: str, subject: str) -> dict
         "correlationid": logs.correlation_id.get() or uuid.uuid4().hex,
         "data": payload,
     }
+
+
+def _validated(schema: Schema, data: dict) -> dict:
+    """`data` (field names, Python values such as datetimes) checked by a load and dumped ready for JSON.
+
+    The first dump maps field names to data keys and datetimes to strings, but it silently drops unknown fields and
+    fails with TypeError or ValueError on a value of the wrong type: both are reported here as ValidationError."""
+    unknown = sorted(set(data) - set(schema.fields))
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in unknown})
+    try:
+        serialised = schema.dump(data)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(f"data does not fit {type(schema).__name__}: {exc}") from exc
+    return schema.dump(schema.load(serialised))
 
 
 class Envelope(Schema):
@@ -141,7 +155,7 @@ def parse(raw: bytes, partition: int = -1, offset: int = -1) -> Event:
     """
     try:
         body = json.loads(raw)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deep to read, as poisonous
         raise ValidationError(f"not JSON: {exc}") from exc
     envelope = Envelope().load(body)
     event_type = CATALOGUE.get(envelope["type"])

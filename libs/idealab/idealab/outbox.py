@@ -5,7 +5,6 @@ Kafka down: writes still succeed and events wait in their documents. The relay p
 after publishing and before removal sends again), so every consumer is idempotent.
 """
 import logging
-import time
 
 from pymongo.collection import Collection
 

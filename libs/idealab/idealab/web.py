@@ -91,6 +91,10 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         response = problem(exc.code or 500, exc.name, exc.description)
+        # The headers the status needs travel with the exception (Allow on a 405, Retry-After on a 429 or 503).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         if exc.code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="idealab"'
         return response

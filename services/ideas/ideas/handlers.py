@@ -8,7 +8,9 @@ from .store import IdeaStore
 
 
 def submit_idea(store: IdeaStore, fields: dict, author_id: str) -> dict:
-    idea, event = domain.submit(fields, author_id, datetime.now(timezone.utc))
+    # MongoDB keeps milliseconds: the idea answered, the idea stored and its event then all say the same time.
+    now = datetime.now(timezone.utc)
+    idea, event = domain.submit(fields, author_id, now.replace(microsecond=now.microsecond // 1000 * 1000))
     store.add(idea, event)
     return idea
 

@@ -3,12 +3,20 @@ from marshmallow import Schema, fields, validate
 
 from .domain import SORTS
 
+
+class Text(fields.String):
+    """A string without the spaces around it, so its length limits apply to what is kept (a blank title is none)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", error="lower-case letters, digits and dashes, 1-40 long")
 
 
 class IdeaSubmission(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=5, max=140))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    title = Text(required=True, validate=validate.Length(min=5, max=140))
+    description = Text(required=True, validate=validate.Length(min=1, max=5000))
     category = fields.String(required=True, validate=CATEGORY)
 
 

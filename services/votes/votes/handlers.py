@@ -67,12 +67,13 @@ def on_vote_event(store: VoteStore, threshold: int, event: Event) -> None:
 
 
 def _finish_pending(store: VoteStore, tally: domain.Tally) -> domain.Tally:
-    """Completes a count whose vote document was not marked yet (the process stopped in between)."""
-    if tally.pending is None:
-        return tally
-    store.mark_counted(tally.idea_id, tally.pending)
-    store.clear_pending(tally)
-    return store.tally(tally.idea_id)
+    """Completes a count whose vote document was not marked yet (the process stopped in between). Loops: another
+    process may have written a newer count, pending in turn, meanwhile; writing over it would lose its mark."""
+    while tally.pending is not None:
+        store.mark_counted(tally.idea_id, tally.pending)
+        store.clear_pending(tally)
+        tally = store.tally(tally.idea_id)
+    return tally
 
 
 def handlers(store: VoteStore, threshold: int) -> dict:
