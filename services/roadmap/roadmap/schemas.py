@@ -19,7 +19,9 @@ class HistoryEntry(Schema):
 
 class Item(Schema):
     idea_id = fields.String(attribute="_id")
-    title = fields.String(allow_none=True)
+    # Absent until idea.submitted arrives when the threshold event was read first.
+    title = fields.String(allow_none=True, dump_default=None)
     status = fields.String()
     updated_at = fields.AwareDateTime(allow_none=True)
-    history = fields.List(fields.Nested(HistoryEntry))
+    # FerretDB v1 drops an empty array given in $setOnInsert, so an open item may have no stored history yet.
+    history = fields.List(fields.Nested(HistoryEntry), dump_default=list)

@@ -1,0 +1,153 @@
+"""Who follows an idea (its author and its voters), and one inbox entry each when its status changes."""
+import pytest
+
+from notifications.store import FAN_OUT_CHUNK
+
+pytestmark = pytest.mark.integration
+
+
+def reasons(mongo_db, idea_id: str, user_id: str) -> list | None:
+    found = mongo_db["subscriptions"].find_one({"idea_id": idea_id, "user_id": user_id})
+    return None if found is None else sorted(found.get("reasons", []))
+
+
+def inbox(mongo_db, user_id: str) -> list[dict]:
+    return list(mongo_db["inbox"].find({"user_id": user_id}))
+
+
+def test_the_author_of_a_submitted_idea_follows_it(consume, event, store, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    assert list(store.subscribers(idea_id)) == ["author-1"]
+    assert reasons(mongo_db, idea_id, "author-1") == ["author"]
+
+
+def test_a_voter_follows_the_idea_voted_for(consume, event, store, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    consume(event.vote_cast(idea_id, "voter-1"))
+    consume(event.vote_cast(idea_id, "voter-1"))  # replayed
+    assert sorted(store.subscribers(idea_id)) == ["author-1", "voter-1"]
+    assert reasons(mongo_db, idea_id, "voter-1") == ["voter"]
+
+
+def test_withdrawing_a_vote_drops_only_the_voter_reason(consume, event, store, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    for user in ("author-1", "voter-1"):
+        consume(event.vote_cast(idea_id, user))
+        consume(event.vote_withdrawn(idea_id, user))
+
+    assert reasons(mongo_db, idea_id, "author-1") == ["author"]
+    assert reasons(mongo_db, idea_id, "voter-1") == []
+    assert list(store.subscribers(idea_id)) == ["author-1"]
+
+
+def test_every_subscriber_gets_exactly_one_inbox_entry_with_the_public_message(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1", title="Dark mode"))
+    for voter in ("voter-1", "voter-2"):
+        consume(event.vote_cast(idea_id, voter))
+    consume(event.vote_cast(idea_id + "-other", "bystander"))  # follows another idea only
+
+    consume(event.status_changed(idea_id, "planned", message="Coming to the app in March."))
+
+    for user in ("author-1", "voter-1", "voter-2"):
+        [entry] = inbox(mongo_db, user)
+        assert (entry["idea_id"], entry["title"], entry["message"], entry["from"], entry["to"], entry["read"]) == (
+            idea_id, "Dark mode is now planned", "Coming to the app in March.", "under_review", "planned", False)
+    assert inbox(mongo_db, "bystander") == []
+
+
+def test_a_replayed_status_change_adds_nothing_to_any_inbox(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    consume(event.vote_cast(idea_id, "voter-1"))
+    changed = event.status_changed(idea_id)
+    consume(changed)
+    mongo_db["inbox"].update_one({"user_id": "voter-1"}, {"$set": {"read": True}})  # read it meanwhile
+    first = sorted(mongo_db["inbox"].find(), key=lambda e: e["_id"])
+
+    consume(changed)
+
+    assert sorted(mongo_db["inbox"].find(), key=lambda e: e["_id"]) == first
+    assert len(first) == 2
+
+
+def test_each_later_status_change_adds_its_own_entry(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    consume(event.status_changed(idea_id, "planned"))
+    consume(event.status_changed(idea_id, "in_progress", from_status="planned"))
+    assert sorted(e["to"] for e in inbox(mongo_db, "author-1")) == ["in_progress", "planned"]
+
+
+def test_a_voter_who_withdrew_is_not_notified(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    consume(event.vote_cast(idea_id, "voter-1"))
+    consume(event.vote_withdrawn(idea_id, "voter-1"))
+
+    consume(event.status_changed(idea_id))
+
+    assert inbox(mongo_db, "voter-1") == []
+    assert len(inbox(mongo_db, "author-1")) == 1
+
+
+def test_a_status_change_of_an_idea_not_yet_known_by_title_still_reaches_its_voters(consume, event, mongo_db,
+                                                                                     idea_id):
+    consume(event.vote_cast(idea_id, "voter-1"))  # ideas.events and votes.events are read independently
+    consume(event.status_changed(idea_id, "under_review", from_status="open"))
+    [entry] = inbox(mongo_db, "voter-1")
+    assert entry["title"] == "An idea you follow is now under review"
+
+
+def subscribe_voters(mongo_db, idea_id: str, voters: list[str]) -> None:
+    """Subscriptions as store.subscribe writes them, in one insert: thousands of vote.cast events take far longer."""
+    mongo_db["subscriptions"].insert_many([{"_id": f"{idea_id}:{v}", "idea_id": idea_id, "user_id": v,
+                                            "reasons": ["voter"]} for v in voters])
+
+
+def test_a_status_change_reaches_every_one_of_thousands_of_subscribers(consume, event, mongo_db, idea_id):
+    voters = [f"voter-{n:04d}" for n in range(2499)]
+    assert len(voters) + 1 > 2 * FAN_OUT_CHUNK  # several bulk writes, the last one partial
+    consume(event.submitted(idea_id, "author-1"))
+    subscribe_voters(mongo_db, idea_id, voters)
+
+    consume(event.status_changed(idea_id))
+
+    assert mongo_db["inbox"].count_documents({"idea_id": idea_id}) == 2500
+    assert sorted(mongo_db["inbox"].distinct("user_id")) == sorted(["author-1", *voters])
+
+
+def test_a_replayed_fan_out_adds_only_the_missing_entries_and_keeps_those_already_read(consume, event, mongo_db,
+                                                                                      idea_id):
+    first, later = [f"voter-{n:04d}" for n in range(1500)], [f"voter-{n:04d}" for n in range(1500, 2500)]
+    subscribe_voters(mongo_db, idea_id, first)
+    changed = event.status_changed(idea_id)
+    consume(changed)  # as if the worker stopped after 1,500 of the 2,500 entries
+    already_read = [first[0], first[999], first[1499]]
+    mongo_db["inbox"].update_many({"user_id": {"$in": already_read}}, {"$set": {"read": True}})
+    subscribe_voters(mongo_db, idea_id, later)
+
+    consume(changed)
+
+    assert mongo_db["inbox"].count_documents({"idea_id": idea_id}) == 2500
+    assert sorted(mongo_db["inbox"].distinct("user_id")) == sorted(first + later)
+    assert sorted(e["user_id"] for e in mongo_db["inbox"].find({"read": True})) == already_read
+
+
+def test_a_fan_out_that_meets_entries_written_meanwhile_inserts_only_the_rest(consume, event, store, mongo_db,
+                                                                            idea_id, monkeypatch):
+    consume(event.submitted(idea_id, "author-1"))
+    changed = event.status_changed(idea_id)
+    consume(changed)
+    mongo_db["inbox"].update_one({"user_id": "author-1"}, {"$set": {"read": True}})
+    subscribe_voters(mongo_db, idea_id, ["voter-1", "voter-2"])
+    # The first check for entries already there is stale: another copy of the worker wrote one right after it.
+    checks = []
+    really_missing = store._missing
+
+    def stale_at_first(entries):
+        checks.append(len(entries))
+        return entries if len(checks) == 1 else really_missing(entries)
+    monkeypatch.setattr(store, "_missing", stale_at_first)
+
+    consume(changed)
+
+    assert len(checks) > 1  # the first insert met the author's entry and the rest was checked again
+    assert sorted(e["user_id"] for e in mongo_db["inbox"].find()) == ["author-1", "voter-1", "voter-2"]
+    assert mongo_db["inbox"].find_one({"user_id": "author-1"})["read"] is True
