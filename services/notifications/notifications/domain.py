@@ -29,3 +29,14 @@ def status_notification(event: Event, title: str | None) -> dict:
         "created_at": data["changed_at"],
         "event_id": event.id,
     }
+
+
+def inbox_entry(notification: dict, user_id: str) -> dict:
+    return {**notification, "_id": inbox_entry_id(notification["event_id"], user_id), "user_id": user_id,
+            "read": False}
+
+
+def missed_by_voter(last_change: dict | None, cast_at) -> bool:
+    """A vote cast before the idea's latest status change but read after it (votes and status changes travel on
+    different topics, so their order between topics is not kept): that voter is owed the change's notification."""
+    return last_change is not None and cast_at < last_change["created_at"]

@@ -20,19 +20,23 @@ def on_idea_submitted(store: NotificationStore, event: Event) -> None:
 
 
 def on_vote_cast(store: NotificationStore, event: Event) -> None:
-    store.subscribe(event.data["idea_id"], event.data["voter_id"], domain.VOTER)
+    idea_id, voter_id = event.data["idea_id"], event.data["voter_id"]
+    store.set_vote(idea_id, voter_id, event.data["vote_version"], live=True)
+    last_change = store.last_change(idea_id)
+    if domain.missed_by_voter(last_change, event.data["cast_at"]):
+        store.deliver([domain.inbox_entry(last_change, voter_id)])
 
 
 def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
-    store.drop_reason(event.data["idea_id"], event.data["voter_id"], domain.VOTER)
+    store.set_vote(event.data["idea_id"], event.data["voter_id"], event.data["vote_version"], live=False)
 
 
 def on_status_changed(store: NotificationStore, event: Event) -> None:
     """One inbox entry per subscriber; entry ids come from the event id, so replaying the event adds nothing."""
     idea_id = event.data["idea_id"]
     notification = domain.status_notification(event, store.idea_title(idea_id))
-    store.deliver([{**notification, "_id": domain.inbox_entry_id(event.id, user_id), "user_id": user_id,
-                    "read": False} for user_id in store.subscribers(idea_id)])
+    store.remember_change(idea_id, notification)
+    store.deliver([domain.inbox_entry(notification, user_id) for user_id in store.subscribers(idea_id)])
 
 
 def handlers(store: NotificationStore) -> dict:

@@ -1,7 +1,9 @@
 """Every pymongo call of the notifications service."""
 from pymongo import DESCENDING
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from .domain import VOTER
 
 FAN_OUT_CHUNK = 1000
 DUPLICATE_KEY = 11000
@@ -21,16 +23,38 @@ class NotificationStore:
         self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title}}, upsert=True)
 
     def idea_title(self, idea_id: str) -> str | None:
-        idea = self.ideas.find_one({"_id": idea_id})
-        return idea["title"] if idea else None
+        idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
+        return idea.get("title") if idea else None  # a status change may be read before idea.submitted
 
     def subscribe(self, idea_id: str, user_id: str, reason: str) -> None:
         self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, {
             "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}, "$addToSet": {"reasons": reason}},
             upsert=True)
 
-    def drop_reason(self, idea_id: str, user_id: str, reason: str) -> None:
-        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, {"$pull": {"reasons": reason}})
+    def set_vote(self, idea_id: str, user_id: str, vote_version: int, live: bool) -> None:
+        """Follows or unfollows as a voter, unless a newer vote event of this voter was applied already."""
+        change = {"$addToSet": {"reasons": VOTER}} if live else {"$pull": {"reasons": VOTER}}
+        try:
+            self.subscriptions.update_one(
+                {"_id": f"{idea_id}:{user_id}",
+                 "$or": [{"vote_version": {"$lt": vote_version}}, {"vote_version": {"$exists": False}}]},
+                {**change, "$set": {"vote_version": vote_version},
+                 "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}}, upsert=True)
+        except DuplicateKeyError:
+            pass  # the subscription holds a newer vote version: this event is stale
+
+    def remember_change(self, idea_id: str, notification: dict) -> None:
+        """Keeps the idea's latest status notification (an older one replayed later changes nothing)."""
+        try:
+            newer = {"$or": [{"last_change.created_at": {"$lt": notification["created_at"]}},
+                             {"last_change": {"$exists": False}}]}
+            self.ideas.update_one({"_id": idea_id, **newer}, {"$set": {"last_change": notification}}, upsert=True)
+        except DuplicateKeyError:
+            pass  # a newer change is kept already
+
+    def last_change(self, idea_id: str) -> dict | None:
+        idea = self.ideas.find_one({"_id": idea_id}, {"last_change": 1})
+        return idea.get("last_change") if idea else None
 
     def subscribers(self, idea_id: str):
         for sub in self.subscriptions.find({"idea_id": idea_id, "reasons.0": {"$exists": True}}, {"user_id": 1}):

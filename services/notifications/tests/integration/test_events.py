@@ -151,3 +151,43 @@ def test_a_fan_out_that_meets_entries_written_meanwhile_inserts_only_the_rest(co
     assert len(checks) > 1  # the first insert met the author's entry and the rest was checked again
     assert sorted(e["user_id"] for e in mongo_db["inbox"].find()) == ["author-1", "voter-1", "voter-2"]
     assert mongo_db["inbox"].find_one({"user_id": "author-1"})["read"] is True
+
+
+def test_a_vote_read_after_a_later_status_change_still_brings_that_change_to_the_voter_once(
+        consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    vote = event.vote_cast(idea_id, "late-voter")  # cast now, but read after the status change below
+    consume(event.status_changed(idea_id, "planned", message="Planned for June."))
+
+    consume(vote)
+    consume(vote)  # replayed
+
+    [entry] = inbox(mongo_db, "late-voter")
+    assert (entry["to"], entry["message"]) == ("planned", "Planned for June.")
+    assert len(inbox(mongo_db, "author-1")) == 1
+
+
+def test_a_vote_cast_after_the_latest_status_change_brings_no_old_notification(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    consume(event.status_changed(idea_id, "planned"))
+    consume(event.vote_cast(idea_id, "new-voter"))
+    assert inbox(mongo_db, "new-voter") == []
+
+
+def test_an_older_status_change_replayed_later_is_not_taken_for_the_latest(consume, event, store, idea_id):
+    from datetime import datetime, timedelta, timezone
+    now = datetime.now(timezone.utc)
+    consume(event.status_changed(idea_id, "in_progress", from_status="planned", changed_at=now))
+    consume(event.status_changed(idea_id, "planned", changed_at=now - timedelta(minutes=5)))
+    assert store.last_change(idea_id)["to"] == "in_progress"
+
+
+def test_a_stale_vote_cast_read_after_its_withdrawal_does_not_follow_the_idea_again(
+        consume, event, store, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    cast = event.vote_cast(idea_id, "voter-1", version=1)
+    consume(cast)
+    consume(event.vote_withdrawn(idea_id, "voter-1", version=2))
+    consume(cast)  # published twice by the votes relay, read late
+    assert reasons(mongo_db, idea_id, "voter-1") == []
+    assert list(store.subscribers(idea_id)) == ["author-1"]

@@ -52,3 +52,14 @@ def test_a_status_notification_carries_the_public_message_and_the_change():
         "message": "Coming to the app in March.", "from": "under_review", "to": "planned",
         "created_at": CHANGED_AT, "event_id": event.id,
     }
+
+
+def test_a_voter_is_owed_the_latest_change_only_when_the_vote_was_cast_before_it():
+    from datetime import datetime, timedelta, timezone
+
+    from notifications.domain import missed_by_voter
+    changed_at = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    change = {"created_at": changed_at}
+    assert missed_by_voter(change, changed_at - timedelta(seconds=1))
+    assert not missed_by_voter(change, changed_at + timedelta(seconds=1))
+    assert not missed_by_voter(None, changed_at)
