@@ -21,14 +21,20 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+class _JsonHandler(logging.StreamHandler):
+    pass
+
+
 def configure(service: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    """Logs JSON lines to stdout; calling it again replaces only its own handler (tests build many apps, and the
+    handlers others attached, such as pytest's, stay)."""
+    handler = _JsonHandler(sys.stdout)
     handler.addFilter(_ContextFilter(service))
     handler.setFormatter(JsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s %(correlation_id)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _JsonHandler)] + [handler]
     root.setLevel(level)
     # kafka-python is chatty at INFO about every connection and rebalance.
     logging.getLogger("kafka").setLevel(logging.WARNING)

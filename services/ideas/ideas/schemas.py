@@ -1,14 +1,9 @@
 """HTTP shapes of the ideas API."""
 from marshmallow import Schema, fields, validate
 
+from idealab.fields import Text
+
 from .domain import SORTS
-
-
-class Text(fields.String):
-    """A string without the spaces around it, so its length limits apply to what is kept (a blank title is none)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", error="lower-case letters, digits and dashes, 1-40 long")

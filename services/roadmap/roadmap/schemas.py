@@ -1,12 +1,14 @@
 """HTTP shapes of the roadmap API."""
 from marshmallow import Schema, fields, validate
 
+from idealab.fields import Text
+
 from .domain import TEAM_STATUSES
 
 
 class StatusChange(Schema):
     status = fields.String(required=True, validate=validate.OneOf(TEAM_STATUSES))
-    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    message = Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class HistoryEntry(Schema):

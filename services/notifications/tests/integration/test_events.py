@@ -156,8 +156,11 @@ def test_a_fan_out_that_meets_entries_written_meanwhile_inserts_only_the_rest(co
 def test_a_vote_read_after_a_later_status_change_still_brings_that_change_to_the_voter_once(
         consume, event, mongo_db, idea_id):
     consume(event.submitted(idea_id, "author-1"))
+    from datetime import datetime, timedelta, timezone
     vote = event.vote_cast(idea_id, "late-voter")  # cast now, but read after the status change below
-    consume(event.status_changed(idea_id, "planned", message="Planned for June."))
+    # A second later: the database keeps milliseconds, so a change within the same one would not be "after".
+    consume(event.status_changed(idea_id, "planned", message="Planned for June.",
+                                 changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
 
     consume(vote)
     consume(vote)  # replayed

@@ -38,3 +38,14 @@ def test_a_status_change_refuses_unknown_keys():
     with pytest.raises(ValidationError) as refused:
         StatusChange().load({"status": "planned", "message": "Why.", "by": "someone-else"})
     assert set(refused.value.messages) == {"by"}
+
+
+def test_a_message_of_spaces_only_is_refused_and_others_are_kept_without_surrounding_spaces():
+    import pytest
+    from marshmallow import ValidationError
+
+    from roadmap.schemas import StatusChange
+    with pytest.raises(ValidationError) as refused:
+        StatusChange().load({"status": "planned", "message": "   "})
+    assert "message" in refused.value.messages
+    assert StatusChange().load({"status": "planned", "message": "  Coming soon. "})["message"] == "Coming soon."
