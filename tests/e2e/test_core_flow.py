@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from idealab.testing import wait_for
 
@@ -31,10 +31,18 @@ def status_entries(person, idea_id: str, status: str) -> list[dict]:
 
 
 def status_changed_events(servers, lab_env, idea_id: str) -> list[bytes]:
-    consumer = KafkaConsumer(lab_env["IDEALAB_NAMESPACE"] + "roadmap.events", bootstrap_servers=servers.kafka,
-                             auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=3000)
+    """Every event of the idea on roadmap.events, read from the beginning up to the end offsets of now."""
+    topic = lab_env["IDEALAB_NAMESPACE"] + "roadmap.events"
+    consumer = KafkaConsumer(bootstrap_servers=servers.kafka, enable_auto_commit=False)
     try:
-        return [r.value for r in consumer if json.loads(r.value)["subject"] == idea_id]
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        values = []
+        wait_for(lambda: values.extend(r.value for batch in consumer.poll(timeout_ms=500).values() for r in batch)
+                 or all(consumer.position(p) >= end[p] for p in partitions), what="the topic read to its end")
+        return [v for v in values if json.loads(v)["subject"] == idea_id]
     finally:
         consumer.close()
 
