@@ -46,8 +46,9 @@ install_kafka() {
   if stamp_ok kafka "$h" && [ -d "$KAFKA_LIBS" ]; then return; fi
   log "fetching Apache Kafka jars from Maven Central"
   rm -rf "$KAFKA_LIBS"
-  mvn -q -B -Dstyle.color=never -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+  mkdir -p "$LOGS"
+  mvn -B -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$KAFKA_LIBS" >"$LOGS/mvn.log" 2>&1 || { tail -n 40 "$LOGS/mvn.log" >&2; exit 1; }
   stamp_set kafka "$h"
 }
 
