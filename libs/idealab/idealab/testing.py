@@ -102,3 +102,8 @@ def as_consumed(envelope: dict, partition: int = 0, offset: int = 0) -> Event:
     """An envelope as a consumer receives it (serialised and parsed), for handler tests."""
     import json
     return parse(json.dumps(envelope).encode(), partition, offset)
+
+
+def applier(handlers: dict):
+    """apply(envelope): hands an envelope to its handler as a worker's consumer would (serialised and parsed)."""
+    return lambda envelope: handlers[envelope["type"]](as_consumed(envelope))

@@ -4,49 +4,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idealab.auth import issue_token
-from idealab.config import Settings
 from idealab.events import new_event
-from idealab.testing import as_consumed, unique
+from idealab.testing import applier
 from notifications import handlers
 from notifications.app import create_app
-from notifications.store import NotificationStore
-
-JWT_SECRET = "notifications-tests-secret-long-enough-for-hs256"
 
 
 @pytest.fixture
-def app(servers, mongo_db):
-    settings = Settings(service="notifications", mongodb_uri=servers.mongodb, database=mongo_db.name,
-                        kafka_bootstrap_servers=servers.kafka, jwt_secret=JWT_SECRET)
-    app = create_app(settings, db=mongo_db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def bearer():
-    """bearer(user_id, *roles) → the Authorization header of a signed-in user (a member unless roles are given)."""
-    def make(user_id: str, *roles: str) -> dict:
-        return {"Authorization": f"Bearer {issue_token(JWT_SECRET, user_id, roles or ('member',))}"}
-    return make
-
-
-@pytest.fixture
-def store(mongo_db):
-    found = NotificationStore(mongo_db)
-    found.ensure_indexes()
-    return found
-
-
-@pytest.fixture
-def idea_id():
-    return unique("idea-")[:-1]
+def app(service_settings, mongo_db):
+    return create_app(service_settings("notifications"), db=mongo_db)
 
 
 def _now() -> datetime:
@@ -88,8 +54,4 @@ def event():
 @pytest.fixture
 def consume(store):
     """consume(envelope): hands the event to its handler as the worker's consumer does."""
-    by_type = handlers.handlers(store)
-
-    def apply(envelope: dict) -> None:
-        by_type[envelope["type"]](as_consumed(envelope))
-    return apply
+    return applier(handlers.handlers(store))

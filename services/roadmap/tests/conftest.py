@@ -4,55 +4,21 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idealab.auth import issue_token
-from idealab.config import Settings
 from idealab.events import new_event
-from idealab.testing import as_consumed, unique
+from idealab.testing import applier
 from roadmap import handlers
 from roadmap.app import create_app
-from roadmap.store import RoadmapStore
-
-JWT_SECRET = "roadmap-tests-secret-long-enough-for-hs256"
 
 
 @pytest.fixture
-def app(servers, mongo_db):
-    settings = Settings(service="roadmap", mongodb_uri=servers.mongodb, database=mongo_db.name,
-                        kafka_bootstrap_servers=servers.kafka, jwt_secret=JWT_SECRET)
-    app = create_app(settings, db=mongo_db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def bearer():
-    """bearer(user_id, *roles) → the Authorization header of a signed-in user (a member unless roles are given)."""
-    def make(user_id: str, *roles: str) -> dict:
-        return {"Authorization": f"Bearer {issue_token(JWT_SECRET, user_id, roles or ('member',))}"}
-    return make
-
-
-@pytest.fixture
-def store(mongo_db):
-    found = RoadmapStore(mongo_db)
-    found.ensure_indexes()
-    return found
+def app(service_settings, mongo_db):
+    return create_app(service_settings("roadmap"), db=mongo_db)
 
 
 @pytest.fixture
 def stored(mongo_db):
     """stored(idea_id) → the raw item document, outbox included (None when there is none)."""
     return lambda idea_id: mongo_db["items"].find_one({"_id": idea_id})
-
-
-@pytest.fixture
-def idea_id():
-    return unique("idea-")[:-1]
 
 
 class Events:
@@ -80,8 +46,4 @@ def event():
 @pytest.fixture
 def consume(store):
     """consume(envelope): hands the event to its handler as the worker's consumer does."""
-    by_type = handlers.handlers(store)
-
-    def apply(envelope: dict) -> None:
-        by_type[envelope["type"]](as_consumed(envelope))
-    return apply
+    return applier(handlers.handlers(store))

@@ -74,7 +74,7 @@ def test_a_member_may_not_read_someone_elses_inbox(client, bearer, two_changes):
 
 
 def test_not_even_the_product_team_reads_someone_elses_inbox(client, bearer, two_changes):
-    response = client.get("/api/notifications/users/member-1/inbox", headers=bearer("team-1", "product_team"))
+    response = client.get("/api/notifications/users/member-1/inbox", headers=bearer("team-1", roles=("product_team",)))
     assert response.status_code == 403
 
 

@@ -22,7 +22,7 @@ def move(client, idea_id, body, headers=None):
 
 def test_the_product_team_plans_an_idea_under_review_with_a_public_message(client, bearer, stored, under_review):
     response = move(client, under_review, {"status": "planned", "message": "Coming to the app in March."},
-                    bearer("team-1", "product_team"))
+                    bearer("team-1", roles=("product_team",)))
 
     assert response.status_code == 200, response.text
     body = response.json
@@ -41,7 +41,7 @@ def test_the_product_team_plans_an_idea_under_review_with_a_public_message(clien
 
 
 def test_anyone_reads_an_ideas_place_on_the_roadmap_with_its_history(client, bearer, under_review):
-    move(client, under_review, {"status": "planned", "message": "Soon."}, bearer("team-1", "product_team"))
+    move(client, under_review, {"status": "planned", "message": "Soon."}, bearer("team-1", roles=("product_team",)))
 
     response = client.get(f"/api/roadmap/ideas/{under_review}")
 
@@ -101,7 +101,7 @@ def test_moving_an_idea_needs_a_valid_bearer_token(client, stored, under_review,
 
 
 def test_moving_an_idea_the_roadmap_does_not_know_is_not_found(client, bearer, stored, idea_id):
-    response = move(client, idea_id, {"status": "planned", "message": "Sure."}, bearer("team-1", "product_team"))
+    response = move(client, idea_id, {"status": "planned", "message": "Sure."}, bearer("team-1", roles=("product_team",)))
     assert response.status_code == 404
     assert response.content_type == PROBLEM
     assert stored(idea_id) is None
@@ -110,7 +110,7 @@ def test_moving_an_idea_the_roadmap_does_not_know_is_not_found(client, bearer, s
 
 @pytest.mark.parametrize("target", ["under_review", "planned"])
 def test_an_idea_cannot_be_moved_back_or_to_where_it_already_is(client, bearer, stored, under_review, target):
-    team = bearer("team-1", "product_team")
+    team = bearer("team-1", roles=("product_team",))
     assert move(client, under_review, {"status": "planned", "message": "Soon."}, team).status_code == 200
     before = stored(under_review)
 
@@ -122,7 +122,7 @@ def test_an_idea_cannot_be_moved_back_or_to_where_it_already_is(client, bearer, 
 
 
 def test_a_declined_idea_cannot_be_moved_again(client, bearer, stored, under_review):
-    team = bearer("team-1", "product_team")
+    team = bearer("team-1", roles=("product_team",))
     assert move(client, under_review, {"status": "declined", "message": "Not for us."}, team).status_code == 200
     before = stored(under_review)
 
@@ -146,7 +146,7 @@ def test_a_malformed_status_change_is_refused_with_a_problem_naming_the_field(cl
                                                                               body, field):
     before = stored(under_review)
 
-    response = move(client, under_review, body, bearer("team-1", "product_team"))
+    response = move(client, under_review, body, bearer("team-1", roles=("product_team",)))
 
     assert response.status_code == 422
     assert response.content_type == PROBLEM
