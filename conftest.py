@@ -1,11 +1,13 @@
 """Fixtures shared by every test: the real servers (Kafka and MongoDB), a fresh database per test, and what every
 service's API tests need (settings over that database, a test client of the service's `app`, bearer tokens)."""
 import pytest
+from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
 from idealab.auth import issue_token
 from idealab.config import Settings
-from idealab.testing import Servers, unique
+from idealab import events, kafka
+from idealab.testing import Inspector, Servers, unique
 
 TEST_SECRET = "idealab-tests-secret-0123456789abcdef0123456789"
 
@@ -68,3 +70,39 @@ def bearer():
     def headers(user_id: str, roles=("member",)) -> dict:
         return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user_id, roles)}"}
     return headers
+
+
+@pytest.fixture
+def topics(servers, namespace):
+    """The catalogue's topics under the test's namespace, created before anything is published to them; the test's
+    topics (dead-letter ones included) are deleted afterwards so a long-lived broker does not fill up."""
+    names = [namespace + t for t in events.TOPICS]
+    kafka.ensure_topics(servers.kafka, names)
+    yield names
+    admin = KafkaAdminClient(bootstrap_servers=servers.kafka)
+    try:
+        admin.delete_topics([t for t in admin.list_topics() if t.startswith(namespace)])
+    finally:
+        admin.close()
+
+
+@pytest.fixture
+def kafka_state(servers):
+    return Inspector(servers.kafka)
+
+
+@pytest.fixture
+def worker_env(servers, mongo_db, namespace, topics):
+    """worker_env("votes", VOTE_THRESHOLD="1") → the environment a service's worker needs to work on this test's
+    database and topics."""
+    return lambda service, **extra: {
+        "MONGODB_URI": servers.mongodb, "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "JWT_SECRET": TEST_SECRET,
+        "IDEALAB_NAMESPACE": namespace, f"{service.upper()}_DATABASE": mongo_db.name, **extra}
+
+
+@pytest.fixture
+def publish(servers, namespace, topics):
+    """publish(*envelopes): puts events on the test's topics, as the services that own them would."""
+    publisher = kafka.Publisher(servers.kafka, namespace, timeout_seconds=10)
+    yield lambda *envelopes: publisher.publish(list(envelopes))
+    publisher.close()

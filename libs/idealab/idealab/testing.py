@@ -1,9 +1,15 @@
 """Helpers for the tests of every service: finding the real servers, waiting for an eventual effect, and fakes."""
+import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 import uuid
+from contextlib import contextmanager
+
+from kafka import KafkaConsumer, TopicPartition
 
 from .events import Event, parse
 
@@ -100,10 +106,87 @@ class FakePublisher:
 
 def as_consumed(envelope: dict, partition: int = 0, offset: int = 0) -> Event:
     """An envelope as a consumer receives it (serialised and parsed), for handler tests."""
-    import json
     return parse(json.dumps(envelope).encode(), partition, offset)
 
 
 def applier(handlers: dict):
     """apply(envelope): hands an envelope to its handler as a worker's consumer would (serialised and parsed)."""
     return lambda envelope: handlers[envelope["type"]](as_consumed(envelope))
+
+
+class Inspector:
+    """Reads a topic from its beginning and asks for a group's committed offsets, like an operator would."""
+
+    def __init__(self, bootstrap_servers: str):
+        self.bootstrap_servers = bootstrap_servers
+
+    def _consumer(self, **config) -> KafkaConsumer:
+        return KafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False, **config)
+
+    def records(self, topic: str, count: int, timeout: float = 10) -> list:
+        """The first `count` records of `topic` (every partition), waiting for them to arrive."""
+        consumer = self._consumer(group_id=None)
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+            consumer.assign(partitions)
+            consumer.seek_to_beginning(*partitions)
+            found = []
+
+            def enough():
+                for batch in consumer.poll(timeout_ms=100).values():
+                    found.extend(batch)
+                return len(found) >= count
+            wait_for(enough, timeout=timeout, what=f"{count} records on {topic}")
+            return found
+        finally:
+            consumer.close()
+
+    def size(self, topic: str) -> int:
+        """How many records `topic` holds in all its partitions."""
+        consumer = self._consumer(group_id=None)
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+            return sum(consumer.end_offsets(partitions).values())
+        finally:
+            consumer.close()
+
+    def committed(self, group: str, topic: str) -> int:
+        """The sum of `group`'s committed offsets on `topic`: how many of its records the group is done with."""
+        consumer = self._consumer(group_id=group)
+        try:
+            offsets = [consumer.committed(TopicPartition(topic, p)) for p in consumer.partitions_for_topic(topic)]
+            return sum(o or 0 for o in offsets)
+        finally:
+            consumer.close()
+
+    def events(self, topic: str) -> list[dict]:
+        """Every event `topic` holds now (all partitions, read up to their end offsets), parsed as JSON."""
+        consumer = self._consumer(group_id=None)
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+            consumer.assign(partitions)
+            consumer.seek_to_beginning(*partitions)
+            end = consumer.end_offsets(partitions)
+            found = []
+
+            def read_to_end():
+                found.extend(r.value for batch in consumer.poll(timeout_ms=100).values() for r in batch)
+                return all(consumer.position(p) >= end[p] for p in partitions)
+            wait_for(read_to_end, what=f"{topic} read to its end")
+            return [json.loads(v) for v in found]
+        finally:
+            consumer.close()
+
+
+@contextmanager
+def running_worker(module: str, env: dict):
+    """`python -m <module>` (a service's worker) running with `env` added to ours; on leaving, SIGTERM, and the
+    worker must stop cleanly (exit 0) within 30 s."""
+    process = subprocess.Popen([sys.executable, "-m", module], env={**os.environ, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, f"{module} exited {process.returncode}:\n{output.decode()[-3000:]}"

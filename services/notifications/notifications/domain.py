@@ -1,4 +1,6 @@
 """Notification rules, with no I/O."""
+from datetime import datetime
+
 from idealab.events import Event
 
 # Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
@@ -36,7 +38,12 @@ def inbox_entry(notification: dict, user_id: str) -> dict:
             "read": False}
 
 
-def missed_by_voter(last_change: dict | None, cast_at) -> bool:
-    """A vote cast before the idea's latest status change but read after it (votes and status changes travel on
-    different topics, so their order between topics is not kept): that voter is owed the change's notification."""
-    return last_change is not None and cast_at < last_change["created_at"]
+def owed_latest_change(last_change: dict | None, followed_at: datetime) -> bool:
+    """Someone who followed an idea (wrote it, voted for it) before its latest status change, but whose event is read
+    after that change (ideas, votes and status changes travel on different topics, so their order between topics
+    is not kept), is owed the change's notification.
+
+    Compared in milliseconds, as the database keeps times; within the same millisecond the voter is notified
+    rather than missed."""
+    followed_at = followed_at.replace(microsecond=followed_at.microsecond // 1000 * 1000)
+    return last_change is not None and followed_at <= last_change["created_at"]

@@ -15,16 +15,22 @@ def read_inbox(store: NotificationStore, principal: Principal, user_id: str, lim
 
 
 def on_idea_submitted(store: NotificationStore, event: Event) -> None:
-    store.remember_idea(event.data["idea_id"], event.data["title"])
-    store.subscribe(event.data["idea_id"], event.data["author_id"], domain.AUTHOR)
+    idea_id, author_id = event.data["idea_id"], event.data["author_id"]
+    store.remember_idea(idea_id, event.data["title"])
+    store.subscribe(idea_id, author_id, domain.AUTHOR)
+    _deliver_if_owed(store, idea_id, author_id, event.data["submitted_at"])
 
 
 def on_vote_cast(store: NotificationStore, event: Event) -> None:
     idea_id, voter_id = event.data["idea_id"], event.data["voter_id"]
     store.set_vote(idea_id, voter_id, event.data["vote_version"], live=True)
+    _deliver_if_owed(store, idea_id, voter_id, event.data["cast_at"])
+
+
+def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, followed_at) -> None:
     last_change = store.last_change(idea_id)
-    if domain.missed_by_voter(last_change, event.data["cast_at"]):
-        store.deliver([domain.inbox_entry(last_change, voter_id)])
+    if domain.owed_latest_change(last_change, followed_at):
+        store.deliver([domain.inbox_entry(last_change, user_id)])
 
 
 def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:

@@ -1,26 +1,10 @@
-"""Fixtures of the library's integration tests: a real Publisher, the test's own topics, consumer loops running in
-threads, and ways to look at what Kafka holds (records, committed offsets)."""
+"""Fixtures of the library's integration tests: a real Publisher and consumer loops running in threads (the test's
+own topics and `kafka_state` come from the root conftest)."""
 import threading
 
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from idealab import events, kafka
-from idealab.testing import wait_for
-
-
-@pytest.fixture
-def topics(servers, namespace):
-    """The catalogue's topics under the test's namespace, created before anything is published to them; the test's
-    topics (dead-letter ones included) are deleted afterwards so a long-lived broker does not fill up."""
-    names = [namespace + t for t in events.TOPICS]
-    kafka.ensure_topics(servers.kafka, names)
-    yield names
-    admin = KafkaAdminClient(bootstrap_servers=servers.kafka)
-    try:
-        admin.delete_topics([t for t in admin.list_topics() if t.startswith(namespace)])
-    finally:
-        admin.close()
 
 
 @pytest.fixture
@@ -28,57 +12,6 @@ def publisher(servers, namespace, topics):
     publisher = kafka.Publisher(servers.kafka, namespace, timeout_seconds=10)
     yield publisher
     publisher.close()
-
-
-class Inspector:
-    """Reads a topic from its beginning and asks for a group's committed offsets, like an operator would."""
-
-    def __init__(self, bootstrap_servers: str):
-        self.bootstrap_servers = bootstrap_servers
-
-    def _consumer(self, **config) -> KafkaConsumer:
-        return KafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False, **config)
-
-    def records(self, topic: str, count: int, timeout: float = 10) -> list:
-        """The first `count` records of `topic` (every partition), waiting for them to arrive."""
-        consumer = self._consumer(group_id=None)
-        try:
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-            consumer.assign(partitions)
-            consumer.seek_to_beginning(*partitions)
-            found = []
-
-            def enough():
-                for batch in consumer.poll(timeout_ms=100).values():
-                    found.extend(batch)
-                return len(found) >= count
-            wait_for(enough, timeout=timeout, what=f"{count} records on {topic}")
-            return found
-        finally:
-            consumer.close()
-
-    def size(self, topic: str) -> int:
-        """How many records `topic` holds in all its partitions."""
-        consumer = self._consumer(group_id=None)
-        try:
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-            return sum(consumer.end_offsets(partitions).values())
-        finally:
-            consumer.close()
-
-    def committed(self, group: str, topic: str) -> int:
-        """The sum of `group`'s committed offsets on `topic`: how many of its records the group is done with."""
-        consumer = self._consumer(group_id=group)
-        try:
-            offsets = [consumer.committed(TopicPartition(topic, p)) for p in consumer.partitions_for_topic(topic)]
-            return sum(o or 0 for o in offsets)
-        finally:
-            consumer.close()
-
-
-@pytest.fixture
-def kafka_state(servers):
-    return Inspector(servers.kafka)
 
 
 class RunningLoop:

@@ -194,3 +194,13 @@ def test_a_stale_vote_cast_read_after_its_withdrawal_does_not_follow_the_idea_ag
     consume(cast)  # published twice by the votes relay, read late
     assert reasons(mongo_db, idea_id, "voter-1") == []
     assert list(store.subscribers(idea_id)) == ["author-1"]
+
+
+def test_an_idea_submitted_event_read_after_a_status_change_still_brings_that_change_to_the_author(
+        consume, event, mongo_db, idea_id):
+    submitted = event.submitted(idea_id, "author-1")
+    consume(event.status_changed(idea_id, "planned", message="Planned for June."))
+    consume(submitted)
+    consume(submitted)  # replayed
+    [entry] = inbox(mongo_db, "author-1")
+    assert (entry["to"], entry["message"]) == ("planned", "Planned for June.")

@@ -57,9 +57,18 @@ def test_a_status_notification_carries_the_public_message_and_the_change():
 def test_a_voter_is_owed_the_latest_change_only_when_the_vote_was_cast_before_it():
     from datetime import datetime, timedelta, timezone
 
-    from notifications.domain import missed_by_voter
+    from notifications.domain import owed_latest_change
     changed_at = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
     change = {"created_at": changed_at}
-    assert missed_by_voter(change, changed_at - timedelta(seconds=1))
-    assert not missed_by_voter(change, changed_at + timedelta(seconds=1))
-    assert not missed_by_voter(None, changed_at)
+    assert owed_latest_change(change, changed_at - timedelta(seconds=1))
+    assert not owed_latest_change(change, changed_at + timedelta(seconds=1))
+    assert not owed_latest_change(None, changed_at)
+
+
+def test_a_vote_in_the_same_millisecond_as_the_change_is_owed_it_though_the_database_dropped_the_microseconds():
+    from datetime import datetime, timezone
+
+    from notifications.domain import owed_latest_change
+    stored_change = {"created_at": datetime(2026, 3, 1, 12, 0, 0, 123000, tzinfo=timezone.utc)}
+    assert owed_latest_change(stored_change, datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=timezone.utc))
+    assert not owed_latest_change(stored_change, datetime(2026, 3, 1, 12, 0, 0, 124000, tzinfo=timezone.utc))
