@@ -87,3 +87,9 @@ def test_a_product_team_move_with_an_unknown_status_is_refused(author, member):
     assert_problem(team.post(f"/api/roadmap/ideas/{idea_id}/status",
                              json={"status": "open", "message": "back"}), 422)
     assert team.get(f"/api/roadmap/ideas/{idea_id}").json()["history"] == []
+
+
+def test_a_body_over_the_gateway_limit_is_a_413_problem_and_stores_nothing(author):
+    huge = {**GOOD, "description": "x" * 2_000_000}
+    assert_problem(author.post("/api/ideas", json=huge), 413)
+    assert count_ideas_by(author) == 0
