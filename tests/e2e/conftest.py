@@ -1,6 +1,7 @@
 """The whole lab for end-to-end tests: every process of the Procfile and the gateway, on ports of their own, with
 a namespace of their own on the shared Kafka and database servers."""
 import importlib.util
+import socket
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,24 @@ SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
 THRESHOLD = 3
 
 
+def free_port() -> str:
+    """A port nothing listens on now, so a test run never meets `make up` or another run."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
-def lab_env(servers, tmp_path_factory):
+def lab_env(servers):
+    ports = {f"{name}_PORT": free_port() for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS")}
     return lab.environment({
         "IDEALAB_NAMESPACE": unique("e2e"), "JWT_SECRET": SECRET, "VOTE_THRESHOLD": str(THRESHOLD),
-        "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb,
-        "GATEWAY_PORT": "18080", "IDEAS_PORT": "18001", "VOTES_PORT": "18002", "ROADMAP_PORT": "18003",
-        "NOTIFICATIONS_PORT": "18004", "GUNICORN_WORKERS": "1",
+        "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })
 
 
 @pytest.fixture(scope="session")
-def running_lab(lab_env, tmp_path_factory):
+def running_lab(lab_env):
     log = ROOT / ".cache" / "logs" / "e2e-lab.log"
     process = lab.start(lab_env, log)
     try:
