@@ -181,3 +181,14 @@ def test_readyz_is_a_503_when_the_database_is_unreachable():
     assert_problem(response, 503)
     assert "Retry-After" in response.headers
 
+
+
+def test_log_lines_are_json_carrying_the_request_id_and_the_correlation_id(capsys):
+    import json
+    client = make_app(FakeDb()).test_client()
+    capsys.readouterr()
+    client.get("/api/things/bug", headers={"X-Request-Id": "req-42", "X-Correlation-Id": "journey-7"})
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    [error] = [line for line in lines if line["message"] == "unhandled error"]
+    assert (error["level"], error["service"], error["request_id"], error["correlation_id"]) == (
+        "ERROR", "things", "req-42", "journey-7")
