@@ -7,7 +7,7 @@ from pymongo import MongoClient
 from idealab.auth import issue_token
 from idealab.config import Settings
 from idealab import events, kafka
-from idealab.testing import Inspector, Servers, unique
+from idealab.testing import Inspector, SampleEvents, Servers, unique
 
 TEST_SECRET = "idealab-tests-secret-0123456789abcdef0123456789"
 
@@ -55,6 +55,12 @@ def store(app):
 @pytest.fixture
 def idea_id():
     return unique("idea-")[:-1]
+
+
+@pytest.fixture
+def event():
+    """Valid envelopes as the services publish them: event.submitted(idea_id), event.vote_cast(idea_id, voter)…"""
+    return SampleEvents()
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from kafka import KafkaConsumer, TopicPartition
 
-from .events import Event, parse
+from .events import Event, new_event, parse
 
 
 def wait_for(check, timeout: float = 30, interval: float = 0.1, what: str = "condition"):
@@ -190,3 +191,40 @@ def running_worker(module: str, env: dict):
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, f"{module} exited {process.returncode}:\n{output.decode()[-3000:]}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SampleEvents:
+    """Valid envelopes as the ideas, votes and roadmap services publish them, for feeding handlers and workers."""
+
+    @staticmethod
+    def submitted(idea_id: str, author_id: str = "author-1", title: str = "Dark mode for the mobile app",
+                  submitted_at: datetime | None = None) -> dict:
+        return new_event("idea.submitted", {
+            "idea_id": idea_id, "title": title, "description": "Easier on the eyes at night.", "category": "app",
+            "author_id": author_id, "submitted_at": submitted_at or _now()}, source="/ideas", subject=idea_id)
+
+    @staticmethod
+    def vote_cast(idea_id: str, voter_id: str, version: int = 1) -> dict:
+        return new_event("vote.cast", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": version,
+                                       "cast_at": _now()}, source="/votes", subject=idea_id)
+
+    @staticmethod
+    def vote_withdrawn(idea_id: str, voter_id: str, version: int = 2) -> dict:
+        return new_event("vote.withdrawn", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": version,
+                                            "withdrawn_at": _now()}, source="/votes", subject=idea_id)
+
+    @staticmethod
+    def threshold_reached(idea_id: str, count: int = 10, threshold: int = 10) -> dict:
+        return new_event("idea.threshold_reached", {"idea_id": idea_id, "count": count, "threshold": threshold},
+                         source="/votes", subject=idea_id)
+
+    @staticmethod
+    def status_changed(idea_id: str, to_status: str = "planned", from_status: str = "under_review",
+                       message: str = "Coming to the app in March.", changed_at: datetime | None = None) -> dict:
+        return new_event("idea.status_changed", {
+            "idea_id": idea_id, "from_status": from_status, "to_status": to_status, "message": message,
+            "by": "team-1", "changed_at": changed_at or _now()}, source="/roadmap", subject=idea_id)
