@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from kafka import KafkaAdminClient
+from pymongo import MongoClient
 
 from idealab.auth import issue_token
 from idealab.testing import unique
@@ -46,6 +48,21 @@ def running_lab(lab_env):
         pytest.fail(f"{exc}; see {log}", pytrace=False)
     yield process
     lab.stop(process)
+    _forget(lab_env)
+
+
+def _forget(lab_env) -> None:
+    """Drops the run's topics and databases, so a long-lived broker and database server do not fill up."""
+    namespace = lab_env["IDEALAB_NAMESPACE"]
+    admin = KafkaAdminClient(bootstrap_servers=lab_env["KAFKA_BOOTSTRAP_SERVERS"])
+    try:
+        admin.delete_topics([t for t in admin.list_topics() if t.startswith(namespace)])
+    finally:
+        admin.close()
+    with MongoClient(lab_env["MONGODB_URI"]) as client:
+        for name in client.list_database_names():
+            if name.startswith(namespace):
+                client.drop_database(name)
 
 
 @pytest.fixture(scope="session")
