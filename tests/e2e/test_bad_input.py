@@ -93,3 +93,9 @@ def test_a_body_over_the_gateway_limit_is_a_413_problem_and_stores_nothing(autho
     huge = {**GOOD, "description": "x" * 2_000_000}
     assert_problem(author.post("/api/ideas", json=huge), 413)
     assert count_ideas_by(author) == 0
+
+
+def test_every_answer_carries_one_request_id_the_service_also_names_in_its_problems(author):
+    response = author.post("/api/votes/ideas/no-such-idea")
+    assert len(response.raw.headers.getlist("X-Request-Id")) == 1
+    assert response.json()["request_id"] == response.headers["X-Request-Id"]
