@@ -115,11 +115,13 @@ stop_one() {
   rm -f "$RUN/$1.pid"
 }
 
+install_all() { install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx; }
+
 case "${1:-}" in
-  install) install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx ;;
+  install) install_all ;;
   install-python) install_python ;;
   start)
-    install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx
+    install_all
     start_kafka; start_ferretdb
     "$VENV/bin/python" "$ROOT/deploy/wait_ready.py" --kafka 127.0.0.1:9092 --mongodb mongodb://127.0.0.1:27017/ \
       || { log "servers did not become ready; see $LOGS"; tail -n 30 "$LOGS"/kafka.log "$LOGS"/ferretdb.log >&2; exit 1; }

@@ -2,15 +2,15 @@
 from datetime import datetime, timezone
 
 from idealab.events import Event
+from idealab.mongo import as_stored
 
 from . import domain
 from .store import IdeaStore
 
 
 def submit_idea(store: IdeaStore, fields: dict, author_id: str) -> dict:
-    # MongoDB keeps milliseconds: the idea answered, the idea stored and its event then all say the same time.
-    now = datetime.now(timezone.utc)
-    idea, event = domain.submit(fields, author_id, now.replace(microsecond=now.microsecond // 1000 * 1000))
+    # The idea answered, the idea stored and its event then all say the same time.
+    idea, event = domain.submit(fields, author_id, as_stored(datetime.now(timezone.utc)))
     store.add(idea, event)
     return idea
 

@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from idealab.events import Event
+from idealab.mongo import as_stored
 
 # Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
 AUTHOR, VOTER = "author", "voter"
@@ -45,5 +46,4 @@ def owed_latest_change(last_change: dict | None, followed_at: datetime) -> bool:
 
     Compared in milliseconds, as the database keeps times; within the same millisecond the voter is notified
     rather than missed."""
-    followed_at = followed_at.replace(microsecond=followed_at.microsecond // 1000 * 1000)
-    return last_change is not None and followed_at <= last_change["created_at"]
+    return last_change is not None and as_stored(followed_at) <= last_change["created_at"]
