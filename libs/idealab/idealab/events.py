@@ -15,6 +15,7 @@ from . import logs
 IDEAS_TOPIC = "ideas.events"
 VOTES_TOPIC = "votes.events"
 ROADMAP_TOPIC = "roadmap.events"
+ACCOUNTS_TOPIC = "accounts.events"
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate")
 
@@ -65,6 +66,55 @@ class StatusChanged(Schema):
     changed_at = fields.AwareDateTime(required=True)
 
 
+# Accounts events carry ids, names and roles, never an email address or a password hash: no consumer needs them.
+class UserRegistered(Schema):
+    user_id = fields.String(required=True)
+    display_name = fields.String(required=True)
+    # "password", or the name of the OpenID Connect provider the user signed up with.
+    signed_up_with = fields.String(required=True)
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class UserRoleChanged(Schema):
+    user_id = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class UserBanned(Schema):
+    user_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+    banned_at = fields.AwareDateTime(required=True)
+
+
+class UserDeleted(Schema):
+    """Every service erases what it holds about the user on this event (GDPR erasure)."""
+    user_id = fields.String(required=True)
+    deleted_at = fields.AwareDateTime(required=True)
+
+
+class SpaceCreated(Schema):
+    space_id = fields.String(required=True)
+    name = fields.String(required=True)
+    by = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class SpaceMemberAdded(Schema):
+    space_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    added_at = fields.AwareDateTime(required=True)
+
+
+class SpaceMemberRemoved(Schema):
+    space_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    by = fields.String(required=True)
+    removed_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -79,6 +129,13 @@ CATALOGUE: dict[str, EventType] = {
     "tally.changed": EventType(TallyChanged, VOTES_TOPIC),
     "idea.threshold_reached": EventType(ThresholdReached, VOTES_TOPIC),
     "idea.status_changed": EventType(StatusChanged, ROADMAP_TOPIC),
+    "user.registered": EventType(UserRegistered, ACCOUNTS_TOPIC),
+    "user.role_changed": EventType(UserRoleChanged, ACCOUNTS_TOPIC),
+    "user.banned": EventType(UserBanned, ACCOUNTS_TOPIC),
+    "user.deleted": EventType(UserDeleted, ACCOUNTS_TOPIC),
+    "space.created": EventType(SpaceCreated, ACCOUNTS_TOPIC),
+    "space.member_added": EventType(SpaceMemberAdded, ACCOUNTS_TOPIC),
+    "space.member_removed": EventType(SpaceMemberRemoved, ACCOUNTS_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})
