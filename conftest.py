@@ -4,12 +4,9 @@ import pytest
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.auth import issue_token
 from idealab.config import Settings
 from idealab import events, kafka
-from idealab.testing import Inspector, SampleEvents, Servers, unique
-
-TEST_SECRET = "idealab-tests-secret-0123456789abcdef0123456789"
+from idealab.testing import Inspector, SampleEvents, Servers, TokenSigner, unique
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +18,17 @@ def servers():
         pytest.fail(str(exc), pytrace=False)
     yield found
     found.stop()
+
+
+@pytest.fixture(scope="session")
+def signer():
+    """Signs tokens as the accounts service would; every app and worker under test trusts its key."""
+    return TokenSigner()
+
+
+@pytest.fixture(scope="session")
+def jwks_url(signer, tmp_path_factory):
+    return signer.jwks_url(tmp_path_factory.mktemp("jwks"))
 
 
 @pytest.fixture
@@ -40,10 +48,10 @@ def namespace():
 
 
 @pytest.fixture
-def service_settings(servers, mongo_db):
+def service_settings(servers, mongo_db, jwks_url):
     """service_settings("votes") → a service's settings over this test's database."""
     return lambda service: Settings(service=service, mongodb_uri=servers.mongodb, database=mongo_db.name,
-                                    kafka_bootstrap_servers=servers.kafka, jwt_secret=TEST_SECRET)
+                                    kafka_bootstrap_servers=servers.kafka, jwks_url=jwks_url)
 
 
 @pytest.fixture
@@ -71,10 +79,11 @@ def client(app):
 
 
 @pytest.fixture
-def bearer():
-    """Authorization headers for a user: bearer("ann") or bearer("pat", roles=("product_team",))."""
-    def headers(user_id: str, roles=("member",)) -> dict:
-        return {"Authorization": f"Bearer {issue_token(TEST_SECRET, user_id, roles)}"}
+def bearer(signer):
+    """Authorization headers for a user: bearer("ann"), bearer("pat", roles=("product_team",)),
+    bearer("ann", spaces=("panel-1",))."""
+    def headers(user_id: str, roles=("member",), spaces=()) -> dict:
+        return {"Authorization": f"Bearer {signer.token(user_id, roles, spaces)}"}
     return headers
 
 
@@ -98,11 +107,11 @@ def kafka_state(servers):
 
 
 @pytest.fixture
-def worker_env(servers, mongo_db, namespace, topics):
+def worker_env(servers, mongo_db, namespace, topics, jwks_url):
     """worker_env("votes", VOTE_THRESHOLD="1") → the environment a service's worker needs to work on this test's
     database and topics."""
     return lambda service, **extra: {
-        "MONGODB_URI": servers.mongodb, "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "JWT_SECRET": TEST_SECRET,
+        "MONGODB_URI": servers.mongodb, "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "JWKS_URL": jwks_url,
         "IDEALAB_NAMESPACE": namespace, f"{service.upper()}_DATABASE": mongo_db.name, **extra}
 
 

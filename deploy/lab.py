@@ -18,7 +18,7 @@ CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
 SERVICES = ("ideas", "votes", "roadmap", "notifications")
 DEFAULTS = {
     "GATEWAY_PORT": "8080", "IDEAS_PORT": "8001", "VOTES_PORT": "8002", "ROADMAP_PORT": "8003",
-    "NOTIFICATIONS_PORT": "8004", "JWT_SECRET": "dev-only-secret-change-me-0123456789abcdef",
+    "NOTIFICATIONS_PORT": "8004",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
 }
 

@@ -9,7 +9,6 @@ import requests
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.auth import issue_token
 from idealab.testing import unique
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +16,6 @@ _spec = importlib.util.spec_from_file_location("lab", ROOT / "deploy" / "lab.py"
 lab = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(lab)
 
-SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
 THRESHOLD = 3
 
 
@@ -29,10 +27,10 @@ def free_port() -> str:
 
 
 @pytest.fixture(scope="session")
-def lab_env(servers):
+def lab_env(servers, jwks_url):
     ports = {f"{name}_PORT": free_port() for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS")}
     return lab.environment({
-        "IDEALAB_NAMESPACE": unique("e2e"), "JWT_SECRET": SECRET, "VOTE_THRESHOLD": str(THRESHOLD),
+        "IDEALAB_NAMESPACE": unique("e2e"), "JWKS_URL": jwks_url, "VOTE_THRESHOLD": str(THRESHOLD),
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })
 
@@ -73,11 +71,11 @@ def gateway(running_lab, lab_env):
 class Member:
     """Someone using the lab through the gateway, with a token of their own."""
 
-    def __init__(self, gateway: str, user_id: str, roles=("member",)):
+    def __init__(self, gateway: str, token: str, user_id: str):
         self.gateway = gateway
         self.user_id = user_id
         self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {issue_token(SECRET, user_id, roles)}"
+        self.session.headers["Authorization"] = f"Bearer {token}"
 
     def __getattr__(self, method):
         call = getattr(self.session, method)
@@ -85,5 +83,8 @@ class Member:
 
 
 @pytest.fixture
-def member(gateway):
-    return lambda name=None, roles=("member",): Member(gateway, name or unique("user-")[:-1], roles)
+def member(gateway, signer):
+    def make(name=None, roles=("member",)):
+        user_id = name or unique("user-")[:-1]
+        return Member(gateway, signer.token(user_id, roles), user_id)
+    return make

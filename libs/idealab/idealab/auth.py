@@ -1,47 +1,115 @@
-"""Who is asking: verification of signed JWTs and role checks, in one place so the identity scheme can change here.
+"""Who is asking: verification of the accounts service's access tokens and role checks, in one place.
 
-For now tokens are HS256 with a secret shared through the environment (the accounts service will replace it with
-RS256 and JWKS). Claims: sub (user id), roles (list), iss, aud, exp.
+Access tokens are RS256 JWTs signed by accounts, whose public keys are published as a JWKS. Every service verifies
+them here against that JWKS, fetched once and kept, and fetched again when a token names a key it has not seen
+(key rotation), at most once per `refetch_interval` so forged key ids cannot turn into a flood on accounts.
+Claims: sub (user id), roles, spaces (invite-only spaces the user belongs to), iss, aud, exp.
 """
 import functools
+import json
+import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 
 import jwt
 from flask import current_app, g, request
-from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.exceptions import Forbidden, ServiceUnavailable, Unauthorized
 
-ISSUER = "idealab"
 AUDIENCE = "idealab"
-ROLES = ("member", "product_team")
+ALGORITHM = "RS256"
+ROLES = ("member", "product_team", "moderator", "admin")
+# Staff see every space and every hidden item; members see the public lab and their own spaces.
+STAFF = frozenset({"product_team", "moderator", "admin"})
 
 
 @dataclass(frozen=True)
 class Principal:
     user_id: str
     roles: frozenset[str]
+    spaces: frozenset[str] = frozenset()
 
     def has(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF)
 
-def issue_token(secret: str, user_id: str, roles=("member",), ttl_seconds: int = 3600) -> str:
-    now = int(time.time())
-    claims = {"sub": user_id, "roles": list(roles), "iss": ISSUER, "aud": AUDIENCE, "iat": now,
-              "exp": now + ttl_seconds}
-    return jwt.encode(claims, secret, algorithm="HS256")
+    def can_see(self, space: str | None) -> bool:
+        """Whether content in `space` (None: the public lab) is visible to this user."""
+        return space is None or self.is_staff or space in self.spaces
 
 
-def verify_token(secret: str, token: str) -> Principal:
-    try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER,
-                            options={"require": ["sub", "exp", "iss", "aud"]})
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"invalid token: {exc}") from exc
-    roles = claims.get("roles", [])
-    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-        raise Unauthorized("invalid token: roles must be a list of names")
-    return Principal(user_id=str(claims["sub"]), roles=frozenset(roles))
+def visible_spaces(principal: "Principal | None") -> list[str] | None:
+    """The spaces a listing may show besides the public lab: None means every space (staff)."""
+    if principal is None:
+        return []
+    return None if principal.is_staff else sorted(principal.spaces)
+
+
+class KeySet:
+    """The accounts service's public keys, from a JWKS URL (http(s):// or file://)."""
+
+    def __init__(self, url: str, refetch_interval: float = 10.0, timeout: float = 3.0):
+        self.url = url
+        self.refetch_interval = refetch_interval
+        self.timeout = timeout
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def key(self, kid: str) -> jwt.PyJWK:
+        with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at >= self.refetch_interval:
+                self._keys = self._fetch()
+                self._fetched_at = time.monotonic()
+            found = self._keys.get(kid)
+        if found is None:
+            raise Unauthorized("invalid token: signed with an unknown key")
+        return found
+
+    def _fetch(self) -> dict[str, jwt.PyJWK]:
+        try:
+            with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
+                document = json.load(response)
+        except (OSError, ValueError) as exc:
+            raise ServiceUnavailable("the sign-in keys cannot be read right now; try again shortly",
+                                     retry_after=5) from exc
+        keys = {}
+        for entry in document.get("keys", []):
+            if entry.get("kid") and entry.get("kty") == "RSA" and entry.get("use", "sig") == "sig":
+                keys[entry["kid"]] = jwt.PyJWK(entry, algorithm=ALGORITHM)
+        return keys
+
+
+class Verifier:
+    def __init__(self, keys: KeySet, issuer: str):
+        self.keys = keys
+        self.issuer = issuer
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        # Checked before any key lookup: `alg: none` and HS256-with-the-public-key forgeries stop here.
+        if header.get("alg") != ALGORITHM or not isinstance(header.get("kid"), str):
+            raise Unauthorized(f"invalid token: only {ALGORITHM} tokens with a key id are accepted")
+        try:
+            claims = jwt.decode(token, self.keys.key(header["kid"]), algorithms=[ALGORITHM], audience=AUDIENCE,
+                                issuer=self.issuer, options={"require": ["sub", "exp", "iss", "aud"]})
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        return Principal(user_id=str(claims["sub"]), roles=frozenset(_names(claims, "roles")),
+                         spaces=frozenset(_names(claims, "spaces")))
+
+
+def _names(claims: dict, claim: str) -> list[str]:
+    value = claims.get(claim, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Unauthorized(f"invalid token: {claim} must be a list of names")
+    return value
 
 
 def current_principal() -> Principal | None:
@@ -53,7 +121,8 @@ def current_principal() -> Principal | None:
         elif not header.startswith("Bearer "):
             raise Unauthorized("Authorization must be 'Bearer <token>'")
         else:
-            g.principal = verify_token(current_app.config["JWT_SECRET"], header.removeprefix("Bearer ").strip())
+            verifier: Verifier = current_app.extensions["idealab.verifier"]
+            g.principal = verifier.verify(header.removeprefix("Bearer ").strip())
     return g.principal
 
 
@@ -70,15 +139,3 @@ def require(*roles: str):
             return view(*args, **kwargs)
         return wrapper
     return decorator
-
-
-def main() -> None:
-    """Prints a token for trying the API by hand: python -m idealab.auth USER_ID [ROLE ...]."""
-    import os
-    import sys
-    user_id, *roles = sys.argv[1:] or ["demo-member"]
-    print(issue_token(os.environ["JWT_SECRET"], user_id, roles or ["member"]))
-
-
-if __name__ == "__main__":
-    main()

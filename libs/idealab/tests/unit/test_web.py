@@ -1,4 +1,6 @@
 """What every service's HTTP side answers alike, through a tiny app built by web.create_service_app."""
+import tempfile
+
 import pytest
 from flask import Blueprint, Flask
 from marshmallow import Schema, fields, validate
@@ -6,8 +8,10 @@ from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 
 from idealab import auth, web
 from idealab.config import Settings
+from idealab.testing import TokenSigner
 
-SECRET = "web-test-secret-0123456789abcdef0123456789"
+SIGNER = TokenSigner()
+JWKS_URL = SIGNER.jwks_url(tempfile.mkdtemp())
 PROBLEM = "application/problem+json"
 
 
@@ -66,7 +70,7 @@ def blueprint() -> Blueprint:
 
 def make_app(db) -> Flask:
     settings = Settings(service="things", mongodb_uri="mongodb://unused", database="unused",
-                        kafka_bootstrap_servers="unused", jwt_secret=SECRET)
+                        kafka_bootstrap_servers="unused", jwks_url=JWKS_URL)
     return web.create_service_app(settings, "/api/things", blueprint(), FakeStore, db=db)
 
 
@@ -150,7 +154,7 @@ def test_a_missing_token_is_a_401_problem_with_a_bearer_challenge(client):
 
 
 def test_a_missing_role_is_a_403_problem(client):
-    token = auth.issue_token(SECRET, "ann", roles=("member",))
+    token = SIGNER.token("ann", roles=("member",))
     assert_problem(client.get("/api/things/team", headers={"Authorization": f"Bearer {token}"}), 403)
 
 
