@@ -9,7 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from . import logs
+from . import auth, logs
 from .config import Settings
 from .mongo import connect
 
@@ -44,13 +44,13 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
     logs.configure(settings.service)
     db = db if db is not None else connect(settings.mongodb_uri, settings.database)
     app = Flask(settings.service)
-    app.config["JWT_SECRET"] = settings.jwt_secret
     app.json.sort_keys = False
     _install_request_ids(app)
     _install_error_handlers(app)
     service_store = make_store(db)
     service_store.ensure_indexes()
     app.extensions["idealab.db"] = db
+    app.extensions["idealab.verifier"] = auth.Verifier(auth.KeySet(settings.jwks_url), settings.jwt_issuer)
     app.extensions["idealab.store"] = service_store
     app.register_blueprint(_health_blueprint(), url_prefix=url_prefix)
     app.register_blueprint(blueprint, url_prefix=url_prefix)
