@@ -1,5 +1,5 @@
 """What every service's HTTP side does alike: app factory base, RFC 9457 problem+json errors, request and
-correlation ids, request-body loading through marshmallow, /healthz and /readyz."""
+correlation ids, request-body loading through marshmallow, /healthz, /readyz, /metrics and /openapi.json."""
 import logging
 import uuid
 
@@ -9,7 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from . import auth, logs
+from . import auth, health, logs, metrics, openapi
 from .config import Settings
 from .mongo import connect
 
@@ -47,9 +47,11 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
     app.json.sort_keys = False
     _install_request_ids(app)
     _install_error_handlers(app)
+    metrics.instrument(app, settings.service)
     service_store = make_store(db)
-    service_store.ensure_indexes()
+    _ensure_indexes(app, service_store)
     app.extensions["idealab.db"] = db
+    app.extensions["idealab.kafka_check"] = health.KafkaCheck(settings.kafka_bootstrap_servers)
     app.extensions["idealab.verifier"] = auth.Verifier(auth.KeySet(settings.jwks_url), settings.jwt_issuer)
     app.extensions["idealab.store"] = service_store
     app.register_blueprint(_health_blueprint(), url_prefix=url_prefix)
@@ -60,6 +62,24 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
 def store():
     """The store of the service handling the current request."""
     return current_app.extensions["idealab.store"]
+
+
+def _ensure_indexes(app: Flask, service_store) -> None:
+    """Makes the store's indexes at start or, when the database is away then, before the first request that finds
+    it back: an API starts (answering 503 until then) whether or not its database is up."""
+    try:
+        service_store.ensure_indexes()
+        return
+    except ConnectionFailure as exc:
+        log.warning("database unreachable at start; indexes are made once it answers: %s", exc)
+    indexed = False
+
+    @app.before_request
+    def ensure_indexes_once():
+        nonlocal indexed
+        if not indexed and request.blueprint != "health":
+            service_store.ensure_indexes()  # ConnectionFailure → 503 via the error handler
+            indexed = True
 
 
 def _install_request_ids(app: Flask) -> None:
@@ -121,7 +141,25 @@ def _health_blueprint() -> Blueprint:
 
     @bp.get("/readyz")
     def readyz():
+        """Ready when the database answers (else 503). Kafka is reported but does not decide: writes wait in the
+        outbox while it is away, so taking the API out of service would lose what the outbox is there to keep."""
         current_app.extensions["idealab.db"].command("ping")  # ConnectionFailure → 503 via the handler
-        return {"status": "ready"}
+        kafka = "ok" if current_app.extensions["idealab.kafka_check"]() else "unreachable"
+        return {"status": "ready", "checks": {"database": "ok", "kafka": kafka}}
+
+    @bp.get("/metrics")
+    @openapi.describe(responses={"200": {"description": "Prometheus text format",
+                                         "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                      tags=["operations"])
+    def prometheus_metrics():
+        """Prometheus metrics (for the scraper on the private network; the gateway does not serve it)."""
+        return metrics.exposition()
+
+    @bp.get("/openapi.json")
+    def openapi_document():
+        """This OpenAPI document."""
+        if "idealab.openapi" not in current_app.extensions:
+            current_app.extensions["idealab.openapi"] = openapi.spec_for(current_app)
+        return current_app.extensions["idealab.openapi"]
 
     return bp

@@ -1,0 +1,199 @@
+"""What a fault test starts, stops and kills: private Kafka and database servers (never the shared ones, which other
+tests and people use), and the services' processes (an API under gunicorn, a worker) as they are deployed."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+from kafka import KafkaAdminClient
+from pymongo import MongoClient
+
+from idealab.testing import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Process:
+    """One process of the system, with its output in a log file of its own; it can be killed and started again."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, log_dir: Path):
+        self.name, self.argv, self.env = name, argv, env
+        self.log_path = log_dir / f"{name}.log"
+        self.popen: subprocess.Popen | None = None
+
+    def start(self) -> "Process":
+        with open(self.log_path, "ab") as log:
+            self.popen = subprocess.Popen(self.argv, env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
+                                          cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL to the process and its children (gunicorn's workers): no chance to finish anything."""
+        if self.running:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(10)
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM, as a supervisor stops it; returns the exit code."""
+        if self.running:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.popen.returncode if self.popen else 0
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
+
+
+class Api(Process):
+    """A service's API as deployed: gunicorn with the shared configuration, one worker, on a free port."""
+
+    def __init__(self, service: str, env: dict, log_dir: Path, name: str | None = None):
+        self.service, self.port = service, free_port()
+        argv = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "-b", f"127.0.0.1:{self.port}", f"{service}.wsgi:app"]
+        super().__init__(name or service, argv, {"GUNICORN_WORKERS": "1", **env}, log_dir)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/{self.service}"
+
+    def wait_alive(self, timeout: float = 60) -> "Api":
+        """Until it answers /healthz (which needs no database)."""
+        def alive():
+            assert self.running, f"{self.name} exited {self.popen.returncode}:\n{self.log_tail()}"
+            try:
+                return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_for(alive, timeout=timeout, interval=0.2, what=f"{self.name} to answer")
+        return self
+
+
+class Worker(Process):
+    def __init__(self, service: str, env: dict, log_dir: Path, name: str | None = None):
+        super().__init__(name or f"{service}-worker", [sys.executable, "-m", f"{service}.worker"], env, log_dir)
+
+
+class PrivateKafka:
+    """A Kafka broker of the test's own (one KRaft node, the jars deploy/servers.sh fetched), on free ports with
+    its own data directory, so the test may stop and kill it."""
+
+    def __init__(self, workdir: Path):
+        self.port, self.controller_port = free_port(), free_port()
+        self.data, self.log_dir = workdir / "kafka-data", workdir
+        self.props = workdir / "kafka.properties"
+        shipped = (ROOT / "deploy" / "kafka" / "server.properties").read_text()
+        self.props.write_text(shipped.replace("127.0.0.1:9092", f"127.0.0.1:{self.port}")
+                              .replace("127.0.0.1:9093", f"127.0.0.1:{self.controller_port}")
+                              + f"\nlog.dirs={self.data}\n")
+        self.java = ["java", "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+                     f"-Dlog4j2.configurationFile={ROOT / 'deploy' / 'kafka' / 'log4j2.properties'}",
+                     "-cp", str(CACHE / "kafka" / "libs" / "*")]
+        self.process = Process("kafka", [*self.java, "kafka.Kafka", str(self.props)], {}, workdir)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> "PrivateKafka":
+        if not (self.data / "meta.properties").exists():
+            cluster = subprocess.run([*self.java, "kafka.tools.StorageTool", "random-uuid"], capture_output=True,
+                                     text=True, check=True).stdout.strip()
+            subprocess.run([*self.java, "kafka.tools.StorageTool", "format", "--standalone", "-t", cluster,
+                            "-c", str(self.props)], capture_output=True, check=True)
+        self.process.start()
+        wait_for(self._answers, timeout=timeout, interval=0.5, what="the private Kafka broker")
+        return self
+
+    def _answers(self) -> bool:
+        assert self.process.running, f"private Kafka exited:\n{self.process.log_tail()}"
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000)
+        except Exception:  # noqa: BLE001 - not listening yet
+            return False
+        try:
+            admin.list_topics()
+            return True
+        except Exception:  # noqa: BLE001 - listening, not serving yet
+            return False
+        finally:
+            admin.close()
+
+    def stop(self) -> None:
+        self.process.stop(timeout=60)
+
+    def kill(self) -> None:
+        self.process.kill()
+
+
+class PrivateDatabase:
+    """A FerretDB of the test's own (the binary deploy/servers.sh built), on a free port with its own data
+    directory, so the test may stop and kill it."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.process = Process("ferretdb", [str(CACHE / "bin" / "ferretdb"), "-listen", f"127.0.0.1:{self.port}",
+                                            "-sqlite-dir", str(workdir / "ferretdb-data")], {}, workdir)
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 30) -> "PrivateDatabase":
+        self.process.start()
+        wait_for(self._answers, timeout=timeout, interval=0.2, what="the private database server")
+        return self
+
+    def _answers(self) -> bool:
+        assert self.process.running, f"private FerretDB exited:\n{self.process.log_tail()}"
+        try:
+            with MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
+                return client.admin.command("ping")["ok"] == 1
+        except Exception:  # noqa: BLE001 - not up yet
+            return False
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+class System:
+    """The services' processes a test starts, over the test's namespace, each service with a database of its own;
+    `env_for(service)` gives a service's environment. Every process is stopped when the test ends."""
+
+    def __init__(self, env_for, log_dir: Path):
+        self.env_for, self.log_dir = env_for, log_dir
+        self.processes: list[Process] = []
+
+    def api(self, service: str, name: str | None = None, **env) -> Api:
+        api = Api(service, {**self.env_for(service), **env}, self.log_dir, name)
+        self.processes.append(api.start())
+        return api.wait_alive()
+
+    def worker(self, service: str, name: str | None = None, **env) -> Worker:
+        worker = Worker(service, {**self.env_for(service), **env}, self.log_dir, name)
+        self.processes.append(worker.start())
+        return worker
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
