@@ -161,8 +161,7 @@ def test_the_gateway_entrypoint_renders_every_placeholder_and_runs_nginx_in_the_
     fake_nginx.write_text('#!/bin/sh\nprintf "%s\\n" "$@" >"$GATEWAY_PREFIX/nginx-args"\n')
     fake_nginx.chmod(0o755)
     prefix = tmp_path / "nginx"
-    env = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}",
-           "GATEWAY_TEMPLATE": str(ROOT / "deploy/gateway/nginx.conf.template"), "GATEWAY_PREFIX": str(prefix)}
+    env = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "GATEWAY_PREFIX": str(prefix)}
 
     result = subprocess.run(["sh", str(ROOT / "deploy/gateway/docker-entrypoint.sh")], env=env,
                             capture_output=True, text=True, timeout=30)

@@ -1,7 +1,6 @@
 """The whole lab for end-to-end tests: every process of the Procfile and the gateway, on ports of their own, with
 a namespace of their own on the shared Kafka and database servers."""
 import importlib.util
-import socket
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,7 @@ import requests
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.testing import unique
+from idealab.testing import free_port, unique
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("lab", ROOT / "deploy" / "lab.py")
@@ -19,17 +18,20 @@ _spec.loader.exec_module(lab)
 THRESHOLD = 3
 
 
-def free_port() -> str:
-    """A port nothing listens on now, so a test run never meets `make up` or another run."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return str(s.getsockname()[1])
+@pytest.fixture(scope="session")
+def gateway_script():
+    """Runs one gateway (nginx) from the environment, as the Procfile does."""
+    return ROOT / "deploy" / "gateway" / "run.sh"
 
 
 @pytest.fixture(scope="session")
 def lab_env(servers, jwks_url):
-    ports = {f"{name}_PORT": free_port() for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS")}
+    ports = {f"{name}_PORT": str(free_port())
+             for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS")}
+    # Sign-in limits raised: browser and e2e tests sign many people in from one address (test_gateway.py checks
+    # the defaults on a gateway of its own).
     return lab.environment({
+        "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",
         "IDEALAB_NAMESPACE": unique("e2e"), "JWKS_URL": jwks_url, "VOTE_THRESHOLD": str(THRESHOLD),
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })

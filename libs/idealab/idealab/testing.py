@@ -3,6 +3,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,13 @@ def wait_for(check, timeout: float = 30, interval: float = 0.1, what: str = "con
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}; last result: {result!r}")
         time.sleep(interval)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, so a test's processes never meet `make up` or another run."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def unique(prefix: str) -> str:
