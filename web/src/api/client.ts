@@ -1,0 +1,184 @@
+// One way to call the lab's APIs: JSON in and out, the bearer token of the signed-in user, a token refresh (the
+// refresh token rotates) when the access token has expired, and every failure as a Problem carrying the
+// RFC 9457 problem+json fields and the X-Request-Id the gateway gave the request, to quote when reporting it.
+import { store, type Store } from "../store";
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: Record<string, unknown> = {},
+    readonly requestId: string | undefined = undefined,
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+
+  /** The first message the API gave for `field` ({"title": ["Too short."]} → "Too short."). */
+  fieldError(field: string): string | undefined {
+    const found = this.errors[field];
+    if (Array.isArray(found)) return found.map(String).join(" ");
+    return typeof found === "string" ? found : undefined;
+  }
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  expires_in?: number;
+}
+
+export interface User {
+  id: string;
+  roles: string[];
+  spaces: string[];
+  emailVerified: boolean;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string | null;
+  user: User;
+}
+
+/** Who the access token says the user is. Only for what the page shows: the APIs verify the token themselves. */
+export function userOf(accessToken: string): User {
+  const payload = accessToken.split(".")[1] ?? "";
+  const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="));
+  const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
+  if (typeof claims.sub !== "string") throw new Error("the access token names no user");
+  return {
+    id: claims.sub,
+    roles: Array.isArray(claims.roles) ? claims.roles : [],
+    spaces: Array.isArray(claims.spaces) ? claims.spaces : [],
+    emailVerified: claims.email_verified === true,
+  };
+}
+
+export function sessionOf(tokens: Tokens): Session {
+  return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null, user: userOf(tokens.access_token) };
+}
+
+const REFRESH_PATH = "/api/accounts/sessions/refresh";
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export class ApiClient {
+  private refreshing: Promise<boolean> | null = null;
+
+  constructor(
+    readonly session: Store<Session | null>,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>("GET", path, options);
+  }
+
+  post<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>("POST", path, { ...options, body });
+  }
+
+  delete<T = void>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>("DELETE", path, { ...options, body });
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const sent = this.session.get();
+    let response = await this.send(method, path, options, sent?.accessToken);
+    if (response.status === 401 && sent?.refreshToken && path !== REFRESH_PATH && (await this.refresh(sent))) {
+      response = await this.send(method, path, options, this.session.get()?.accessToken);
+    }
+    return this.read<T>(response);
+  }
+
+  /** Takes fresh tokens now, for a change the access token's claims must show at once (joining a space). */
+  async renew(): Promise<void> {
+    const current = this.session.get();
+    if (current?.refreshToken) await this.refresh(current);
+  }
+
+  private async send(method: string, path: string, options: RequestOptions, token?: string): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    try {
+      return await this.fetcher(path, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw new Problem(0, "Network error", error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Trades the refresh token for new tokens once, however many requests met the 401 at the same moment. */
+  private refresh(expired: Session): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      try {
+        const current = this.session.get();
+        if (current && current.refreshToken !== expired.refreshToken) return true; // another tab or call did it
+        const response = await this.send("POST", REFRESH_PATH, { body: { refresh_token: expired.refreshToken } });
+        if (!response.ok) {
+          this.session.set(null); // the refresh token is spent or revoked: sign in again
+          return false;
+        }
+        this.session.set(sessionOf((await response.json()) as Tokens));
+        return true;
+      } catch {
+        return false;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async read<T>(response: Response): Promise<T> {
+    const requestId = response.headers.get("X-Request-Id") ?? undefined;
+    const type = response.headers.get("Content-Type") ?? "";
+    const body = type.includes("json") ? await response.json().catch(() => null) : null;
+    if (response.ok) return (response.status === 204 ? undefined : body) as T;
+    const problem = body && typeof body === "object" ? body : {};
+    throw new Problem(
+      response.status,
+      typeof problem.title === "string" ? problem.title : response.statusText || `HTTP ${response.status}`,
+      typeof problem.detail === "string" ? problem.detail : undefined,
+      problem.errors && typeof problem.errors === "object" ? problem.errors : {},
+      requestId ?? (typeof problem.request_id === "string" ? problem.request_id : undefined),
+    );
+  }
+}
+
+const SESSION_KEY = "idealab.session";
+
+function savedSession(): Session | null {
+  try {
+    const saved = localStorage.getItem(SESSION_KEY);
+    return saved ? (JSON.parse(saved) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in user's tokens, kept across reloads and tabs. */
+export const session = store<Session | null>(savedSession());
+session.subscribe((value) => {
+  try {
+    if (value) localStorage.setItem(SESSION_KEY, JSON.stringify(value));
+    else localStorage.removeItem(SESSION_KEY);
+  } catch {
+    // storage disabled: signed in for this page only
+  }
+});
+addEventListener("storage", (event) => {
+  if (event.key === SESSION_KEY) session.set(savedSession());
+});
+
+export const api = new ApiClient(session);

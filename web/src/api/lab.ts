@@ -1,0 +1,119 @@
+// The lab's APIs as the web lab uses them, one function per request, with the shapes the services answer.
+import { api, type Tokens } from "./client";
+
+const enc = encodeURIComponent;
+
+export const SORTS = ["newest", "most_voted"] as const;
+export type Sort = (typeof SORTS)[number];
+export const TEAM_STATUSES = ["under_review", "planned", "in_progress", "launched", "declined"] as const;
+export const ROADMAP_COLUMNS = ["open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate"];
+
+export interface Idea {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  author_id: string;
+  submitted_at: string;
+  status: string;
+  vote_count: number;
+}
+
+export interface Tally {
+  idea_id: string;
+  count: number;
+  threshold: number;
+  threshold_reached: boolean;
+  my_vote: boolean | null;
+}
+
+export interface HistoryEntry {
+  from: string;
+  to: string;
+  message: string;
+  by: string;
+  at: string;
+}
+
+export interface RoadmapItem {
+  idea_id: string;
+  title: string | null;
+  status: string;
+  updated_at: string | null;
+  history?: HistoryEntry[];
+}
+
+export interface InboxEntry {
+  id: string;
+  kind: string;
+  idea_id: string;
+  title: string;
+  message: string;
+  from: string;
+  to: string;
+  created_at: string;
+  read: boolean;
+}
+
+export interface Inbox {
+  user_id: string;
+  unread: number;
+  entries: InboxEntry[];
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  display_name: string;
+  roles?: string[];
+  spaces?: string[];
+  email_verified: boolean;
+}
+
+export interface Provider {
+  name: string;
+  display_name: string;
+}
+
+export const ideas = {
+  list: (sort: Sort, limit: number, offset: number) =>
+    api.get<{ ideas: Idea[] }>(`/api/ideas?sort=${sort}&limit=${limit}&offset=${offset}`),
+  get: (id: string) => api.get<Idea>(`/api/ideas/${enc(id)}`),
+  submit: (idea: { title: string; description: string; category: string }) => api.post<Idea>("/api/ideas", idea),
+};
+
+export const votes = {
+  tally: (ideaId: string) => api.get<Tally>(`/api/votes/ideas/${enc(ideaId)}`),
+  cast: (ideaId: string) => api.post(`/api/votes/ideas/${enc(ideaId)}`),
+  withdraw: (ideaId: string) => api.delete(`/api/votes/ideas/${enc(ideaId)}`),
+};
+
+export const roadmap = {
+  columns: () => api.get<{ columns: Record<string, RoadmapItem[]> }>("/api/roadmap"),
+  item: (ideaId: string) => api.get<RoadmapItem>(`/api/roadmap/ideas/${enc(ideaId)}`),
+  changeStatus: (ideaId: string, status: string, message: string) =>
+    api.post<RoadmapItem>(`/api/roadmap/ideas/${enc(ideaId)}/status`, { status, message }),
+};
+
+export const notifications = {
+  inbox: (userId: string, limit = 50) =>
+    api.get<Inbox>(`/api/notifications/users/${enc(userId)}/inbox?limit=${limit}`),
+};
+
+export const accounts = {
+  signUp: (fields: { email: string; password: string; display_name: string }) =>
+    api.post<Account>("/api/accounts/users", fields),
+  signIn: (email: string, password: string) => api.post<Tokens>("/api/accounts/sessions", { email, password }),
+  signOut: (refreshToken: string) => api.delete("/api/accounts/sessions", { refresh_token: refreshToken }),
+  verifyEmail: (token: string) => api.post("/api/accounts/verifications", { token }),
+  requestPasswordReset: (email: string) => api.post("/api/accounts/password-resets", { email }),
+  resetPassword: (token: string, password: string) =>
+    api.post("/api/accounts/password-resets/confirm", { token, password }),
+  me: () => api.get<Account>("/api/accounts/me"),
+  myData: () => api.get<unknown>("/api/accounts/me/data"),
+  deleteMe: (password: string) => api.delete("/api/accounts/me", { password }),
+  providers: () => api.get<Provider[]>("/api/accounts/providers"),
+  providerStart: (name: string, returnTo: string) =>
+    `/api/accounts/oidc/${enc(name)}/start?return_to=${enc(returnTo)}`,
+  acceptInvitation: (token: string) => api.post("/api/accounts/invitations/accept", { token }),
+};

@@ -1,0 +1,155 @@
+// The frame of every page: skip link, header with the main navigation, the inbox badge and the language switch.
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { session } from "../api/client";
+import { accounts, notifications } from "../api/lab";
+import { isLocale, LOCALES, setLocale, useT } from "../i18n";
+import { navigate, place } from "../router";
+import { store, useStore } from "../store";
+
+/** A message for the page a form leads to ("your account is deleted"), shown there only. */
+export const flash = store<{ text: string; path: string } | null>(null);
+
+const POLL_MS = 15_000;
+const LANGUAGE_NAMES: Record<string, string> = { en: "English", fr: "Français", es: "Español" };
+
+/** The signed-in user's unread count, asked again every few seconds, on every page change and when the tab shows. */
+function useUnread(userId: string | undefined): number {
+  const [unread, setUnread] = useState(0);
+  const where = useStore(place).path;
+  useEffect(() => {
+    if (!userId) return setUnread(0);
+    let stopped = false;
+    const ask = () =>
+      document.visibilityState === "visible" &&
+      notifications.inbox(userId, 1).then(
+        (inbox) => stopped || setUnread(inbox.unread),
+        () => undefined, // the badge waits for the next round; the inbox page shows errors
+      );
+    ask();
+    const timer = setInterval(ask, POLL_MS);
+    document.addEventListener("visibilitychange", ask);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", ask);
+    };
+  }, [userId, where]);
+  return unread;
+}
+
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { t, lang } = useT();
+  const user = useStore(session)?.user;
+  const unread = useUnread(user?.id);
+  const path = useStore(place).path;
+  const message = useStore(flash);
+  useEffect(() => {
+    if (message && message.path !== path) flash.set(null);
+  }, [path]);
+  const current = (href: string) =>
+    (href === "/" ? path === "/" || path.startsWith("/ideas") : path.startsWith(href)) ? "page" : undefined;
+
+  const signOut = async () => {
+    const refresh = session.get()?.refreshToken;
+    session.set(null);
+    navigate("/");
+    if (refresh) await accounts.signOut(refresh).catch(() => undefined); // signed out here either way
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <header class="top">
+        <div class="top-inner">
+          <a class="brand" href="/">
+            {t("app.name")}
+          </a>
+          <nav aria-label={t("nav.main")}>
+            <ul>
+              <li>
+                <a href="/" aria-current={current("/")}>
+                  {t("nav.ideas")}
+                </a>
+              </li>
+              <li>
+                <a href="/roadmap" aria-current={current("/roadmap")}>
+                  {t("nav.roadmap")}
+                </a>
+              </li>
+              {user && (
+                <li>
+                  <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">
+                    {t("nav.inbox")}
+                    {unread > 0 && (
+                      <span class="count" data-testid="unread-badge">
+                        <span aria-hidden="true">{unread}</span>
+                        <span class="visually-hidden">{t("nav.unread", { count: unread })}</span>
+                      </span>
+                    )}
+                  </a>
+                </li>
+              )}
+              {user ? (
+                <>
+                  <li>
+                    <a href="/account" aria-current={current("/account")}>
+                      {t("nav.account")}
+                    </a>
+                  </li>
+                  <li>
+                    <button type="button" class="link" onClick={signOut}>
+                      {t("nav.signOut")}
+                    </button>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href="/sign-in" aria-current={current("/sign-in")}>
+                      {t("nav.signIn")}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/sign-up" aria-current={current("/sign-up")}>
+                      {t("nav.signUp")}
+                    </a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+          <a class="button share" href="/submit">
+            {t("nav.submit")}
+          </a>
+          <label class="language">
+            <span class="visually-hidden">{t("app.language")}</span>
+            <select
+              value={lang}
+              onChange={(event) => {
+                const chosen = event.currentTarget.value;
+                if (isLocale(chosen)) setLocale(chosen);
+              }}
+            >
+              {Object.keys(LOCALES).map((code) => (
+                <option value={code} lang={code} key={code}>
+                  {LANGUAGE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {message?.path === path && (
+          <p class="note note-ok" role="status">
+            {message.text}
+          </p>
+        )}
+        {children}
+      </main>
+    </>
+  );
+}

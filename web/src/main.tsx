@@ -1,0 +1,58 @@
+// The web lab's entry: picks the screen for the address. A new screen is a page component and one line here.
+import { Fragment, render } from "preact";
+import { Layout } from "./components/Layout";
+import { locale } from "./i18n";
+import { AccountPage } from "./pages/Account";
+import { IdeaPage } from "./pages/Idea";
+import { IdeasPage } from "./pages/Ideas";
+import { InboxPage } from "./pages/Inbox";
+import { InvitationPage, ResetPasswordPage, VerifyPage } from "./pages/MailLinks";
+import { NotFoundPage } from "./pages/NotFound";
+import { RoadmapPage } from "./pages/Roadmap";
+import { SignedInPage, SignInPage } from "./pages/SignIn";
+import { SignUpPage } from "./pages/SignUp";
+import { SubmitPage } from "./pages/Submit";
+import { match, place, startRouting } from "./router";
+import { useStore } from "./store";
+import "./styles.css";
+
+type Screen = (params: Record<string, string>) => preact.JSX.Element;
+
+const ROUTES: [string, Screen][] = [
+  ["/", () => <IdeasPage />],
+  ["/ideas", () => <IdeasPage />],
+  ["/ideas/:id", ({ id }) => <IdeaPage id={id} key={id} />],
+  ["/submit", () => <SubmitPage />],
+  ["/roadmap", () => <RoadmapPage />],
+  ["/inbox", () => <InboxPage />],
+  ["/sign-in", () => <SignInPage />],
+  ["/sign-up", () => <SignUpPage />],
+  ["/signed-in", () => <SignedInPage />],
+  ["/verify", () => <VerifyPage />],
+  ["/reset-password", () => <ResetPasswordPage />],
+  ["/invitations", () => <InvitationPage />],
+  ["/account", () => <AccountPage />],
+];
+
+function App() {
+  const { path } = useStore(place);
+  useStore(locale); // a language switch re-renders every screen
+  for (const [pattern, screen] of ROUTES) {
+    const params = match(pattern, path);
+    if (params)
+      return (
+        <Layout>
+          <Fragment key={pattern}>{screen(params)}</Fragment>
+        </Layout>
+      );
+  }
+  return (
+    <Layout>
+      <NotFoundPage />
+    </Layout>
+  );
+}
+
+document.documentElement.lang = locale.get();
+startRouting();
+render(<App />, document.getElementById("app")!);

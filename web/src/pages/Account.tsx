@@ -1,0 +1,100 @@
+// The member's account: who they are to the lab, their data to download, and erasing the account.
+import { useEffect, useState } from "preact/hooks";
+import { session } from "../api/client";
+import { accounts } from "../api/lab";
+import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { flash } from "../components/Layout";
+import { useT } from "../i18n";
+import { navigate } from "../router";
+import { useStore } from "../store";
+import { SignInFirst } from "./SignIn";
+
+export function AccountPage() {
+  const { t, label } = useT();
+  const user = useStore(session)?.user;
+  const me = useLoad(() => (user ? accounts.me() : Promise.resolve(undefined)), [user?.id]);
+  if (!user) return <SignInFirst title={t("account.title")} />;
+
+  return (
+    <div class="narrow">
+      <PageTitle>{t("account.title")}</PageTitle>
+      {me.error ? <ErrorNote error={me.error} onRetry={me.reload} /> : null}
+      {me.loading && !me.data && <Loading />}
+      {me.data && (
+        <dl class="facts">
+          <dt>{t("account.name")}</dt>
+          <dd>{me.data.display_name}</dd>
+          <dt>{t("account.email")}</dt>
+          <dd>
+            {me.data.email} ({me.data.email_verified ? t("account.verified") : t("account.unverified")})
+          </dd>
+          <dt>{t("account.roles")}</dt>
+          <dd>{(me.data.roles ?? user.roles).map((role) => label("role", role)).join(", ")}</dd>
+        </dl>
+      )}
+      <DataDownload />
+      <DeleteAccount />
+    </div>
+  );
+}
+
+function DataDownload() {
+  const { t } = useT();
+  const [url, setUrl] = useState<string | null>(null);
+  const form = useSubmit(
+    () => accounts.myData(),
+    (data) => setUrl(URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }))),
+  );
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
+  return (
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">{t("account.data")}</h2>
+      <p>{t("account.data.intro")}</p>
+      <form onSubmit={form.submit}>
+        <FormError error={form.error} />
+        <button type="submit" class="button-secondary" disabled={form.sending}>
+          {t("account.data.download")}
+        </button>
+      </form>
+      {url && (
+        <p role="status">
+          <a href={url} download="idealab-my-data.json">
+            {t("account.data.ready")}
+          </a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function DeleteAccount() {
+  const { t } = useT();
+  const [password, setPassword] = useState("");
+  const form = useSubmit(
+    () => accounts.deleteMe(password),
+    () => {
+      session.set(null);
+      flash.set({ text: t("account.deleted"), path: "/" });
+      navigate("/");
+    },
+  );
+  return (
+    <section class="danger" aria-labelledby="delete-title">
+      <h2 id="delete-title">{t("account.delete")}</h2>
+      <p>{t("account.delete.intro")}</p>
+      <form onSubmit={form.submit} noValidate>
+        <FormError error={form.error} />
+        <Field
+          name="delete-password"
+          label={t("account.delete.password")}
+          error={form.fieldError("password")}
+          input={{ type: "password", autoComplete: "current-password", required: true, value: password,
+                   onInput: setPassword }}
+        />
+        <button type="submit" class="button-danger" disabled={form.sending || !password}>
+          {t("account.delete.confirm")}
+        </button>
+      </form>
+    </section>
+  );
+}

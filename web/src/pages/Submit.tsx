@@ -1,0 +1,73 @@
+// Sharing an idea. The API's problem+json names the fields it refused; each error shows under its field.
+// (No image upload: the lab has no media API yet.)
+import { useState } from "preact/hooks";
+import { session } from "../api/client";
+import { ideas } from "../api/lab";
+import { Field, FormError, PageTitle, useSubmit } from "../components/ui";
+import { useT } from "../i18n";
+import { navigate } from "../router";
+import { useStore } from "../store";
+import { SignInFirst } from "./SignIn";
+
+export const CATEGORIES = ["cards", "payments", "savings", "loans", "mobile-app", "branches", "other"];
+
+export function SubmitPage() {
+  const { t, label } = useT();
+  const user = useStore(session)?.user;
+  const [fields, setFields] = useState({ title: "", description: "", category: "" });
+  const form = useSubmit(
+    () => ideas.submit(fields),
+    (idea) => navigate(`/ideas/${encodeURIComponent(idea.id)}`),
+  );
+  if (!user) return <SignInFirst title={t("submit.title")} />;
+  const bind = (name: keyof typeof fields) => ({
+    value: fields[name],
+    onInput: (value: string) => setFields({ ...fields, [name]: value }),
+  });
+
+  return (
+    <>
+      <PageTitle>{t("submit.title")}</PageTitle>
+      <p>{t("submit.intro")}</p>
+      <form class="form" onSubmit={form.submit} noValidate>
+        <FormError error={form.error} />
+        <Field
+          name="title"
+          label={t("submit.field.title")}
+          hint={t("submit.field.title.hint")}
+          error={form.fieldError("title")}
+          input={{ ...bind("title"), required: true, maxLength: 140, autoComplete: "off" }}
+        />
+        <Field
+          name="description"
+          label={t("submit.field.description")}
+          hint={t("submit.field.description.hint")}
+          error={form.fieldError("description")}
+          multiline
+          input={{ ...bind("description"), required: true, maxLength: 5000 }}
+        />
+        <Field name="category" label={t("submit.field.category")} error={form.fieldError("category")}>
+          <select
+            id="field-category"
+            name="category"
+            required
+            value={fields.category}
+            onChange={(event) => setFields({ ...fields, category: event.currentTarget.value })}
+            aria-invalid={form.fieldError("category") ? true : undefined}
+            aria-describedby={form.fieldError("category") ? "field-category-error" : undefined}
+          >
+            <option value="">{t("submit.choose")}</option>
+            {CATEGORIES.map((name) => (
+              <option value={name} key={name}>
+                {label("category", name)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit" class="button" disabled={form.sending}>
+          {form.sending ? t("submit.sending") : t("submit.send")}
+        </button>
+      </form>
+    </>
+  );
+}
