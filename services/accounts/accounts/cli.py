@@ -1,0 +1,49 @@
+"""Operators' commands:
+
+    python -m accounts.cli grant-role EMAIL ROLE    # e.g. the first admin (the event goes out through the outbox)
+    python -m accounts.cli rotate-keys              # a new signing key, published now, signing after
+                                                    # KEY_PUBLISH_AHEAD_SECONDS; the old one retires by itself
+"""
+import argparse
+import sys
+
+from werkzeug.exceptions import NotFound
+
+from idealab.auth import ROLES
+from idealab.mongo import connect
+
+from . import config
+from .handlers import Accounts
+from .mail import Mailer
+from .store import AccountStore
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m accounts.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    grant = commands.add_parser("grant-role", help="give an account a role")
+    grant.add_argument("email")
+    grant.add_argument("role", choices=ROLES)
+    commands.add_parser("rotate-keys", help="add a new signing key (published first, signing later)")
+    args = parser.parse_args(argv)
+
+    cfg = config.load()
+    store = AccountStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
+    store.ensure_indexes()
+    accounts = Accounts(store, cfg, Mailer(cfg.smtp_host, cfg.smtp_port, cfg.mail_from))
+    if args.command == "grant-role":
+        try:
+            user = accounts.grant_role(args.email, args.role)
+        except NotFound as exc:
+            print(exc.description, file=sys.stderr)
+            return 1
+        print(f"{user['email']} ({user['_id']}) now has the roles {', '.join(user['roles'])}")
+    else:
+        accounts.keys.ensure_first()
+        kid = accounts.keys.rotate()
+        print(f"key {kid} is published now and signs from {cfg.key_publish_ahead_seconds} s from now")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+from dataclasses import dataclass, field
+
+from idealab.config import Settings, env
+
+SERVICE = "accounts"
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    name: str
+    display_name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    scope: str = "openid email profile"
+
+
+@dataclass(frozen=True)
+class AccountsConfig:
+    settings: Settings
+    # Where the mails' links lead: the web lab's pages (/verify, /reset-password, /invitations).
+    public_url: str = "http://127.0.0.1:8080"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "Idea Lab <no-reply@idealab.invalid>"
+    access_ttl_seconds: int = 15 * 60
+    refresh_ttl_seconds: int = 30 * 24 * 3600
+    # A new signing key is published this long before it signs: longer than any verifier or HTTP cache keeps the
+    # JWKS it read (Cache-Control max-age 60 s; idealab.auth refetches on an unknown key id at most every 10 s).
+    key_publish_ahead_seconds: int = 120
+    # How recent a sign-in must be to delete the account without the password (accounts made with OIDC have none).
+    recent_sign_in_seconds: int = 5 * 60
+    oidc_providers: tuple[OidcProvider, ...] = field(default_factory=tuple)
+
+
+def _providers() -> tuple[OidcProvider, ...]:
+    names = [n.strip() for n in env("OIDC_PROVIDERS", "").split(",") if n.strip()]
+    found = []
+    for name in names:
+        prefix = f"OIDC_{name.upper()}_"
+        found.append(OidcProvider(
+            name=name, display_name=env(prefix + "DISPLAY_NAME", name.capitalize()),
+            issuer=env(prefix + "ISSUER").rstrip("/"), client_id=env(prefix + "CLIENT_ID"),
+            client_secret=env(prefix + "CLIENT_SECRET"), scope=env(prefix + "SCOPE", "openid email profile")))
+    return tuple(found)
+
+
+def load() -> AccountsConfig:
+    return AccountsConfig(
+        settings=Settings.from_env(SERVICE),
+        public_url=env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"),
+        smtp_host=env("SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env("SMTP_PORT", "8025")),
+        mail_from=env("MAIL_FROM", "Idea Lab <no-reply@idealab.invalid>"),
+        key_publish_ahead_seconds=int(env("KEY_PUBLISH_AHEAD_SECONDS", "120")),
+        oidc_providers=_providers(),
+    )

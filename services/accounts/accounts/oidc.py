@@ -1,0 +1,163 @@
+"""Sign-in through OpenID Connect providers (Authlib's OAuth 2 client): authorization code with PKCE (S256), state
+and nonce kept in the database for one use, the ID token checked against the provider's keys."""
+import logging
+import threading
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2 import OAuth2Error
+from werkzeug.exceptions import BadGateway, BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+
+from . import domain
+from .config import AccountsConfig, OidcProvider
+from .handlers import Accounts
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+ID_TOKEN_ALGORITHMS = ["RS256", "ES256", "PS256"]
+
+
+class OidcSignIn:
+    def __init__(self, accounts: Accounts, cfg: AccountsConfig):
+        self.accounts = accounts
+        self.store = accounts.store
+        self.cfg = cfg
+        self._providers = {p.name: p for p in cfg.oidc_providers}
+        self._metadata: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def providers(self) -> list[OidcProvider]:
+        return list(self._providers.values())
+
+    def start(self, name: str, return_to: str) -> str:
+        """The provider's authorization URL for a new sign-in attempt."""
+        provider = self._provider(name)
+        try:
+            return_to = domain.safe_return_to(return_to)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+        state, nonce, verifier = domain.new_secret(), domain.new_secret(), domain.new_secret()
+        now = self.accounts.clock()
+        self.store.add_sign_in_attempt({"_id": domain.digest(state), "provider": name, "nonce": nonce,
+                                        "code_verifier": verifier, "return_to": return_to, "created_at": now,
+                                        "expires_at": now + domain.SIGN_IN_ATTEMPT_TTL})
+        url, _ = self._client(provider).create_authorization_url(
+            self._discover(provider)["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce)
+        return url
+
+    def finish(self, name: str, params: dict) -> str:
+        """Where the browser goes once the provider sent it back: `return_to` with the tokens in the fragment."""
+        provider = self._provider(name)
+        if not params.get("state"):
+            raise BadRequest("the provider's answer has no state")
+        attempt = self.store.take_sign_in_attempt(domain.digest(params["state"]))
+        if attempt is None or attempt["provider"] != name or attempt["expires_at"] <= self.accounts.clock():
+            raise BadRequest("this sign-in is unknown, already finished or expired; start again")
+        if params.get("error"):
+            raise Unauthorized(f"{provider.display_name} did not sign you in: {params['error']}")
+        if not params.get("code"):
+            raise BadRequest("the provider's answer has no code")
+        claims = self._id_token_claims(provider, params["code"], attempt)
+        user = self._user_for(provider, claims)
+        tokens = self.accounts.issue_tokens(user, signed_in_with=name)
+        return attempt["return_to"] + "#" + urlencode(tokens)
+
+    def _id_token_claims(self, provider: OidcProvider, code: str, attempt: dict) -> dict:
+        metadata = self._discover(provider)
+        try:
+            token = self._client(provider).fetch_token(metadata["token_endpoint"], code=code,
+                                                       code_verifier=attempt["code_verifier"],
+                                                       grant_type="authorization_code", timeout=TIMEOUT_SECONDS)
+        except OAuth2Error as exc:
+            raise Unauthorized(f"{provider.display_name} refused the sign-in: {exc.error}") from exc
+        except requests.RequestException as exc:
+            raise BadGateway(f"{provider.display_name} does not answer; try again shortly") from exc
+        if "id_token" not in token:
+            raise BadGateway(f"{provider.display_name} sent no ID token")
+        try:
+            header = jwt.get_unverified_header(token["id_token"])
+            keys = jwt.PyJWKSet.from_dict(self._get(metadata["jwks_uri"]))
+            key = next((k for k in keys.keys if k.key_id == header.get("kid")), None)
+            if key is None and len(keys.keys) == 1 and not header.get("kid"):
+                key = keys.keys[0]
+            if key is None:
+                raise jwt.InvalidTokenError("signed with a key the provider does not publish")
+            claims = jwt.decode(token["id_token"], key, algorithms=ID_TOKEN_ALGORITHMS,
+                                audience=provider.client_id, issuer=metadata["issuer"],
+                                options={"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]})
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"the ID token from {provider.display_name} is not valid: {exc}") from exc
+        if claims["nonce"] != attempt["nonce"]:
+            raise Unauthorized(f"the ID token from {provider.display_name} is not for this sign-in (nonce)")
+        return claims
+
+    def _user_for(self, provider: OidcProvider, claims: dict) -> dict:
+        subject = str(claims["sub"])
+        email = domain.normalise_email(str(claims.get("email") or ""))
+        if not email:
+            raise BadRequest(f"{provider.display_name} did not share your email address; allow it and try again")
+        verified = claims.get("email_verified") is True
+        known = self.store.identity_user(provider.name, subject)
+        by_email = self.store.user_by_email(email)
+        decision = domain.link_decision(known, by_email, verified)
+        now = self.accounts.clock()
+        if decision is domain.Link.REFUSED:
+            raise Conflict(f"an account with {email} exists, and {provider.display_name} has not verified this "
+                           "address: sign in with your password instead")
+        if decision is domain.Link.KNOWN:
+            user = known
+        elif decision is domain.Link.BY_EMAIL:
+            user = by_email
+            self.store.link_identity(provider.name, subject, user["_id"], now)
+            if not user["email_verified"]:
+                self.store.mark_email_verified(user["_id"])
+                user = self.store.user(user["_id"])
+        else:
+            user = {"_id": domain.new_id(), "email": email,
+                    "display_name": str(claims.get("name") or email.split("@")[0])[:80], "password_hash": None,
+                    "email_verified": verified, "roles": ["member"], "spaces": [], "banned": None,
+                    "created_at": now, "deleted_at": None}
+            if not self.store.insert_user(user, domain.user_registered(user, provider.name)):
+                raise Conflict("an account with this email was just made; try again")
+            self.store.link_identity(provider.name, subject, user["_id"], now)
+        if user.get("deleted_at"):
+            raise Unauthorized("this account no longer exists")
+        if user.get("banned"):
+            raise Forbidden("this account is banned")
+        return user
+
+    def _provider(self, name: str) -> OidcProvider:
+        if name not in self._providers:
+            raise NotFound(f"no sign-in provider {name!r}")
+        return self._providers[name]
+
+    def _client(self, provider: OidcProvider) -> OAuth2Session:
+        return OAuth2Session(provider.client_id, provider.client_secret, scope=provider.scope,
+                             redirect_uri=self.redirect_uri(provider), code_challenge_method="S256",
+                             token_endpoint_auth_method="client_secret_basic")
+
+    def redirect_uri(self, provider: OidcProvider) -> str:
+        return f"{self.cfg.public_url}/api/accounts/oidc/{provider.name}/callback"
+
+    def _discover(self, provider: OidcProvider) -> dict:
+        with self._lock:
+            cached = self._metadata.get(provider.name)
+        if cached is None:
+            cached = self._get(f"{provider.issuer}/.well-known/openid-configuration")
+            if cached.get("issuer", "").rstrip("/") != provider.issuer:
+                raise BadGateway(f"{provider.display_name} announces another issuer than configured")
+            with self._lock:
+                self._metadata[provider.name] = cached
+        return cached
+
+    def _get(self, url: str) -> dict:
+        try:
+            response = requests.get(url, timeout=TIMEOUT_SECONDS)
+            response.raise_for_status()
+            return response.json()
+        except (requests.RequestException, ValueError) as exc:
+            log.warning("OIDC provider request %s failed: %s", url, exc)
+            raise BadGateway("the sign-in provider does not answer; try again shortly") from exc

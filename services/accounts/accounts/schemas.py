@@ -1,0 +1,117 @@
+"""HTTP shapes of the accounts API."""
+from marshmallow import Schema, fields, validate
+
+from idealab.auth import ROLES
+from idealab.fields import Text
+
+EMAIL = dict(required=True, validate=validate.Length(max=254))
+# argon2 hashes any length, but its cost grows with it: a cap keeps one request from costing much.
+PASSWORD = dict(required=True, validate=validate.Length(min=1, max=1024))
+SECRET = dict(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SignUp(Schema):
+    email = fields.Email(**EMAIL)
+    password = fields.String(**PASSWORD)
+    display_name = Text(required=True, validate=validate.Length(min=1, max=80))
+
+
+class SignIn(Schema):
+    # Not checked as an address: a malformed one is simply not an account, and gets the same 401 as a wrong password.
+    email = fields.String(**EMAIL)
+    password = fields.String(**PASSWORD)
+
+
+class RefreshToken(Schema):
+    refresh_token = fields.String(**SECRET)
+
+
+class OneTimeToken(Schema):
+    token = fields.String(**SECRET)
+
+
+class ResetRequest(Schema):
+    email = fields.Email(**EMAIL)
+
+
+class ResetConfirm(Schema):
+    token = fields.String(**SECRET)
+    password = fields.String(**PASSWORD)
+
+
+class DeleteAccount(Schema):
+    password = fields.String(load_default=None, validate=validate.Length(max=1024))
+
+
+class Roles(Schema):
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1, max=len(ROLES)))
+
+
+class Ban(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+
+
+class UserQuery(Schema):
+    email = fields.String(**EMAIL)
+
+
+class NewSpace(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=80))
+
+
+class Invitation(Schema):
+    email = fields.Email(**EMAIL)
+
+
+class SignInStart(Schema):
+    return_to = fields.String(load_default="/", validate=validate.Length(max=2000))
+
+
+class Tokens(Schema):
+    access_token = fields.String()
+    refresh_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class User(Schema):
+    id = fields.String(attribute="_id")
+    email = fields.String()
+    display_name = fields.String()
+    email_verified = fields.Boolean()
+
+
+class Profile(User):
+    roles = fields.List(fields.String())
+    spaces = fields.List(fields.String())
+
+
+class BanRecord(Schema):
+    reason = fields.String()
+    by = fields.String()
+    at = fields.AwareDateTime()
+
+
+class ManagedUser(Profile):
+    """A user as admins and moderators see them."""
+    banned = fields.Nested(BanRecord, allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class Space(Schema):
+    id = fields.String(attribute="_id")
+    name = fields.String()
+    created_at = fields.AwareDateTime()
+    member_count = fields.Integer()
+
+
+class Member(Schema):
+    id = fields.String(attribute="_id")
+    display_name = fields.String()
+    email = fields.String()
+
+
+class Provider(Schema):
+    name = fields.String()
+    display_name = fields.String()

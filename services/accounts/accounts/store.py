@@ -1,0 +1,194 @@
+"""Every pymongo call of the accounts service.
+
+FerretDB v1 has no multi-document transactions: every change that must be atomic is one document's write (the
+event it announces rides in that document's outbox), and one-time things (links, refresh tokens, sign-in states)
+are claimed with a single conditional update, so two requests can never both use one.
+"""
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from idealab import outbox
+
+from .domain import SigningKey
+
+HIDDEN = {outbox.FIELD: 0}
+
+
+class AccountStore:
+    def __init__(self, db: Database):
+        self.users = db["users"]
+        self.identities = db["identities"]          # _id "<provider>:<subject>" → user_id
+        self.sessions = db["sessions"]              # a refresh-token family: one per sign-in
+        self.refresh_tokens = db["refresh_tokens"]  # _id: the token's digest
+        self.links = db["links"]                    # one-time links sent by mail; _id: the token's digest
+        self.signing_keys = db["signing_keys"]
+        self.spaces = db["spaces"]
+        self.sign_in_attempts = db["sign_in_attempts"]  # OIDC state, nonce, PKCE verifier; _id: the state
+
+    def ensure_indexes(self) -> None:
+        self.users.create_index("email", unique=True)
+        self.identities.create_index("user_id")
+        self.sessions.create_index("user_id")
+        self.refresh_tokens.create_index("session_id")
+        self.links.create_index("user_id")
+        for collection in (self.users, self.spaces):
+            outbox.ensure_indexes(collection)
+
+    # --- users ---------------------------------------------------------------------------------------------------
+
+    def insert_user(self, user: dict, event: dict) -> bool:
+        """False when the email is taken."""
+        try:
+            self.users.insert_one(outbox.with_events(user, event))
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def user(self, user_id: str) -> dict | None:
+        return self.users.find_one({"_id": user_id}, HIDDEN)
+
+    def user_by_email(self, email: str) -> dict | None:
+        return self.users.find_one({"email": email}, HIDDEN)
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self.users.update_one({"_id": user_id, "deleted_at": None}, {"$set": {"password_hash": password_hash}})
+
+    def mark_email_verified(self, user_id: str) -> bool:
+        return self.users.update_one({"_id": user_id, "deleted_at": None},
+                                     {"$set": {"email_verified": True}}).matched_count == 1
+
+    def set_roles(self, user_id: str, roles: list[str], event: dict) -> bool:
+        result = self.users.update_one({"_id": user_id, "deleted_at": None},
+                                       outbox.recording({"$set": {"roles": roles}}, event))
+        return result.matched_count == 1
+
+    def ban(self, user_id: str, ban: dict, event: dict) -> bool:
+        """False when the user is unknown, deleted or banned already (one ban, one event)."""
+        result = self.users.update_one({"_id": user_id, "deleted_at": None, "banned": None},
+                                       outbox.recording({"$set": {"banned": ban}}, event))
+        return result.modified_count == 1
+
+    def add_to_space(self, user_id: str, space_id: str, event: dict) -> bool:
+        """False when the user is already a member (no second event)."""
+        result = self.users.update_one({"_id": user_id, "deleted_at": None, "spaces": {"$ne": space_id}},
+                                       outbox.recording({"$push": {"spaces": space_id}}, event))
+        return result.modified_count == 1
+
+    def remove_from_space(self, user_id: str, space_id: str, event: dict) -> bool:
+        result = self.users.update_one({"_id": user_id, "spaces": space_id},
+                                       outbox.recording({"$pull": {"spaces": space_id}}, event))
+        return result.modified_count == 1
+
+    def members(self, space_id: str) -> list[dict]:
+        return list(self.users.find({"spaces": space_id, "deleted_at": None},
+                                    {"display_name": 1, "email": 1}).sort("_id", 1))
+
+    def member_count(self, space_id: str) -> int:
+        return self.users.count_documents({"spaces": space_id, "deleted_at": None})
+
+    def erase_user(self, user_id: str, tombstone: dict, event: dict) -> bool:
+        """Replaces what the user document holds about the person by the tombstone, with user.deleted."""
+        result = self.users.update_one({"_id": user_id, "deleted_at": None},
+                                       outbox.recording({"$set": tombstone}, event))
+        if result.modified_count == 1:
+            self.identities.delete_many({"user_id": user_id})
+            self.links.delete_many({"user_id": user_id})
+        return result.modified_count == 1
+
+    # --- identities from OpenID Connect providers -------------------------------------------------------------------
+
+    def identity_user(self, provider: str, subject: str) -> dict | None:
+        found = self.identities.find_one({"_id": f"{provider}:{subject}"})
+        return self.user(found["user_id"]) if found else None
+
+    def link_identity(self, provider: str, subject: str, user_id: str, now: datetime) -> None:
+        self.identities.update_one({"_id": f"{provider}:{subject}"},
+                                   {"$setOnInsert": {"provider": provider, "subject": subject, "user_id": user_id,
+                                                     "linked_at": now}}, upsert=True)
+
+    def identities_of(self, user_id: str) -> list[dict]:
+        return list(self.identities.find({"user_id": user_id}, {"_id": 0, "user_id": 0}))
+
+    # --- sessions and refresh tokens -----------------------------------------------------------------------------
+
+    def open_session(self, session: dict) -> None:
+        self.sessions.insert_one(session)
+
+    def session(self, session_id: str) -> dict | None:
+        return self.sessions.find_one({"_id": session_id})
+
+    def sessions_of(self, user_id: str) -> list[dict]:
+        return list(self.sessions.find({"user_id": user_id}).sort("created_at", 1))
+
+    def add_refresh_token(self, token: dict) -> None:
+        self.refresh_tokens.insert_one(token)
+
+    def use_refresh_token(self, token_digest: str, now: datetime) -> dict | None:
+        """Marks the token used and returns it as it was before: whoever finds `used_at` unset is its only user."""
+        return self.refresh_tokens.find_one_and_update({"_id": token_digest}, {"$set": {"used_at": now}},
+                                                       return_document=ReturnDocument.BEFORE)
+
+    def refresh_token(self, token_digest: str) -> dict | None:
+        return self.refresh_tokens.find_one({"_id": token_digest})
+
+    def revoke_session(self, session_id: str, now: datetime, why: str) -> None:
+        self.sessions.update_one({"_id": session_id, "revoked_at": None},
+                                 {"$set": {"revoked_at": now, "revoked_because": why}})
+
+    def revoke_sessions_of(self, user_id: str, now: datetime, why: str) -> None:
+        self.sessions.update_many({"user_id": user_id, "revoked_at": None},
+                                  {"$set": {"revoked_at": now, "revoked_because": why}})
+
+    # --- one-time links (verification, password reset, invitation) -----------------------------------------------
+
+    def add_link(self, link: dict) -> None:
+        self.links.insert_one(link)
+
+    def use_link(self, token_digest: str, purpose: str, now: datetime) -> dict | None:
+        """The link, claimed for this one use; None when unknown, of another purpose, used or expired."""
+        return self.links.find_one_and_update(
+            {"_id": token_digest, "purpose": purpose, "used_at": None, "expires_at": {"$gt": now}},
+            {"$set": {"used_at": now}}, return_document=ReturnDocument.AFTER)
+
+    def unuse_link(self, token_digest: str) -> None:
+        """Gives a claimed link back when what it was for could not be done (the user is gone)."""
+        self.links.update_one({"_id": token_digest}, {"$set": {"used_at": None}})
+
+    # --- signing keys ----------------------------------------------------------------------------------------------
+
+    def add_signing_key(self, key: dict) -> None:
+        self.signing_keys.insert_one(key)
+
+    def signing_keys_in_use(self) -> list[dict]:
+        return list(self.signing_keys.find({"state": {"$ne": "retired"}}))
+
+    def set_key_state(self, kid: str, state: str, now: datetime) -> None:
+        self.signing_keys.update_one({"_id": kid, "state": {"$ne": state}},
+                                     {"$set": {"state": state, "state_since": now}})
+
+    @staticmethod
+    def schedule_entry(doc: dict) -> SigningKey:
+        return SigningKey(doc["_id"], doc["created_at"], doc["signs_from"])
+
+    # --- spaces ----------------------------------------------------------------------------------------------------
+
+    def insert_space(self, space: dict, event: dict) -> None:
+        self.spaces.insert_one(outbox.with_events(space, event))
+
+    def space(self, space_id: str) -> dict | None:
+        return self.spaces.find_one({"_id": space_id}, HIDDEN)
+
+    def all_spaces(self) -> list[dict]:
+        return list(self.spaces.find({}, HIDDEN).sort("created_at", 1))
+
+    # --- OpenID Connect sign-in attempts -----------------------------------------------------------------------
+
+    def add_sign_in_attempt(self, attempt: dict) -> None:
+        self.sign_in_attempts.insert_one(attempt)
+
+    def take_sign_in_attempt(self, state: str) -> dict | None:
+        """The attempt for `state`, removed so it serves once."""
+        return self.sign_in_attempts.find_one_and_delete({"_id": state})

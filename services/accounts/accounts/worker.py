@@ -1,0 +1,17 @@
+"""python -m accounts.worker: the outbox relay of users and spaces (accounts consumes no other service's events)."""
+from idealab import worker
+from idealab.mongo import connect
+
+from . import config
+from .store import AccountStore
+
+
+def main() -> None:
+    cfg = config.load()
+    store = AccountStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
+    store.ensure_indexes()
+    worker.run(cfg.settings, [store.users, store.spaces], [])
+
+
+if __name__ == "__main__":
+    main()

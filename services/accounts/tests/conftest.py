@@ -1,0 +1,123 @@
+"""Fixtures of the accounts tests: a real SMTP server catching the mails, an API app over the test's own database
+that sends its mail there (client comes from the root conftest), and helpers to sign up and sign in."""
+import re
+import socket
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import logging
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from accounts.app import create_app
+from accounts.config import SERVICE, AccountsConfig
+from idealab.testing import wait_for
+
+PUBLIC_URL = "http://lab.example"
+PASSWORD = "correct horse battery staple"
+
+# aiosmtpd logs every SMTP command at INFO.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def link(self, address: str, page: str) -> str:
+        """The one-time token of the newest mail to `address` linking to the web lab's `page`."""
+        def found():
+            for message in reversed(self.to(address)):
+                match = re.search(rf"{re.escape(PUBLIC_URL)}/{page}#token=([\w-]+)", message.get_content())
+                if match:
+                    return match.group(1)
+            return None
+        return wait_for(found, timeout=5, what=f"a mail to {address} linking to /{page}")
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def accounts_config(service_settings, mailbox):
+    return AccountsConfig(service_settings(SERVICE), public_url=PUBLIC_URL, smtp_host="127.0.0.1",
+                          smtp_port=mailbox.port, key_publish_ahead_seconds=0)
+
+
+@pytest.fixture
+def app(accounts_config, mongo_db):
+    return create_app(accounts_config, db=mongo_db)
+
+
+@pytest.fixture
+def accounts(app):
+    return app.extensions["accounts"]
+
+
+@pytest.fixture
+def sign_up(client):
+    """sign_up("ann@example.com") → the new account as the API answered."""
+    def make(email: str, password: str = PASSWORD, display_name: str = "Ann") -> dict:
+        response = client.post("/api/accounts/users",
+                               json={"email": email, "password": password, "display_name": display_name})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+    return make
+
+
+@pytest.fixture
+def sign_in(client):
+    """sign_in("ann@example.com") → the token pair."""
+    def tokens(email: str, password: str = PASSWORD) -> dict:
+        response = client.post("/api/accounts/sessions", json={"email": email, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+    return tokens
+
+
+@pytest.fixture
+def member(sign_up, sign_in):
+    """A signed-up member: {"id", "email", "headers"} (headers carry an access token accounts issued)."""
+    def make(email: str = "ann@example.com", display_name: str = "Ann") -> dict:
+        user = sign_up(email, display_name=display_name)
+        tokens = sign_in(email)
+        return {**user, **tokens, "headers": {"Authorization": f"Bearer {tokens['access_token']}"}}
+    return make
+
+
+@pytest.fixture
+def admin(member, accounts, sign_in):
+    """A signed-in admin (made as the first admin is: grant-role), with a token carrying the role."""
+    def make(email: str = "root@example.com") -> dict:
+        user = member(email, display_name="Root")
+        accounts.grant_role(email, "admin")
+        tokens = sign_in(email)
+        return {**user, **tokens, "headers": {"Authorization": f"Bearer {tokens['access_token']}"}}
+    return make
