@@ -16,13 +16,15 @@ from kafka.structs import OffsetAndMetadata
 from marshmallow import ValidationError
 from pymongo.errors import ConnectionFailure
 
-from . import events, logs
+from . import events, logs, metrics
 
 log = logging.getLogger(__name__)
 
 PARTITIONS = 3
 # Errors that say "not now" rather than "never": the record is retried, not dead-lettered.
 TRANSIENT = (ConnectionFailure, KafkaError)
+# The type label of records that are not a readable event of the catalogue.
+MALFORMED = "<malformed>"
 
 
 def dlq_topic(group: str) -> str:
@@ -117,6 +119,7 @@ class ConsumerLoop:
         for topic in self.topics:
             self.consumer.partitions_for_topic(topic)
         self.consumer.subscribe(self.topics)
+        self._lag_shown: set[TopicPartition] = set()
 
     def run(self, stopping) -> None:
         try:
@@ -124,6 +127,7 @@ class ConsumerLoop:
                 batches = self.consumer.poll(timeout_ms=200)
                 for tp, records in batches.items():
                     self._process_partition(tp, records, stopping)
+                self._show_lag()
         finally:
             self.consumer.close(autocommit=False)
             log.info("consumer %s stopped", self.group)
@@ -141,6 +145,19 @@ class ConsumerLoop:
         if done is not None:
             self.consumer.commit({tp: OffsetAndMetadata(done + 1, "", -1)})
 
+    def _show_lag(self) -> None:
+        """Sets the lag gauge of every partition the group owns now, and drops those it no longer owns (another
+        instance reports them). Reads only what the last fetch brought, so it costs no request to the broker."""
+        owned = self.consumer.assignment()
+        for tp in owned:
+            end = self.consumer.highwater(tp)
+            if end is not None:
+                lag = max(end - self.consumer.position(tp), 0)
+                metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(lag)
+        for tp in self._lag_shown - owned:
+            metrics.CONSUMER_LAG.remove(self.group, tp.topic, str(tp.partition))
+        self._lag_shown = set(owned)
+
     def _applied(self, record) -> bool:
         """Applies one record (or dead-letters it); False means a transient failure and the record is retried."""
         try:
@@ -156,22 +173,32 @@ class ConsumerLoop:
             event = events.parse(record.value, record.partition, record.offset)
         except ValidationError as exc:
             self._dead_letter(record, f"malformed event: {exc.messages}")
+            self._count(MALFORMED, "dead_lettered")
             return
         handler = self.handlers.get(event.type)
         if handler is None:
+            self._count(event.type, "skipped")
             return
         token = logs.correlation_id.set(event.correlation_id)
         try:
             handler(event)
         except TRANSIENT:
+            self._count(event.type, "retried")
             raise
         except Exception:  # noqa: BLE001 - a poison event must not stop the group
             self._dead_letter(record, traceback.format_exc(limit=5))
+            self._count(event.type, "dead_lettered")
+        else:
+            self._count(event.type, "handled")
         finally:
             logs.correlation_id.reset(token)
+
+    def _count(self, event_type: str, outcome: str) -> None:
+        metrics.EVENTS.labels(self.group, event_type, outcome).inc()
 
     def _dead_letter(self, record, error: str) -> None:
         log.error("dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, error)
         headers = [("error", error.encode()[:4000]), ("topic", record.topic.encode()),
                    ("partition", str(record.partition).encode()), ("offset", str(record.offset).encode())]
         self.dead_letters.send_raw(dlq_topic(self.group), record.key, record.value, headers)
+        metrics.DEAD_LETTERS.labels(self.group, record.topic).inc()

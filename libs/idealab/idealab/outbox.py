@@ -8,6 +8,8 @@ import logging
 
 from pymongo.collection import Collection
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 FIELD = "outbox"
@@ -26,6 +28,13 @@ def recording(update: dict, *events: dict) -> dict:
 
 def ensure_indexes(collection: Collection) -> None:
     collection.create_index(f"{FIELD}.id")
+
+
+def pending_events(collection: Collection) -> int:
+    """Events in `collection` not published yet (the outbox backlog)."""
+    counted = list(collection.aggregate([{"$match": {f"{FIELD}.0": {"$exists": True}}}, {"$unwind": f"${FIELD}"},
+                                         {"$count": "events"}]))
+    return counted[0]["events"] if counted else 0
 
 
 class Relay:
@@ -52,6 +61,7 @@ class Relay:
                     # silently ignores conditions such as {"id": ...} or {"id": {"$in": [...]}}.
                     collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: event}})
             sent += len(events)
+            metrics.OUTBOX_PUBLISHED.labels(collection.name).inc(len(events))
         return sent
 
     def run(self, stopping, idle_seconds: float = 0.05, retry_seconds: float = 1.0) -> None:
@@ -61,5 +71,6 @@ class Relay:
                     stopping.wait(idle_seconds)
             except Exception:  # noqa: BLE001 - Kafka or the database is away: keep the events, try again
                 log.warning("outbox relay failed; retrying", exc_info=True)
+                metrics.OUTBOX_FAILURES.inc()
                 stopping.wait(retry_seconds)
         log.info("outbox relay stopped")

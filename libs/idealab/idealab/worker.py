@@ -1,17 +1,20 @@
 """The worker process every service runs the same way: its outbox relay and its consumer groups, each in a thread,
-stopped cleanly by SIGTERM/SIGINT. A thread that dies takes the process down so the supervisor restarts it."""
+stopped cleanly by SIGTERM/SIGINT. A thread that dies takes the process down so the supervisor restarts it.
+With METRICS_PORT set, it answers /healthz, /readyz and /metrics on that port (see idealab.health)."""
 import logging
 import signal
 import sys
 import threading
 from dataclasses import dataclass
 
+from prometheus_client import REGISTRY
 from pymongo.collection import Collection
 
-from . import events, logs
-from .config import Settings
+from . import events, health, logs, metrics
+from .config import Settings, env
 from .kafka import ConsumerLoop, Handler, Publisher, ensure_topics
-from .outbox import Relay
+from .mongo import connect
+from .outbox import Relay, pending_events
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,10 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     threads = [threading.Thread(target=guarded, args=item, name=item[0]) for item in jobs.items()]
     for t in threads:
         t.start()
+    port = env("METRICS_PORT", "")
+    if port:
+        _serve_health(settings, int(port), outbox_collections,
+                      alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
     log.info("%s worker running: %s", settings.service, ", ".join(jobs))
     while not stopping.wait(1):
         pass
@@ -56,3 +63,11 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         t.join(timeout=30)
     publisher.close()
     sys.exit(1 if failed.is_set() else 0)
+
+
+def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive) -> None:
+    REGISTRY.register(metrics.OutboxBacklog(outbox_collections, pending_events))
+    health.serve(port, alive, {
+        "database": health.database_check(connect(settings.mongodb_uri, settings.database)),
+        "kafka": health.KafkaCheck(settings.kafka_bootstrap_servers),
+    }, host=env("METRICS_HOST", "127.0.0.1"))

@@ -18,6 +18,7 @@ class FakeCollection:
     """An in-memory stand-in for the few pymongo calls the relay makes (the integration tests use a real one)."""
 
     PENDING = {f"{outbox.FIELD}.0": {"$exists": True}}
+    name = "things"
 
     def __init__(self, *documents: dict):
         self.documents = {d["_id"]: copy.deepcopy(d) for d in documents}
