@@ -8,6 +8,7 @@ servers:
 	bash deploy/servers.sh start
 
 up: servers
+	bash deploy/web.sh build
 	$(PY) deploy/lab.py up
 
 down:
@@ -19,6 +20,8 @@ stop-servers:
 
 # Servers stay up after the tests so a rerun starts in seconds; `make down` stops them.
 test: servers
+	bash deploy/web.sh build
+	bash deploy/web.sh test
 	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m pytest
 
 # Unit tests only: no server needed.

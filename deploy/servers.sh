@@ -115,7 +115,10 @@ stop_one() {
   rm -f "$RUN/$1.pid"
 }
 
-install_all() { install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx; }
+# The web lab's npm packages and Debian's Chromium for the browser tests (deploy/web.sh).
+install_web() { bash "$ROOT/deploy/web.sh" install; }
+
+install_all() { install_python; install_kafka; install_ferretdb; install_compose_check; install_nginx; install_web; }
 
 case "${1:-}" in
   install) install_all ;;

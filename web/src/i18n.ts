@@ -47,8 +47,13 @@ export function setLocale(next: Locale): void {
 export type Params = Record<string, string | number>;
 
 /** The message `key` in `lang` with {name} placeholders filled; "a|b" messages pick the plural form by `count`. */
-export function translate(lang: Locale, key: MessageKey, params: Params = {}): string {
-  const table: Partial<Messages> = LOCALES[lang];
+export function translate(
+  lang: Locale,
+  key: MessageKey,
+  params: Params = {},
+  tables: Record<Locale, Partial<Messages>> = LOCALES,
+): string {
+  const table = tables[lang];
   let text: string = table[key] ?? en[key] ?? key;
   if (text.includes("|") && typeof params.count === "number") {
     const [one, other] = text.split("|");

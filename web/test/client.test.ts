@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { ApiClient, Problem, type Session } from "../src/api/client";
+import { store } from "../src/store";
+
+/** An unsigned token with these claims: enough for the client, which only reads them. */
+function token(sub: string, extra: Record<string, unknown> = {}): string {
+  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `${part({ alg: "RS256" })}.${part({ sub, roles: ["member"], ...extra })}.signature`;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const type = status >= 400 ? "application/problem+json" : "application/json";
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": type, ...headers },
+  });
+}
+
+interface Call {
+  method: string;
+  path: string;
+  auth: string | null;
+  body: unknown;
+}
+
+/** A fake lab: `answer` decides each response; every call is recorded. */
+function lab(answer: (call: Call) => Response | Promise<Response>) {
+  const calls: Call[] = [];
+  const fetcher = (async (path: string, init: RequestInit) => {
+    const headers = init.headers as Record<string, string>;
+    const call = {
+      method: init.method ?? "GET",
+      path,
+      auth: headers.Authorization ?? null,
+      body: init.body ? JSON.parse(init.body as string) : undefined,
+    };
+    calls.push(call);
+    return answer(call);
+  }) as unknown as typeof fetch;
+  return { calls, fetcher };
+}
+
+function signedIn(access = token("ann"), refresh = "refresh-1") {
+  return store<Session | null>({ accessToken: access, refreshToken: refresh, user: { id: "ann", roles: [], spaces: [], emailVerified: false } });
+}
+
+describe("ApiClient", () => {
+  it("sends the bearer token and JSON, and returns the JSON answer", async () => {
+    const { calls, fetcher } = lab(() => json(201, { id: "i-1" }));
+    const client = new ApiClient(signedIn("tok"), fetcher);
+    expect(await client.post("/api/ideas", { title: "Dark mode" })).toEqual({ id: "i-1" });
+    expect(calls).toEqual([{ method: "POST", path: "/api/ideas", auth: "Bearer tok", body: { title: "Dark mode" } }]);
+  });
+
+  it("turns a problem+json answer into a Problem with its field errors and the request id", async () => {
+    const { fetcher } = lab(() =>
+      json(422, { title: "Invalid input", status: 422, errors: { title: ["Too short."] } }, { "X-Request-Id": "req-42" }),
+    );
+    const failure = (await new ApiClient(store<Session | null>(null), fetcher).post("/api/ideas", {}).catch((e) => e)) as Problem;
+    expect(failure).toBeInstanceOf(Problem);
+    expect(failure.status).toBe(422);
+    expect(failure.fieldError("title")).toBe("Too short.");
+    expect(failure.fieldError("category")).toBeUndefined();
+    expect(failure.requestId).toBe("req-42");
+  });
+
+  it("turns a network failure into a Problem of status 0", async () => {
+    const fetcher = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as unknown as typeof fetch;
+    const failure = await new ApiClient(store<Session | null>(null), fetcher).get("/api/ideas").catch((e) => e);
+    expect(failure).toMatchObject({ status: 0 });
+  });
+
+  it("refreshes an expired access token once, keeps the rotated tokens, and retries the request", async () => {
+    const fresh = token("ann", { roles: ["member", "product_team"] });
+    const { calls, fetcher } = lab(({ path, auth }) => {
+      if (path === "/api/accounts/sessions/refresh") return json(200, { access_token: fresh, refresh_token: "refresh-2" });
+      return auth === `Bearer ${fresh}` ? json(200, { ok: true }) : json(401, { title: "Unauthorized" });
+    });
+    const session = signedIn("old");
+    const client = new ApiClient(session, fetcher);
+
+    const answers = await Promise.all([client.get("/api/a"), client.get("/api/b"), client.get("/api/c")]);
+
+    expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    const refreshes = calls.filter((c) => c.path.endsWith("/refresh"));
+    expect(refreshes).toEqual([{ method: "POST", path: "/api/accounts/sessions/refresh", auth: null, body: { refresh_token: "refresh-1" } }]);
+    expect(session.get()).toMatchObject({ accessToken: fresh, refreshToken: "refresh-2", user: { id: "ann", roles: ["member", "product_team"] } });
+  });
+
+  it("signs out when the refresh token is refused, and reports the original 401", async () => {
+    const { calls, fetcher } = lab(({ path }) =>
+      path.endsWith("/refresh") ? json(401, { title: "Unauthorized", detail: "refresh token reused" }) : json(401, { title: "Unauthorized", detail: "expired" }),
+    );
+    const session = signedIn("old");
+    const failure = await new ApiClient(session, fetcher).get("/api/x").catch((e) => e);
+    expect(failure).toMatchObject({ status: 401, detail: "expired" });
+    expect(session.get()).toBeNull();
+    expect(calls.map((c) => c.path)).toEqual(["/api/x", "/api/accounts/sessions/refresh"]);
+  });
+
+  it("does not try to refresh without a refresh token", async () => {
+    const { calls, fetcher } = lab(() => json(401, { title: "Unauthorized" }));
+    await new ApiClient(store<Session | null>(null), fetcher).get("/api/x").catch(() => undefined);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("returns nothing for a 204", async () => {
+    const { fetcher } = lab(() => new Response(null, { status: 204 }));
+    expect(await new ApiClient(signedIn(), fetcher).delete("/api/votes/ideas/1")).toBeUndefined();
+  });
+});
