@@ -15,10 +15,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
-SERVICES = ("ideas", "votes", "roadmap", "notifications")
+SERVICES = ("ideas", "votes", "roadmap", "notifications", "accounts")
 DEFAULTS = {
     "GATEWAY_PORT": "8080", "IDEAS_PORT": "8001", "VOTES_PORT": "8002", "ROADMAP_PORT": "8003",
-    "NOTIFICATIONS_PORT": "8004",
+    "NOTIFICATIONS_PORT": "8004", "ACCOUNTS_PORT": "8005", "SMTP_PORT": "8025",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
 }
 
