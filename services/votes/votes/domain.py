@@ -1,4 +1,6 @@
 """Rules about votes and tallies, with no I/O."""
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,11 +49,19 @@ def already_counted(counted_version: int, event_version: int) -> bool:
 
 
 def count_vote(tally: Tally, counted_live: bool, mark: Mark, threshold: int) -> tuple[Tally, list[dict]]:
-    """The tally once `mark` is counted, and the events announcing it. Crossing the threshold is announced once in
-    an idea's life, even if votes are withdrawn and cast again."""
-    count = tally.count + int(mark.live) - int(counted_live)
+    """The tally once `mark` is counted, and the events announcing it."""
+    return _changed(tally, tally.count + int(mark.live) - int(counted_live), threshold, pending=mark)
+
+
+def recounted(tally: Tally, count: int, threshold: int) -> tuple[Tally, list[dict]]:
+    """The tally set to `count` by an operator's reconcile, announced like any other change of it."""
+    return _changed(tally, count, threshold, pending=None)
+
+
+def _changed(tally: Tally, count: int, threshold: int, pending: Mark | None) -> tuple[Tally, list[dict]]:
+    """Crossing the threshold is announced once in an idea's life, even if votes are withdrawn and cast again."""
     reached = tally.threshold_reached or count >= threshold
-    after = Tally(tally.idea_id, count, tally.version + 1, reached, pending=mark)
+    after = Tally(tally.idea_id, count, tally.version + 1, reached, pending=pending)
     announced = [new_event("tally.changed", {"idea_id": tally.idea_id, "count": count, "version": after.version},
                            source=SOURCE, subject=tally.idea_id)]
     if reached and not tally.threshold_reached:
@@ -59,3 +69,36 @@ def count_vote(tally: Tally, counted_live: bool, mark: Mark, threshold: int) -> 
                                    {"idea_id": tally.idea_id, "count": count, "threshold": threshold},
                                    source=SOURCE, subject=tally.idea_id))
     return after, announced
+
+
+@dataclass(frozen=True)
+class Recount:
+    """An idea's tally beside its votes as stored: what reconciling compares."""
+    idea_id: str
+    tally: int
+    tally_version: int
+    counting: bool  # a count is half done (pending): judged at the next reconcile
+    counted: int  # votes counted as live: what the tally must equal
+    live: int  # votes live now: the tally once every vote event is counted
+    uncounted: int  # votes changed since they were last counted: their events are on the way (or lost)
+
+    @property
+    def wrong(self) -> bool:
+        return not self.counting and self.tally != self.counted
+
+
+def recount(tallies: Iterable[Tally], votes: Iterable[dict]) -> list[Recount]:
+    """Every idea's recount, from its tally and its vote documents (read once, in any order)."""
+    by_idea = {t.idea_id: t for t in tallies}
+    sums: dict[str, Counter] = {}
+    for vote in votes:
+        idea = sums.setdefault(vote["idea_id"], Counter())
+        idea["counted"] += vote["counted_live"]
+        idea["live"] += vote["live"]
+        idea["uncounted"] += vote["version"] != vote["counted_version"]
+    recounts = []
+    for idea_id in sorted(by_idea.keys() | sums.keys()):
+        tally, idea = by_idea.get(idea_id, Tally(idea_id)), sums.get(idea_id, Counter())
+        recounts.append(Recount(idea_id, tally.count, tally.version, tally.pending is not None, idea["counted"],
+                                idea["live"], idea["uncounted"]))
+    return recounts

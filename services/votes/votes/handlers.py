@@ -3,15 +3,23 @@ from datetime import datetime, timezone
 
 from werkzeug.exceptions import Conflict, NotFound
 
+from idealab.auth import Principal, can_see
 from idealab.events import Event
 
 from . import domain
 from .store import VoteStore
 
 
-def cast_vote(store: VoteStore, idea_id: str, voter_id: str) -> dict:
-    if not store.is_votable(idea_id):
+def _votable(store: VoteStore, idea_id: str, principal: Principal | None) -> dict | None:
+    """The idea open to votes, or None: an idea of a space the caller is not in is not there for them."""
+    idea = store.votable_idea(idea_id)
+    return idea if idea is not None and can_see(principal, idea.get("space")) else None
+
+
+def cast_vote(store: VoteStore, idea_id: str, voter: Principal) -> dict:
+    if _votable(store, idea_id, voter) is None:
         raise NotFound(f"no idea {idea_id} is open to votes")
+    voter_id = voter.user_id
     now = datetime.now(timezone.utc)
     if store.insert_vote(idea_id, voter_id, now, domain.vote_cast(idea_id, voter_id, 1, now)):
         return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
@@ -24,7 +32,10 @@ def cast_vote(store: VoteStore, idea_id: str, voter_id: str) -> dict:
     return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
 
 
-def withdraw_vote(store: VoteStore, idea_id: str, voter_id: str) -> None:
+def withdraw_vote(store: VoteStore, idea_id: str, voter: Principal) -> None:
+    if _votable(store, idea_id, voter) is None:
+        raise NotFound(f"no idea {idea_id} is open to votes")
+    voter_id = voter.user_id
     vote = store.vote(idea_id, voter_id)
     if vote is None or not vote["live"]:
         raise NotFound("you have no vote on this idea to withdraw")
@@ -34,20 +45,33 @@ def withdraw_vote(store: VoteStore, idea_id: str, voter_id: str) -> None:
         raise Conflict("your vote changed meanwhile; reload and try again")
 
 
-def show_tally(store: VoteStore, idea_id: str, viewer_id: str | None, threshold: int) -> dict:
-    tally = store.tally(idea_id)
-    if tally.version == 0 and not store.is_votable(idea_id):
+def show_tally(store: VoteStore, idea_id: str, viewer: Principal | None, threshold: int) -> dict:
+    if _votable(store, idea_id, viewer) is None:
         raise NotFound(f"no idea {idea_id} is open to votes")
+    tally = store.tally(idea_id)
     my_vote = None
-    if viewer_id is not None:
-        vote = store.vote(idea_id, viewer_id)
+    if viewer is not None:
+        vote = store.vote(idea_id, viewer.user_id)
         my_vote = bool(vote and vote["live"])
     return {"idea_id": idea_id, "count": tally.count, "threshold": threshold,
             "threshold_reached": tally.threshold_reached, "my_vote": my_vote}
 
 
+def reconcile_tallies(store: VoteStore, threshold: int, repair: bool = False,
+                      progress=lambda votes, total: votes) -> list[domain.Recount]:
+    """Every idea's tally beside a recount of its votes. With `repair`, a wrong tally is set to its counted votes
+    and announced, unless it changed since it was recounted. `progress(votes, total)` wraps the votes as read."""
+    recounts = domain.recount(store.all_tallies(), progress(store.all_votes(), store.vote_total()))
+    if repair:
+        for recount in recounts:
+            tally = store.tally(recount.idea_id)
+            if recount.wrong and tally.version == recount.tally_version and tally.pending is None:
+                store.replace_tally(tally, *domain.recounted(tally, recount.counted, threshold))
+    return recounts
+
+
 def on_idea_submitted(store: VoteStore, event: Event) -> None:
-    store.add_votable_idea(event.data["idea_id"], event.data["submitted_at"])
+    store.add_votable_idea(event.data["idea_id"], event.data["submitted_at"], event.data["space"])
 
 
 def on_vote_event(store: VoteStore, threshold: int, event: Event) -> None:

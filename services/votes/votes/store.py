@@ -1,4 +1,5 @@
 """Every pymongo call of the votes service."""
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 
@@ -21,11 +22,12 @@ class VoteStore:
         for collection in (self.votes, self.tallies):
             outbox.ensure_indexes(collection)
 
-    def add_votable_idea(self, idea_id: str, submitted_at: datetime) -> None:
-        self.ideas.update_one({"_id": idea_id}, {"$setOnInsert": {"submitted_at": submitted_at}}, upsert=True)
+    def add_votable_idea(self, idea_id: str, submitted_at: datetime, space: str | None) -> None:
+        self.ideas.update_one({"_id": idea_id}, {"$setOnInsert": {"submitted_at": submitted_at, "space": space}},
+                              upsert=True)
 
-    def is_votable(self, idea_id: str) -> bool:
-        return self.ideas.count_documents({"_id": idea_id}, limit=1) == 1
+    def votable_idea(self, idea_id: str) -> dict | None:
+        return self.ideas.find_one({"_id": idea_id})
 
     def vote(self, idea_id: str, voter_id: str) -> dict | None:
         return self.votes.find_one({"_id": vote_id(idea_id, voter_id)}, {outbox.FIELD: 0})
@@ -59,11 +61,17 @@ class VoteStore:
 
     def tally(self, idea_id: str) -> Tally:
         doc = self.tallies.find_one({"_id": idea_id}, {outbox.FIELD: 0})
-        if doc is None:
-            return Tally(idea_id)
-        pending = doc.get("pending")
-        return Tally(idea_id, doc["count"], doc["version"], doc["threshold_reached"],
-                     Mark(**pending) if pending else None)
+        return Tally(idea_id) if doc is None else _as_tally(doc)
+
+    def all_tallies(self) -> Iterator[Tally]:
+        return (_as_tally(doc) for doc in self.tallies.find({}, {outbox.FIELD: 0}))
+
+    def all_votes(self) -> Iterator[dict]:
+        """Every vote's counting state, for reconciling (the history and outbox are left out)."""
+        return self.votes.find({}, {"idea_id": 1, "live": 1, "version": 1, "counted_version": 1, "counted_live": 1})
+
+    def vote_total(self) -> int:
+        return self.votes.estimated_document_count()
 
     def replace_tally(self, before: Tally, after: Tally, events: list[dict]) -> bool:
         """Writes `after` and its events only if the stored tally is still `before` (optimistic concurrency)."""
@@ -80,3 +88,9 @@ class VoteStore:
 
     def clear_pending(self, tally: Tally) -> None:
         self.tallies.update_one({"_id": tally.idea_id, "version": tally.version}, {"$set": {"pending": None}})
+
+
+def _as_tally(doc: dict) -> Tally:
+    pending = doc.get("pending")
+    return Tally(doc["_id"], doc["count"], doc["version"], doc["threshold_reached"],
+                 Mark(**pending) if pending else None)
