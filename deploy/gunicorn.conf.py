@@ -1,6 +1,14 @@
 # One gunicorn configuration for every service. gthread workers: the database client is thread-safe and requests
 # are short; issue #4's benchmarks will tune the numbers.
 import os
+import shutil
+import tempfile
+
+# Every gunicorn process counts its requests in files here and /metrics adds them all up (idealab.metrics), so a
+# scrape answered by one process still shows the whole service. A fresh directory per start of each service:
+# counts of an earlier run or of another service must not mix in. Set before prometheus_client is imported.
+metrics_dir = tempfile.mkdtemp(prefix="idealab-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
 
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -10,3 +18,7 @@ graceful_timeout = 10
 accesslog = None
 # gunicorn's control socket defaults to one path per user; four services on one machine would fight over it.
 control_socket_disable = True
+
+
+def on_exit(server):
+    shutil.rmtree(metrics_dir, ignore_errors=True)
