@@ -41,6 +41,11 @@ class Principal:
         return space is None or self.is_staff or space in self.spaces
 
 
+def can_see(principal: "Principal | None", space: str | None) -> bool:
+    """Whether content in `space` is visible to the caller (anonymous callers see the public lab only)."""
+    return space is None or (principal is not None and principal.can_see(space))
+
+
 def visible_spaces(principal: "Principal | None") -> list[str] | None:
     """The spaces a listing may show besides the public lab: None means every space (staff)."""
     if principal is None:

@@ -27,6 +27,8 @@ class IdeaSubmitted(Schema):
     category = fields.String(required=True)
     author_id = fields.String(required=True)
     submitted_at = fields.AwareDateTime(required=True)
+    # The invite-only space the idea belongs to; None for the public lab. Consumers keep it to hide the idea.
+    space = fields.String(load_default=None, allow_none=True)
 
 
 class VoteCast(Schema):

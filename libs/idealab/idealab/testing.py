@@ -237,10 +237,11 @@ class SampleEvents:
 
     @staticmethod
     def submitted(idea_id: str, author_id: str = "author-1", title: str = "Dark mode for the mobile app",
-                  submitted_at: datetime | None = None) -> dict:
+                  submitted_at: datetime | None = None, space: str | None = None) -> dict:
         return new_event("idea.submitted", {
             "idea_id": idea_id, "title": title, "description": "Easier on the eyes at night.", "category": "app",
-            "author_id": author_id, "submitted_at": submitted_at or _now()}, source="/ideas", subject=idea_id)
+            "author_id": author_id, "submitted_at": submitted_at or _now(), "space": space},
+            source="/ideas", subject=idea_id)
 
     @staticmethod
     def vote_cast(idea_id: str, voter_id: str, version: int = 1) -> dict:

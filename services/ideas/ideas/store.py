@@ -27,8 +27,10 @@ class IdeaStore:
     def get(self, idea_id: str) -> dict | None:
         return self.ideas.find_one({"_id": idea_id}, {outbox.FIELD: 0})
 
-    def list(self, sort: str, limit: int, offset: int) -> list[dict]:
-        return list(self.ideas.find({}, {outbox.FIELD: 0}).sort(SORT_KEYS[sort]).skip(offset).limit(limit))
+    def list(self, sort: str, limit: int, offset: int, spaces: list[str | None] | None) -> list[dict]:
+        """A page of the ideas in `spaces` (None: the public lab; the argument None: every space)."""
+        query = {} if spaces is None else {"space": {"$in": spaces}}
+        return list(self.ideas.find(query, {outbox.FIELD: 0}).sort(SORT_KEYS[sort]).skip(offset).limit(limit))
 
     def set_tally(self, idea_id: str, count: int, version: int) -> None:
         # Only a newer tally replaces the one shown: replays and out-of-order copies change nothing.

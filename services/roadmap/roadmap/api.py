@@ -12,7 +12,8 @@ bp = Blueprint("roadmap", __name__)
 
 @bp.get("")
 def roadmap():
-    columns = store().by_status()
+    visible = auth.visible_spaces(auth.current_principal())
+    columns = store().by_status(None if visible is None else [None, *visible])
     return {"columns": {status: schemas.Item(many=True, exclude=("history",)).dump(items)
                         for status, items in columns.items()}}
 
@@ -20,9 +21,16 @@ def roadmap():
 @bp.get("/ideas/<idea_id>")
 def item(idea_id: str):
     found = store().get(idea_id)
-    if found is None:
+    if found is None or not _visible(found, auth.current_principal()):
         raise NotFound(f"no idea {idea_id} on the roadmap")
     return schemas.Item().dump(found)
+
+
+def _visible(item: dict, principal: auth.Principal | None) -> bool:
+    # Until its idea.submitted arrives an item's space is unknown: only staff see it then.
+    if principal is not None and principal.is_staff:
+        return True
+    return "title" in item and auth.can_see(principal, item.get("space"))
 
 
 @bp.post("/ideas/<idea_id>/status")

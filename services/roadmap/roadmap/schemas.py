@@ -23,6 +23,7 @@ class Item(Schema):
     idea_id = fields.String(attribute="_id")
     # Absent until idea.submitted arrives when the threshold event was read first.
     title = fields.String(allow_none=True, dump_default=None)
+    space = fields.String(allow_none=True, dump_default=None)
     status = fields.String()
     updated_at = fields.AwareDateTime(allow_none=True)
     # FerretDB v1 drops an empty array given in $setOnInsert, so an open item may have no stored history yet.

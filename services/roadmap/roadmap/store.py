@@ -10,6 +10,12 @@ from idealab import outbox
 from .domain import Move
 
 
+def visible_in(spaces: list[str | None]) -> dict:
+    # An item made by a threshold event read before its idea.submitted has no title and no space yet: it is not
+    # shown until its space is known.
+    return {"space": {"$in": spaces}, "title": {"$exists": True}}
+
+
 class RoadmapStore:
     def __init__(self, db: Database):
         self.items = db["items"]
@@ -18,17 +24,19 @@ class RoadmapStore:
         self.items.create_index([("status", 1), ("updated_at", DESCENDING)])
         outbox.ensure_indexes(self.items)
 
-    def add_idea(self, idea_id: str, title: str, submitted_at: datetime) -> None:
+    def add_idea(self, idea_id: str, title: str, submitted_at: datetime, space: str | None) -> None:
         # The status is set only on insert: a threshold event read first may have moved the idea already.
-        self.items.update_one({"_id": idea_id}, {"$set": {"title": title}, "$setOnInsert": {
+        self.items.update_one({"_id": idea_id}, {"$set": {"title": title, "space": space}, "$setOnInsert": {
             "status": "open", "history": [], "updated_at": submitted_at}}, upsert=True)
 
     def get(self, idea_id: str) -> dict | None:
         return self.items.find_one({"_id": idea_id}, {outbox.FIELD: 0})
 
-    def by_status(self, limit_per_status: int = 100) -> dict[str, list[dict]]:
+    def by_status(self, spaces: list[str | None] | None, limit_per_status: int = 100) -> dict[str, list[dict]]:
+        """The items of `spaces` (None: the public lab; the argument None: every space) by status."""
+        query = {} if spaces is None else visible_in(spaces)
         columns: dict[str, list[dict]] = {}
-        for item in self.items.find({}, {outbox.FIELD: 0, "history": 0}).sort("updated_at", DESCENDING):
+        for item in self.items.find(query, {outbox.FIELD: 0, "history": 0}).sort("updated_at", DESCENDING):
             column = columns.setdefault(item["status"], [])
             if len(column) < limit_per_status:
                 column.append(item)

@@ -12,20 +12,18 @@ bp = Blueprint("votes", __name__)
 @bp.post("/ideas/<idea_id>")
 @auth.require("member", "product_team")
 def cast(idea_id: str):
-    vote = handlers.cast_vote(store(), idea_id, auth.current_principal().user_id)
+    vote = handlers.cast_vote(store(), idea_id, auth.current_principal())
     return schemas.Vote().dump(vote), 201
 
 
 @bp.delete("/ideas/<idea_id>")
 @auth.require("member", "product_team")
 def withdraw(idea_id: str):
-    handlers.withdraw_vote(store(), idea_id, auth.current_principal().user_id)
+    handlers.withdraw_vote(store(), idea_id, auth.current_principal())
     return "", 204
 
 
 @bp.get("/ideas/<idea_id>")
 def tally(idea_id: str):
-    principal = auth.current_principal()
-    shown = handlers.show_tally(store(), idea_id, principal.user_id if principal else None,
-                                current_app.config["VOTE_THRESHOLD"])
+    shown = handlers.show_tally(store(), idea_id, auth.current_principal(), current_app.config["VOTE_THRESHOLD"])
     return schemas.Tally().dump(shown)

@@ -37,7 +37,12 @@ def test_submitting_announces_a_valid_idea_submitted_event_keyed_by_the_idea():
     assert envelope["source"] == "/ideas"
     assert envelope["dataschema"] == "urn:idealab:events:idea.submitted:v1"
     assert event.data == {"idea_id": idea["_id"], "title": idea["title"], "description": idea["description"],
-                          "category": "cards", "author_id": "ann", "submitted_at": NOW}
+                          "category": "cards", "author_id": "ann", "submitted_at": NOW, "space": None}
+
+
+def test_an_idea_posted_in_a_space_says_so_and_its_event_too():
+    idea, envelope = domain.submit({**FIELDS, "space": "panel-1"}, "ann", NOW)
+    assert idea["space"] == as_consumed(envelope).data["space"] == "panel-1"
 
 
 def test_the_submitted_fields_are_not_changed():

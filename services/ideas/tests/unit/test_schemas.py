@@ -19,7 +19,13 @@ def refused_fields(body: dict) -> set[str]:
 
 
 def test_a_valid_submission_loads_as_given():
-    assert schemas.IdeaSubmission().load(VALID) == VALID
+    assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None}
+    assert schemas.IdeaSubmission().load({**VALID, "space": "panel-1"})["space"] == "panel-1"
+
+
+@pytest.mark.parametrize("space", ["", "panel 1", "panel/1", "$in", "p" * 65])
+def test_a_bad_space_id_is_refused(space):
+    assert refused_fields(submission(space=space)) == {"space"}
 
 
 @pytest.mark.parametrize("missing", ["title", "description", "category"])
@@ -70,11 +76,11 @@ def test_a_submission_with_an_unknown_key_is_refused(key):
 
 
 def test_the_list_query_defaults_to_the_newest_first_page():
-    assert schemas.IdeaListQuery().load({}) == {"sort": "newest", "limit": 20, "offset": 0}
+    assert schemas.IdeaListQuery().load({}) == {"sort": "newest", "limit": 20, "offset": 0, "space": None}
 
 
 @pytest.mark.parametrize("query", [{"sort": "oldest"}, {"limit": "0"}, {"limit": "101"}, {"offset": "-1"},
-                                   {"limit": "ten"}, {"$where": "1"}])
+                                   {"limit": "ten"}, {"$where": "1"}, {"space": "a b"}])
 def test_a_bad_list_query_is_refused(query):
     with pytest.raises(ValidationError):
         schemas.IdeaListQuery().load(query)

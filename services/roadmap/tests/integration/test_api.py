@@ -56,15 +56,18 @@ def test_an_open_idea_is_shown_with_its_title_and_an_empty_history(client, consu
     response = client.get(f"/api/roadmap/ideas/{idea_id}")
 
     assert response.status_code == 200
-    assert response.json == {"idea_id": idea_id, "title": "Export to CSV", "status": "open",
+    assert response.json == {"idea_id": idea_id, "title": "Export to CSV", "space": None, "status": "open",
                              "updated_at": response.json["updated_at"], "history": []}
 
 
-def test_an_idea_known_only_from_its_threshold_event_is_shown_under_review_without_a_title(client, consume, event,
-                                                                                         idea_id):
+def test_an_idea_known_only_from_its_threshold_event_is_shown_to_staff_only_under_review_without_a_title(
+        client, bearer, consume, event, idea_id):
     consume(event.threshold_reached(idea_id))
 
-    shown = client.get(f"/api/roadmap/ideas/{idea_id}").json
+    # Its space is not known yet, so it might be an invite-only one.
+    assert client.get(f"/api/roadmap/ideas/{idea_id}", headers=bearer("ann")).status_code == 404
+    assert idea_id not in str(client.get("/api/roadmap").json)
+    shown = client.get(f"/api/roadmap/ideas/{idea_id}", headers=bearer("pat", roles=("product_team",))).json
 
     assert (shown["status"], shown["title"]) == ("under_review", None)
     assert [h["to"] for h in shown["history"]] == ["under_review"]

@@ -146,4 +146,4 @@ def test_learning_of_the_same_idea_twice_keeps_one_votable_idea(store, idea_id):
     submitted(store, idea_id)
 
     assert store.ideas.count_documents({}) == 1
-    assert store.is_votable(idea_id)
+    assert store.votable_idea(idea_id)

@@ -15,7 +15,7 @@ def test_the_worker_opens_submitted_ideas_to_votes_and_counts_them_up_to_the_thr
         publish(new_event("idea.submitted", {
             "idea_id": idea_id, "title": "Freeze my card", "description": "One tap.", "category": "cards",
             "author_id": "ann", "submitted_at": datetime.now(timezone.utc)}, source="/ideas", subject=idea_id))
-        wait_for(lambda: store.is_votable(idea_id), what="the idea open to votes")
+        wait_for(lambda: store.votable_idea(idea_id), what="the idea open to votes")
 
         assert client.post(f"/api/votes/ideas/{idea_id}", headers=bearer("bob")).status_code == 201
         wait_for(lambda: client.get(f"/api/votes/ideas/{idea_id}").json["count"] == 1, what="the tally")
