@@ -27,4 +27,4 @@ test: servers
 # Unit tests only: no server needed.
 test-unit:
 	bash deploy/servers.sh install-python
-	$(PY) -m pytest -m "not integration and not e2e"
+	$(PY) -m pytest -m "not integration and not e2e and not browser"

@@ -1,7 +1,20 @@
 // The lab's APIs as the web lab uses them, one function per request, with the shapes the services answer.
-import { api, type Tokens } from "./client";
+import { api, Problem, type Tokens } from "./client";
 
 const enc = encodeURIComponent;
+
+/** A new idea reaches the votes and roadmap services by an event, a moment after the ideas service took it: until
+ * then they answer 404. Asks again a few times before believing the 404. */
+export async function onceKnown<T>(ask: () => Promise<T>, attempts = 20, pauseMs = 500): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (!(error instanceof Problem && error.status === 404) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
 
 export const SORTS = ["newest", "most_voted"] as const;
 export type Sort = (typeof SORTS)[number];

@@ -92,7 +92,7 @@ export const en = {
   "signUp.displayName": "Your name as others see it",
   "signUp.email": "Email",
   "signUp.password": "Password",
-  "signUp.password.hint": "At least 12 characters.",
+  "signUp.password.hint": "At least 10 characters, not a common password.",
   "signUp.submit": "Create my account",
   "signUp.haveAccount": "Already a member? Sign in",
   "signUp.checkMail": "Welcome! We sent you an email to confirm your address.",

@@ -93,7 +93,7 @@ export const es: Partial<Messages> = {
   "signUp.displayName": "Tu nombre tal como lo verán los demás",
   "signUp.email": "Correo electrónico",
   "signUp.password": "Contraseña",
-  "signUp.password.hint": "Al menos 12 caracteres.",
+  "signUp.password.hint": "Al menos 10 caracteres, no una contraseña común.",
   "signUp.submit": "Crear mi cuenta",
   "signUp.haveAccount": "¿Ya eres miembro? Inicia sesión",
   "signUp.checkMail": "¡Bienvenido! Te enviamos un correo para confirmar tu dirección.",

@@ -93,7 +93,7 @@ export const fr: Partial<Messages> = {
   "signUp.displayName": "Votre nom tel que les autres le voient",
   "signUp.email": "E-mail",
   "signUp.password": "Mot de passe",
-  "signUp.password.hint": "Au moins 12 caractères.",
+  "signUp.password.hint": "Au moins 10 caractères, pas un mot de passe courant.",
   "signUp.submit": "Créer mon compte",
   "signUp.haveAccount": "Déjà membre ? Connectez-vous",
   "signUp.checkMail": "Bienvenue ! Nous vous avons envoyé un e-mail pour confirmer votre adresse.",

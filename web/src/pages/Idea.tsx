@@ -2,7 +2,7 @@
 // for the product team the form that moves it along the roadmap.
 import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
-import { ideas, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
+import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -65,7 +65,7 @@ function notFoundAs<T>(error: unknown, value: T): T {
 function VoteBox({ ideaId }: { ideaId: string }) {
   const { t } = useT();
   const user = useStore(session)?.user;
-  const tally = useLoad(() => votes.tally(ideaId), [ideaId, user?.id]);
+  const tally = useLoad(() => onceKnown(() => votes.tally(ideaId)), [ideaId, user?.id]);
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 

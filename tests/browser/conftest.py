@@ -1,0 +1,156 @@
+"""The web lab in a real browser: Debian's Chromium, driven by Playwright (pytest-playwright's fixtures), against the
+whole lab started as tests/e2e starts it (every Procfile process and the gateway, on ports and a namespace of their
+own). Here identity is the accounts service's own: people sign up through the lab, the services trust its JWKS."""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from axe_playwright_python.sync_playwright import Axe
+
+from idealab.testing import unique, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+THRESHOLD = 3
+PASSWORD = "correct horse battery staple 42"
+
+_spec = importlib.util.spec_from_file_location("e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
+e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(e2e)
+lab = e2e.lab
+# The e2e lab's fixtures, over the lab_env below (pytest finds fixtures by name).
+running_lab = e2e.running_lab
+gateway = e2e.gateway
+
+
+@pytest.fixture(scope="session")
+def lab_env(servers):
+    if not (ROOT / "web" / "dist" / "index.html").exists():
+        subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "build"], check=True)
+    ports = {f"{name}_PORT": str(e2e.free_port())
+             for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS", "SMTP")}
+    return lab.environment({
+        "IDEALAB_NAMESPACE": unique("web"), "VOTE_THRESHOLD": str(THRESHOLD),
+        "JWKS_URL": f"http://127.0.0.1:{ports['ACCOUNTS_PORT']}/api/accounts/.well-known/jwks.json",
+        "PUBLIC_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}",
+        "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",  # everyone signs in from 127.0.0.1
+        "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
+    })
+
+
+# --- Playwright over Debian's Chromium -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `bash deploy/web.sh install` (or set CHROMIUM)", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def base_url(gateway):
+    return gateway
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # English unless a test asks otherwise, so the words the tests look for are known.
+    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 800}}
+
+
+# --- people ----------------------------------------------------------------------------------------------------------
+
+class Person:
+    """Someone with an account made through the accounts API, and its tokens for calling the lab directly."""
+
+    def __init__(self, gateway: str, name: str):
+        self.gateway = gateway
+        self.name = name
+        self.email = f"{unique(name.lower())}@example.com"
+        self.http = requests.Session()
+        made = self.http.post(f"{gateway}/api/accounts/users", timeout=10,
+                              json={"email": self.email, "password": PASSWORD, "display_name": name})
+        assert made.status_code == 201, made.text
+        self.user_id = made.json()["id"]
+
+    def sign_in(self) -> "Person":
+        tokens = self.http.post(f"{self.gateway}/api/accounts/sessions", timeout=10,
+                                json={"email": self.email, "password": PASSWORD})
+        assert tokens.status_code == 200, tokens.text
+        self.http.headers["Authorization"] = f"Bearer {tokens.json()['access_token']}"
+        return self
+
+    def call(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.http.request(method, self.gateway + path, timeout=10, **kwargs)
+
+
+@pytest.fixture
+def person(gateway):
+    """person("Bea") → an account (not signed in yet: roles granted before sign-in land in the tokens)."""
+    return lambda name: Person(gateway, name)
+
+
+@pytest.fixture
+def grant_role(lab_env):
+    """grant_role(person, "product_team"), with the operators' command, on the lab's accounts database."""
+    def grant(who: Person, role: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "accounts.cli", "grant-role", who.email, role], env=lab_env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    return grant
+
+
+def sign_in_through_page(page, who: Person) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(who.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+@pytest.fixture
+def signed_in(new_context, person, grant_role):
+    """signed_in("Pat", roles=("product_team",)) → (page, person): a new browser where a new account has signed in
+    through the sign-in page."""
+    def open_page(name: str, roles=(), **context_args):
+        who = person(name)
+        for role in roles:
+            grant_role(who, role)
+        page = new_context(**context_args).new_page()
+        sign_in_through_page(page, who)
+        return page, who
+    return open_page
+
+
+# --- what the tests look at ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+@pytest.fixture
+def accessible(axe):
+    """accessible(page, "ideas list"): axe-core finds no serious or critical violation on the page as it is now."""
+    def check(page, what: str) -> None:
+        violations = axe.run(page).response["violations"]
+        grave = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                 for v in violations if v["impact"] in ("serious", "critical")]
+        assert not grave, f"{what}: " + "; ".join(grave)
+    return check
+
+
+def screenshot(page, name: str) -> None:
+    """Kept for a person to look at: test-artifacts/screenshots/<name>.png (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png", full_page=True)
+
+
+def eventually(check, what: str, timeout: float = 30):
+    return wait_for(check, timeout=timeout, interval=0.3, what=what)

@@ -1,0 +1,92 @@
+"""The core flow in the browser: a member signs up and shares an idea, others vote it over the threshold, the product
+team plans it with a message, and the member sees the unread badge and the notification."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD, THRESHOLD, eventually, screenshot
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Freeze my card from the home screen"
+
+
+def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
+        page, new_context, person, signed_in, accessible):
+    # A member signs up through the page and is signed in at once.
+    ann_email = f"ann-{id(page)}@example.com"
+    page.goto("/sign-up")
+    page.get_by_label("Your name as others see it").fill("Ann")
+    page.get_by_label("Email").fill(ann_email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("We sent you an email")
+
+    # Submitting nothing: the API's field errors show under each field.
+    page.get_by_role("link", name="Share an idea").click()
+    expect(page).to_have_url(re.compile(r"/submit$"))
+    page.get_by_role("button", name="Share my idea").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please fix the fields")
+    title_field = page.get_by_label("Title")
+    expect(title_field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#field-title-error")).not_to_be_empty()
+    expect(page.locator("#field-category-error")).not_to_be_empty()
+    accessible(page, "submit form with errors")
+    screenshot(page, "submit-errors")
+
+    title_field.fill(TITLE)
+    page.get_by_label("Description").fill("One tap on the home screen, before the thief gets to use it.")
+    page.get_by_label("Category").select_option("cards")
+    page.get_by_role("button", name="Share my idea").click()
+    expect(page).to_have_url(re.compile(r"/ideas/[^/]+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    idea_path = page.url.removeprefix(page.url.split("/ideas/")[0])
+    idea_id = idea_path.rsplit("/", 1)[1]
+
+    # The author votes from the page: the count moves at once and the server confirms it.
+    vote = page.get_by_role("button", name="Vote for this idea")
+    vote.click()
+    expect(page.get_by_role("button", name="Withdraw my vote")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#vote-count")).to_have_text("1 vote")
+    accessible(page, "idea page")
+    screenshot(page, "idea")
+
+    # Others vote through the API until the threshold sends the idea to review.
+    for name in ("Bea", "Carl")[: THRESHOLD - 1]:
+        voter = person(name).sign_in()
+        eventually(lambda: voter.call("POST", f"/api/votes/ideas/{idea_id}").status_code == 201,
+                   "a vote to be cast once the votes service knows the idea")
+    staff_page, _ = signed_in("Pat", roles=("product_team",))
+    eventually(lambda: voter.call("GET", f"/api/roadmap/ideas/{idea_id}").json().get("status") == "under_review",
+               "the idea to reach review")
+
+    # The product team plans it with a public message, from the idea page.
+    staff_page.goto(idea_path)
+    expect(staff_page.get_by_text("Under review").first).to_be_visible()
+    staff_page.get_by_label("New status").select_option("planned")
+    staff_page.get_by_label("Public message to the author and the voters").fill("Coming in the spring release.")
+    staff_page.get_by_role("button", name="Move and notify").click()
+    expect(staff_page.get_by_role("status")).to_contain_text("Moved to “Planned”")
+    expect(staff_page.locator(".timeline")).to_contain_text("Coming in the spring release.")
+    accessible(staff_page, "idea page, product team")
+    screenshot(staff_page, "idea-staff")
+
+    # The member's header shows the unread badge (polled), and the inbox the notification.
+    page.goto("/")
+    expect(page.get_by_test_id("unread-badge")).to_be_visible(timeout=30_000)
+    page.get_by_test_id("inbox-link").click()
+    entry = page.locator(".notification", has_text="Coming in the spring release.")
+    expect(entry).to_be_visible()
+    expect(entry).to_contain_text("Under review → Planned")
+    expect(entry.get_by_role("link", name=TITLE)).to_have_attribute("href", idea_path)
+    accessible(page, "inbox")
+    screenshot(page, "inbox")
+
+    # The roadmap shows it in its column.
+    page.get_by_role("link", name="Roadmap").click()
+    planned = page.get_by_role("region", name=re.compile("^Planned"))
+    expect(planned.get_by_role("link", name=TITLE)).to_be_visible()
+    accessible(page, "roadmap")
+    screenshot(page, "roadmap")
