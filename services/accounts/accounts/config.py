@@ -31,6 +31,11 @@ class AccountsConfig:
     # How recent a sign-in must be to delete the account without the password (accounts made with OIDC have none).
     recent_sign_in_seconds: int = 5 * 60
     oidc_providers: tuple[OidcProvider, ...] = field(default_factory=tuple)
+    # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile). Raising them makes every sign-in
+    # rehash the password with the new ones.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    argon2_parallelism: int = 4
 
 
 def _providers() -> tuple[OidcProvider, ...]:
@@ -54,4 +59,7 @@ def load() -> AccountsConfig:
         mail_from=env("MAIL_FROM", "Idea Lab <no-reply@idealab.invalid>"),
         key_publish_ahead_seconds=int(env("KEY_PUBLISH_AHEAD_SECONDS", "120")),
         oidc_providers=_providers(),
+        argon2_time_cost=int(env("ARGON2_TIME_COST", "3")),
+        argon2_memory_kib=int(env("ARGON2_MEMORY_KIB", str(64 * 1024))),
+        argon2_parallelism=int(env("ARGON2_PARALLELISM", "4")),
     )

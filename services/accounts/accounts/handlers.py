@@ -111,11 +111,12 @@ class Keys:
 
 class Accounts:
     def __init__(self, store: AccountStore, cfg: AccountsConfig, mailer: Mailer,
-                 hasher: PasswordHasher | None = None, clock: Callable[[], datetime] = _now):
+                 clock: Callable[[], datetime] = _now):
         self.store = store
         self.cfg = cfg
         self.mailer = mailer
-        self.hasher = hasher or PasswordHasher()
+        self.hasher = PasswordHasher(time_cost=cfg.argon2_time_cost, memory_cost=cfg.argon2_memory_kib,
+                                     parallelism=cfg.argon2_parallelism)
         self.clock = clock
         self.keys = Keys(store, cfg, clock)
         # Checked against when the email is unknown, so both answers take as long (no account enumeration by time).

@@ -4,6 +4,13 @@ from marshmallow import Schema, fields, validate
 from idealab.auth import ROLES
 from idealab.fields import Text
 
+class Email(fields.Email):
+    """An address without the spaces around it (pasted addresses often carry some)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value.strip() if isinstance(value, str) else value, attr, data, **kwargs)
+
+
 EMAIL = dict(required=True, validate=validate.Length(max=254))
 # argon2 hashes any length, but its cost grows with it: a cap keeps one request from costing much.
 PASSWORD = dict(required=True, validate=validate.Length(min=1, max=1024))
@@ -11,7 +18,7 @@ SECRET = dict(required=True, validate=validate.Length(min=1, max=200))
 
 
 class SignUp(Schema):
-    email = fields.Email(**EMAIL)
+    email = Email(**EMAIL)
     password = fields.String(**PASSWORD)
     display_name = Text(required=True, validate=validate.Length(min=1, max=80))
 
@@ -31,7 +38,7 @@ class OneTimeToken(Schema):
 
 
 class ResetRequest(Schema):
-    email = fields.Email(**EMAIL)
+    email = Email(**EMAIL)
 
 
 class ResetConfirm(Schema):
@@ -61,7 +68,7 @@ class NewSpace(Schema):
 
 
 class Invitation(Schema):
-    email = fields.Email(**EMAIL)
+    email = Email(**EMAIL)
 
 
 class SignInStart(Schema):

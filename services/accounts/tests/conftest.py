@@ -67,8 +67,10 @@ def mailbox():
 
 @pytest.fixture
 def accounts_config(service_settings, mailbox):
+    # argon2 at its cheapest: its cost is what makes it slow, not what is tested.
     return AccountsConfig(service_settings(SERVICE), public_url=PUBLIC_URL, smtp_host="127.0.0.1",
-                          smtp_port=mailbox.port, key_publish_ahead_seconds=0)
+                          smtp_port=mailbox.port, key_publish_ahead_seconds=0, argon2_time_cost=1,
+                          argon2_memory_kib=1024, argon2_parallelism=1)
 
 
 @pytest.fixture

@@ -1,0 +1,283 @@
+"""Sign-up, sign-in, email verification, password reset and sessions through the accounts API (Flask test client),
+over a real database of its own, with the mails caught by a real SMTP server."""
+from datetime import timedelta
+
+import jwt
+import pytest
+from argon2 import PasswordHasher
+
+
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+PASSWORD = "correct horse battery staple"  # what the conftest signs people up with
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.get_json()
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["status"] == status
+    return response.get_json()
+
+
+def claims_of(access_token: str) -> dict:
+    return jwt.decode(access_token, options={"verify_signature": False})
+
+
+def refresh(client, refresh_token: str):
+    return client.post("/api/accounts/sessions/refresh", json={"refresh_token": refresh_token})
+
+
+# --- sign-up -----------------------------------------------------------------------------------------------------
+
+def test_signing_up_stores_an_argon2id_hash_under_the_normalised_email_and_announces_no_email(
+        client, accounts):
+    response = client.post("/api/accounts/users", json={
+        "email": "  Ann.Lee@Example.COM ", "password": PASSWORD, "display_name": " Ann "})
+
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body == {"id": body["id"], "email": "ann.lee@example.com", "display_name": "Ann",
+                    "email_verified": False}
+    stored = accounts.store.users.find_one({"_id": body["id"]})
+    assert stored["password_hash"].startswith("$argon2id$") and PASSWORD not in str(stored)
+    assert stored["roles"] == ["member"]
+    [event] = stored["outbox"]
+    assert event["type"] == "user.registered"
+    assert "ann.lee" not in str(event) and "argon2" not in str(event)
+
+
+def test_an_email_taken_in_another_case_is_a_409_problem(client, sign_up, accounts):
+    sign_up("ann@example.com")
+    response = client.post("/api/accounts/users", json={
+        "email": "ANN@example.com", "password": PASSWORD, "display_name": "Other Ann"})
+
+    assert_problem(response, 409)
+    assert accounts.store.users.count_documents({}) == 1
+
+
+@pytest.mark.parametrize("password, says", [("short1!", "at least 10 characters"),
+                                            ("Password123!", "most common"),
+                                            ("qwertyuiop", "most common")])
+def test_a_weak_password_is_a_422_problem_saying_why_and_nothing_is_stored(client, accounts, password, says):
+    response = client.post("/api/accounts/users", json={
+        "email": "ann@example.com", "password": password, "display_name": "Ann"})
+
+    problem = assert_problem(response, 422)
+    assert says in problem["errors"]["password"][0]
+    assert accounts.store.users.count_documents({}) == 0
+
+
+@pytest.mark.parametrize("body", [{"email": "not-an-email", "password": PASSWORD, "display_name": "Ann"},
+                                  {"email": "ann@example.com", "password": PASSWORD},
+                                  {"email": "ann@example.com", "password": PASSWORD, "display_name": "Ann",
+                                   "roles": ["admin"]},
+                                  ["ann@example.com"]])
+def test_malformed_sign_ups_are_4xx_problems(client, accounts, body):
+    response = client.post("/api/accounts/users", json=body)
+    assert response.status_code in (400, 422) and response.mimetype == PROBLEM
+    assert accounts.store.users.count_documents({}) == 0
+
+
+# --- sign-in -----------------------------------------------------------------------------------------------------
+
+def test_signing_in_gives_an_access_token_per_the_contract_and_a_refresh_token(client, sign_up, accounts):
+    ann = sign_up("ann@example.com")
+
+    response = client.post("/api/accounts/sessions", json={"email": "ANN@example.com ", "password": PASSWORD})
+
+    assert response.status_code == 200
+    tokens = response.get_json()
+    assert (tokens["token_type"], tokens["expires_in"]) == ("Bearer", 900)
+    header = jwt.get_unverified_header(tokens["access_token"])
+    assert header["alg"] == "RS256" and header["kid"] in {k["kid"] for k in accounts.keys.jwks()["keys"]}
+    claims = claims_of(tokens["access_token"])
+    assert claims["exp"] - claims["iat"] == 900
+    assert {k: claims[k] for k in ("iss", "aud", "sub", "roles", "spaces", "email_verified")} == {
+        "iss": "idealab", "aud": "idealab", "sub": ann["id"], "roles": ["member"], "spaces": [],
+        "email_verified": False}
+    assert claims["jti"]
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_401(client, sign_up):
+    sign_up("ann@example.com")
+
+    wrong = client.post("/api/accounts/sessions", json={"email": "ann@example.com", "password": "not it at all"})
+    unknown = client.post("/api/accounts/sessions", json={"email": "bob@example.com", "password": PASSWORD})
+
+    assert_problem(wrong, 401)
+    assert_problem(unknown, 401)
+    assert wrong.get_json()["detail"] == unknown.get_json()["detail"] == "wrong email or password"
+
+
+def test_a_hash_made_with_older_parameters_is_replaced_at_the_next_sign_in(client, sign_up, accounts, sign_in):
+    ann = sign_up("ann@example.com")
+    weaker = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
+    accounts.store.users.update_one({"_id": ann["id"]}, {"$set": {"password_hash": weaker.hash(PASSWORD)}})
+
+    sign_in("ann@example.com")
+
+    renewed = accounts.store.user(ann["id"])["password_hash"]
+    assert not accounts.hasher.check_needs_rehash(renewed)
+    accounts.hasher.verify(renewed, PASSWORD)
+
+
+# --- email verification ------------------------------------------------------------------------------------------
+
+def test_the_link_in_the_sign_up_mail_verifies_the_email_once(client, sign_up, mailbox, accounts, sign_in):
+    ann = sign_up("ann@example.com")
+    [mail] = mailbox.to("ann@example.com")
+    assert mail["Subject"] == "Confirm your email for Idea Lab"
+    token = mailbox.link("ann@example.com", "verify")
+    assert accounts.store.links.find_one({"_id": token}) is None  # only its digest is stored
+
+    assert client.post("/api/accounts/verifications", json={"token": token}).status_code == 204
+
+    assert accounts.store.user(ann["id"])["email_verified"] is True
+    assert claims_of(sign_in("ann@example.com")["access_token"])["email_verified"] is True
+    assert_problem(client.post("/api/accounts/verifications", json={"token": token}), 400)
+
+
+def test_an_expired_verification_link_is_refused(client, sign_up, mailbox, accounts):
+    ann = sign_up("ann@example.com")
+    token = mailbox.link("ann@example.com", "verify")
+    accounts.store.links.update_many({}, {"$set": {"expires_at": accounts.clock() - timedelta(seconds=1)}})
+
+    assert_problem(client.post("/api/accounts/verifications", json={"token": token}), 400)
+    assert accounts.store.user(ann["id"])["email_verified"] is False
+
+
+def test_a_signed_in_member_asks_for_another_verification_mail(client, member, mailbox):
+    ann = member()
+    assert client.post("/api/accounts/me/verification-mail", headers=ann["headers"]).status_code == 202
+    assert len(mailbox.to("ann@example.com")) == 2
+    second = mailbox.link("ann@example.com", "verify")
+
+    assert client.post("/api/accounts/verifications", json={"token": second}).status_code == 204
+    assert_problem(client.post("/api/accounts/me/verification-mail", headers=ann["headers"]), 409)
+
+
+def test_sign_up_succeeds_when_the_mail_server_is_down(client, app, accounts):
+    accounts.mailer.port = 1  # nothing listens there
+
+    response = client.post("/api/accounts/users", json={
+        "email": "ann@example.com", "password": PASSWORD, "display_name": "Ann"})
+
+    assert response.status_code == 201
+
+
+# --- password reset ------------------------------------------------------------------------------------------------
+
+def test_a_reset_request_is_202_whether_or_not_the_email_exists_and_only_a_known_one_gets_mail(
+        client, sign_up, mailbox):
+    sign_up("ann@example.com")
+
+    known = client.post("/api/accounts/password-resets", json={"email": "Ann@example.com"})
+    unknown = client.post("/api/accounts/password-resets", json={"email": "nobody@example.com"})
+
+    assert (known.status_code, unknown.status_code) == (202, 202)
+    assert known.get_data() == unknown.get_data()
+    assert mailbox.link("ann@example.com", "reset-password")
+    assert mailbox.to("nobody@example.com") == []
+
+
+def test_resetting_the_password_through_the_mailed_link_ends_every_session(client, member, mailbox, sign_in):
+    ann = member()
+    other_device = sign_in("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "reset-password")
+    new_password = "a brand new passphrase"
+
+    response = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": new_password})
+
+    assert response.status_code == 204
+    assert_problem(client.post("/api/accounts/sessions", json={"email": "ann@example.com", "password": PASSWORD}),
+                   401)
+    assert sign_in("ann@example.com", new_password)["access_token"]
+    assert_problem(refresh(client, ann["refresh_token"]), 401)
+    assert_problem(refresh(client, other_device["refresh_token"]), 401)
+    again = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "yet another one"})
+    assert_problem(again, 400)
+
+
+def test_a_refused_new_password_does_not_use_up_the_reset_link(client, sign_up, mailbox):
+    sign_up("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "reset-password")
+
+    weak = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "password1"})
+    assert_problem(weak, 422)
+    good = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "ocean lighthouse 7"})
+    assert good.status_code == 204
+
+
+def test_a_reset_link_expires_after_an_hour(client, sign_up, mailbox, accounts):
+    sign_up("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "reset-password")
+    link = accounts.store.links.find_one({"purpose": "reset"})
+    assert link["expires_at"] - link["created_at"] == timedelta(hours=1)
+    accounts.store.links.update_one({"_id": link["_id"]}, {"$set": {"expires_at": accounts.clock()}})
+
+    response = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "ocean lighthouse 7"})
+    assert_problem(response, 400)
+
+
+def test_a_verification_link_does_not_reset_a_password(client, sign_up, mailbox):
+    sign_up("ann@example.com")
+    token = mailbox.link("ann@example.com", "verify")
+
+    response = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "ocean lighthouse 7"})
+    assert_problem(response, 400)
+
+
+# --- refresh tokens and sessions ----------------------------------------------------------------------------------
+
+def test_a_refresh_gives_a_new_pair_and_the_used_token_no_longer_works(client, member, accounts):
+    ann = member()
+
+    response = refresh(client, ann["refresh_token"])
+
+    assert response.status_code == 200
+    pair = response.get_json()
+    assert pair["refresh_token"] != ann["refresh_token"] and pair["token_type"] == "Bearer"
+    assert claims_of(pair["access_token"])["sub"] == ann["id"]
+    assert accounts.store.refresh_tokens.find_one({"_id": pair["refresh_token"]}) is None  # only digests stored
+
+
+def test_presenting_a_used_refresh_token_again_revokes_its_whole_family(client, member, sign_in):
+    ann = member()
+    other_device = sign_in("ann@example.com")
+    newer = refresh(client, ann["refresh_token"]).get_json()
+
+    reuse = refresh(client, ann["refresh_token"])
+
+    assert "used before" in assert_problem(reuse, 401)["detail"]
+    assert_problem(refresh(client, newer["refresh_token"]), 401)  # the thief's or the owner's: both end
+    assert refresh(client, other_device["refresh_token"]).status_code == 200  # another sign-in is another family
+
+
+def test_signing_out_ends_the_session_and_signing_out_again_is_harmless(client, member):
+    ann = member()
+
+    assert client.delete("/api/accounts/sessions", json={"refresh_token": ann["refresh_token"]}).status_code == 204
+    assert_problem(refresh(client, ann["refresh_token"]), 401)
+    assert client.delete("/api/accounts/sessions", json={"refresh_token": ann["refresh_token"]}).status_code == 204
+
+
+def test_an_expired_refresh_token_is_a_401(client, member, accounts):
+    ann = member()
+    assert accounts.cfg.refresh_ttl_seconds == 30 * 24 * 3600
+    accounts.store.refresh_tokens.update_many({}, {"$set": {"expires_at": accounts.clock()}})
+
+    assert_problem(refresh(client, ann["refresh_token"]), 401)
+
+
+@pytest.mark.parametrize("body", [{}, {"refresh_token": ""}, {"refresh_token": 7}, {"refresh_token": "x" * 500}])
+def test_malformed_refresh_requests_are_422_problems(client, body):
+    assert_problem(client.post("/api/accounts/sessions/refresh", json=body), 422)
+
+
+def test_an_unknown_refresh_token_is_a_401(client):
+    assert_problem(refresh(client, "never-issued"), 401)
