@@ -233,7 +233,7 @@ def _now() -> datetime:
 
 
 class SampleEvents:
-    """Valid envelopes as the ideas, votes and roadmap services publish them, for feeding handlers and workers."""
+    """Valid envelopes as the services publish them, for feeding handlers and workers."""
 
     @staticmethod
     def submitted(idea_id: str, author_id: str = "author-1", title: str = "Dark mode for the mobile app",
@@ -264,3 +264,8 @@ class SampleEvents:
         return new_event("idea.status_changed", {
             "idea_id": idea_id, "from_status": from_status, "to_status": to_status, "message": message,
             "by": "team-1", "changed_at": changed_at or _now()}, source="/roadmap", subject=idea_id)
+
+    @staticmethod
+    def user_deleted(user_id: str) -> dict:
+        return new_event("user.deleted", {"user_id": user_id, "deleted_at": _now()}, source="/accounts",
+                         subject=user_id)

@@ -36,6 +36,13 @@ def list_ideas():
     return {"ideas": schemas.Idea(many=True).dump(ideas), "sort": query["sort"], "offset": query["offset"]}
 
 
+@bp.get("/me/data")
+@auth.require()
+def my_data():
+    """What this service holds about the caller, for their data download (GDPR)."""
+    return {"ideas": schemas.Idea(many=True).dump(store().by_author(auth.current_principal().user_id))}
+
+
 @bp.get("/<idea_id>")
 def get_idea(idea_id: str):
     idea = store().get(idea_id)

@@ -23,8 +23,13 @@ def on_status_changed(store: IdeaStore, event: Event) -> None:
     store.set_status(event.data["idea_id"], event.data["to_status"], event.data["changed_at"])
 
 
+def on_user_deleted(store: IdeaStore, event: Event) -> None:
+    store.forget_author(event.data["user_id"])
+
+
 def handlers(store: IdeaStore) -> dict:
     return {
+        "user.deleted": lambda e: on_user_deleted(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
     }

@@ -11,7 +11,7 @@ def main() -> None:
     store = IdeaStore(connect(settings.mongodb_uri, settings.database))
     store.ensure_indexes()
     worker.run(settings, [store.ideas], [
-        worker.Consumer("ideas", [events.VOTES_TOPIC, events.ROADMAP_TOPIC], handlers.handlers(store)),
+        worker.Consumer("ideas", [events.VOTES_TOPIC, events.ROADMAP_TOPIC, events.ACCOUNTS_TOPIC], handlers.handlers(store)),
     ])
 
 

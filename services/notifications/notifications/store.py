@@ -14,6 +14,7 @@ class NotificationStore:
         self.subscriptions = db["subscriptions"]
         self.inbox = db["inbox"]
         self.ideas = db["ideas"]  # read model: idea titles, for readable notifications
+        self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
 
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index([("idea_id", 1), ("reasons", 1)])
@@ -80,6 +81,25 @@ class NotificationStore:
     def _missing(self, entries: list[dict]) -> list[dict]:
         present = {e["_id"] for e in self.inbox.find({"_id": {"$in": [e["_id"] for e in entries]}}, {"_id": 1})}
         return [e for e in entries if e["_id"] not in present]
+
+    def forget_user(self, user_id: str) -> None:
+        # Marked first, so an event of theirs handled meanwhile finds the mark once the erasure is done.
+        self.erased.update_one({"_id": user_id}, {"$setOnInsert": {"_id": user_id}}, upsert=True)
+        self.subscriptions.delete_many({"user_id": user_id})
+        self.inbox.delete_many({"user_id": user_id})
+
+    def is_erased(self, user_id: str) -> bool:
+        return self.erased.count_documents({"_id": user_id}, limit=1) == 1
+
+    def subscriptions_of(self, user_id: str) -> list[dict]:
+        return list(self.subscriptions.find({"user_id": user_id, "reasons.0": {"$exists": True}}))
+
+    def mark_read(self, user_id: str, entry_ids: list[str] | None) -> int:
+        """Marks the user's entries read (`entry_ids` None: all of them); how many were unread."""
+        query = {"user_id": user_id, "read": False}
+        if entry_ids is not None:
+            query["_id"] = {"$in": entry_ids}
+        return self.inbox.update_many(query, {"$set": {"read": True}}).modified_count
 
     def entries(self, user_id: str, limit: int) -> list[dict]:
         return list(self.inbox.find({"user_id": user_id}).sort("created_at", DESCENDING).limit(limit))

@@ -11,7 +11,8 @@ def main() -> None:
     store = NotificationStore(connect(settings.mongodb_uri, settings.database))
     store.ensure_indexes()
     worker.run(settings, [], [
-        worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC],
+        worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
+                                          events.ACCOUNTS_TOPIC],
                         handlers.handlers(store)),
     ])
 

@@ -23,6 +23,15 @@ def withdraw(idea_id: str):
     return "", 204
 
 
+@bp.get("/me/data")
+@auth.require()
+def my_data():
+    """What this service holds about the caller, for their data download (GDPR). Votes stay counted after an
+    account is deleted: they hold only the account's random id, which nothing links to a person any more."""
+    votes = store().votes_of(auth.current_principal().user_id)
+    return {"votes": schemas.Vote(many=True).dump(votes)}
+
+
 @bp.get("/ideas/<idea_id>")
 def tally(idea_id: str):
     shown = handlers.show_tally(store(), idea_id, auth.current_principal(), current_app.config["VOTE_THRESHOLD"])

@@ -6,6 +6,7 @@ class Vote(Schema):
     idea_id = fields.String()
     voter_id = fields.String()
     cast_at = fields.AwareDateTime()
+    live = fields.Boolean()  # False once withdrawn
 
 
 class Tally(Schema):

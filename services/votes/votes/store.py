@@ -52,6 +52,10 @@ class VoteStore:
                                        outbox.recording({"$set": changes}, event))
         return result.modified_count == 1
 
+    def votes_of(self, voter_id: str) -> list[dict]:
+        return list(self.votes.find({"voter_id": voter_id}, {outbox.FIELD: 0, "counted_version": 0,
+                                                            "counted_live": 0}))
+
     def mark_counted(self, idea_id: str, mark: Mark) -> None:
         self.votes.update_one({"_id": vote_id(idea_id, mark.voter_id), "counted_version": {"$lt": mark.version}},
                               {"$set": {"counted_version": mark.version, "counted_live": mark.live}})

@@ -147,3 +147,16 @@ def test_learning_of_the_same_idea_twice_keeps_one_votable_idea(store, idea_id):
 
     assert store.ideas.count_documents({}) == 1
     assert store.votable_idea(idea_id)
+
+
+def test_a_member_downloads_their_votes_withdrawn_ones_included(client, bearer, store, idea_id):
+    other = submitted(store, "idea-2")
+    client.post(f"/api/votes/ideas/{idea_id}", headers=bearer("bob"))
+    client.post(f"/api/votes/ideas/{other}", headers=bearer("bob"))
+    client.delete(f"/api/votes/ideas/{other}", headers=bearer("bob"))
+    client.post(f"/api/votes/ideas/{idea_id}", headers=bearer("cat"))
+
+    votes = client.get("/api/votes/me/data", headers=bearer("bob")).get_json()["votes"]
+
+    assert sorted((v["idea_id"], v["live"]) for v in votes) == [(idea_id, True), (other, False)]
+    assert client.get("/api/votes/me/data").status_code == 401
