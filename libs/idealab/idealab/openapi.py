@@ -122,7 +122,9 @@ def _operation(rule, view, operation_id: str) -> dict:
         codes.append("404")
     for code in sorted(codes) + ["4XX", "503"]:
         operation["responses"][code] = _problem(code)
-    operation.update(getattr(inspect.unwrap(view), "openapi", {}))
+    for key, value in getattr(inspect.unwrap(view), "openapi", {}).items():
+        # Described responses replace the generated ones of the same status and keep the others (the errors).
+        operation[key] = {**operation[key], **value} if isinstance(value, dict) and key in operation else value
     return operation
 
 
