@@ -1,0 +1,153 @@
+"""The authorization matrix: for every route of every service (read from the Flask URL maps, so a new route cannot
+be forgotten) and every role plus anonymous, the status the route answers.
+
+Requests carry an empty JSON body and ids that do not exist: a 401 or 403 means the route refused the caller; any
+other status (404 for the missing idea, 422 for the empty body...) means the caller got past authorization."""
+import importlib
+
+import pytest
+
+from idealab import auth
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ("ideas", "votes", "roadmap", "notifications", "accounts")
+CALLERS = ("anonymous", "member", "product_team", "moderator", "admin")
+
+
+def everyone(status: int) -> dict:
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int, anonymous: int = 401) -> dict:
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def only(allowed: dict, refused: int = 403) -> dict:
+    """`allowed`: role → status for the roles let through; every other signed-in caller gets `refused`."""
+    return {**signed_in(refused), **allowed}
+
+
+# Health, metrics (kept private by the gateway, not by the service) and the API description.
+PUBLIC_HEALTH = {"GET /healthz": everyone(200), "GET /readyz": everyone(200), "GET /metrics": everyone(200),
+                 "GET /openapi.json": everyone(200)}
+
+MATRIX = {
+    "ideas": {
+        **PUBLIC_HEALTH,
+        "POST ": only({"member": 422, "product_team": 422}),
+        "GET ": everyone(200),
+        "GET /<idea_id>": everyone(404),
+        "GET /me/data": signed_in(200),
+    },
+    "votes": {
+        **PUBLIC_HEALTH,
+        "POST /ideas/<idea_id>": only({"member": 404, "product_team": 404}),
+        "DELETE /ideas/<idea_id>": only({"member": 404, "product_team": 404}),
+        "GET /ideas/<idea_id>": everyone(404),
+        "GET /me/data": signed_in(200),
+    },
+    "roadmap": {
+        **PUBLIC_HEALTH,
+        "GET ": everyone(200),
+        "GET /ideas/<idea_id>": everyone(404),
+        # A member cannot move the roadmap.
+        "POST /ideas/<idea_id>/status": only({"product_team": 422}),
+    },
+    "notifications": {
+        **PUBLIC_HEALTH,
+        # Nobody reads or marks another member's inbox, staff included.
+        "GET /users/<user_id>/inbox": signed_in(403),
+        "POST /users/<user_id>/inbox/read": signed_in(403),
+        "GET /me/data": signed_in(200),
+    },
+    "accounts": {
+        **PUBLIC_HEALTH,
+        "GET /.well-known/jwks.json": everyone(200),
+        "GET /providers": everyone(200),
+        "GET /oidc/<name>/start": everyone(404),
+        "GET /oidc/<name>/callback": everyone(404),
+        # Signing up, in and out, and the one-time links need no token: they are how one gets one.
+        "POST /users": everyone(422),
+        "POST /sessions": everyone(422),
+        "POST /sessions/refresh": everyone(422),
+        "DELETE /sessions": everyone(422),
+        "POST /verifications": everyone(422),
+        "POST /password-resets": everyone(422),
+        "POST /password-resets/confirm": everyone(422),
+        # The matrix's callers have tokens but no account: their own account is not found.
+        "GET /me": signed_in(404),
+        "GET /me/data": signed_in(404),
+        "DELETE /me": signed_in(404),
+        "POST /me/verification-mail": signed_in(404),
+        "POST /invitations/accept": signed_in(422),
+        # Only admins grant roles (not the product team), list people and run spaces; moderators ban too.
+        "GET /users": only({"admin": 422}),
+        "PUT /users/<user_id>/roles": only({"admin": 422}),
+        "POST /users/<user_id>/ban": only({"moderator": 422, "admin": 422}),
+        "GET /spaces": only({"admin": 200}),
+        "POST /spaces": only({"admin": 422}),
+        "GET /spaces/<space_id>/members": only({"admin": 404}),
+        "DELETE /spaces/<space_id>/members/<user_id>": only({"admin": 404}),
+        "POST /spaces/<space_id>/invitations": only({"admin": 422}),
+    },
+}
+
+
+@pytest.fixture
+def apps(monkeypatch, servers, mongo_db, jwks_url, signer):
+    monkeypatch.setenv("MONGODB_URI", servers.mongodb)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", servers.kafka)
+    monkeypatch.setenv("JWKS_URL", jwks_url)
+    built = {}
+    for service in SERVICES:
+        monkeypatch.setenv(f"{service.upper()}_DATABASE", f"{mongo_db.name}_{service}")
+        app = importlib.import_module(f"{service}.app").create_app()
+        # Accounts trusts its own keys; the matrix is about who may call what, so every app trusts the test signer.
+        app.extensions["idealab.verifier"] = auth.Verifier(auth.KeySet(jwks_url), "idealab")
+        built[service] = app
+    yield built
+    for service in SERVICES:
+        mongo_db.client.drop_database(f"{mongo_db.name}_{service}")
+
+
+def routes(app, service: str) -> dict[str, str]:
+    """'METHOD /rule' (the rule without the service's prefix) → a path to call it with."""
+    prefix = f"/api/{service}"
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or not rule.rule.startswith(prefix):
+            continue
+        values = {arg: "someone-else" if arg == "user_id" else "no-such-thing" for arg in rule.arguments}
+        path = rule.rule
+        for arg, value in values.items():
+            path = path.replace(f"<{arg}>", value)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found[f"{method} {rule.rule.removeprefix(prefix)}"] = path
+    return found
+
+
+def call(client, route: str, path: str, headers: dict):
+    method = route.split(" ", 1)[0]
+    body = {} if method in ("POST", "PUT", "PATCH", "DELETE") else None
+    return client.open(path, method=method, json=body, headers=headers)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_matrix_names_every_route_of_every_service(apps, service):
+    assert set(MATRIX[service]) == set(routes(apps[service], service))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_route_answers_every_caller_as_the_matrix_says(apps, signer, service):
+    client = apps[service].test_client()
+    answered, expected = {}, {}
+    for route, path in routes(apps[service], service).items():
+        for caller in CALLERS:
+            headers = {} if caller == "anonymous" else {
+                "Authorization": f"Bearer {signer.token(f'matrix-{caller}', roles=(caller,))}"}
+            response = call(client, route, path, headers)
+            assert response.status_code < 500, (route, caller, response.get_data(as_text=True))
+            answered[(route, caller)] = response.status_code
+            expected[(route, caller)] = MATRIX[service].get(route, {}).get(caller)
+    assert answered == expected
