@@ -52,21 +52,20 @@ class Keys:
     def ensure_first(self) -> None:
         """At first start there is nobody to warn ahead: the first key signs at once."""
         if not self.store.signing_keys_in_use():
-            self._add(signs_from=self.clock())
+            self._add(ahead=timedelta(0))
 
     def rotate(self) -> str:
         """Adds a key that verifiers learn of before it signs; the current one retires once its tokens expired."""
-        now = self.clock()
-        return self._add(signs_from=now + timedelta(seconds=self.cfg.key_publish_ahead_seconds))
+        return self._add(ahead=timedelta(seconds=self.cfg.key_publish_ahead_seconds))
 
-    def _add(self, signs_from: datetime) -> str:
+    def _add(self, ahead: timedelta) -> str:
+        now = self.clock()
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         kid = domain.new_id()[:16]
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
-        now = self.clock()
         self.store.add_signing_key({
-            "_id": kid, "created_at": now, "signs_from": signs_from,
-            "state": KeyState.ACTIVE.value if signs_from <= now else KeyState.NEXT.value, "state_since": now,
+            "_id": kid, "created_at": now, "signs_from": now + ahead,
+            "state": (KeyState.ACTIVE if ahead <= timedelta(0) else KeyState.NEXT).value, "state_since": now,
             "public_jwk": {**public, "kid": kid, "use": "sig", "alg": ALGORITHM},
             "private_pem": private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()).decode()})

@@ -1,0 +1,34 @@
+"""The accounts worker as deployed (python -m accounts.worker) publishing users' and spaces' events to Kafka."""
+import pytest
+
+from idealab.testing import running_worker, wait_for
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "correct horse battery staple"  # what the conftest signs people up with
+
+
+def test_the_worker_publishes_what_happened_to_users_and_spaces_and_empties_the_outboxes(
+        client, admin, member, accounts, mailbox, worker_env, kafka_state, namespace):
+    root, ann = admin(), member()
+    space = client.post("/api/accounts/spaces", headers=root["headers"], json={"name": "Panel"}).get_json()
+    client.post(f"/api/accounts/spaces/{space['id']}/invitations", headers=root["headers"],
+                json={"email": "ann@example.com"})
+    client.post("/api/accounts/invitations/accept", headers=ann["headers"],
+                json={"token": mailbox.link("ann@example.com", "invitations")})
+    client.post(f"/api/accounts/users/{ann['id']}/ban", headers=root["headers"], json={"reason": "spam"})
+    client.delete("/api/accounts/me", headers=root["headers"], json={"password": PASSWORD})
+
+    with running_worker("accounts.worker", worker_env("accounts")):
+        wait_for(lambda: accounts.store.users.count_documents({"outbox.0": {"$exists": True}}) == 0
+                 and accounts.store.spaces.count_documents({"outbox.0": {"$exists": True}}) == 0,
+                 what="the outboxes emptied")
+
+    published = kafka_state.events(namespace + "accounts.events")
+    about_ann = [e["type"] for e in published if e["subject"] == ann["id"]]
+    about_root = [e["type"] for e in published if e["subject"] == root["id"]]
+    about_space = [e["type"] for e in published if e["subject"] == space["id"]]
+    assert about_ann == ["user.registered", "user.banned"]
+    assert about_root == ["user.registered", "user.role_changed", "user.deleted"]
+    assert sorted(about_space) == ["space.created", "space.member_added"]  # two documents: no order between them
+    assert all("@" not in str(e["data"]) for e in published)  # no email address leaves accounts
