@@ -111,7 +111,10 @@ def sign_in_through_page(page, who: Person) -> None:
     page.get_by_label("Email").fill(who.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    try:
+        page.get_by_role("button", name="Sign out").wait_for(timeout=20_000)
+    except Exception:
+        raise AssertionError(f"{who.email} could not sign in: {page.locator('main').inner_text()}") from None
 
 
 @pytest.fixture
