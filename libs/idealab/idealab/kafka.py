@@ -114,6 +114,9 @@ class ConsumerLoop:
             max_poll_records=500,
             # A topic created after the group formed is picked up within this time (the default is 5 minutes).
             metadata_max_age_ms=10_000,
+            # A worker that dies without leaving the group (SIGKILL, a lost machine) holds its partitions this long
+            # before another instance takes them over (the client's default is 45 s); heartbeats go every 3 s.
+            session_timeout_ms=10_000,
         )
         # Know every topic's partitions before joining: a group formed on empty metadata gets no partitions.
         for topic in self.topics:

@@ -1,0 +1,111 @@
+"""Every worker SIGKILLed in the middle of its work while members vote, and started again: once the system settles,
+no vote is lost, none is counted twice, and every subscriber is notified of a status change exactly once."""
+import threading
+from collections import Counter
+
+import pytest
+import requests
+
+from idealab.testing import wait_for
+from votes import handlers as votes_handlers
+from votes.store import VoteStore
+
+pytestmark = pytest.mark.faults
+
+THRESHOLD = 5
+IDEAS = 3
+VOTERS = [f"voter-{n:02d}" for n in range(30)]
+# These voters take back their vote on the first idea after casting it.
+WITHDRAWING = VOTERS[::6]
+SETTLE = 120  # seconds: a SIGKILLed consumer's partitions move to its successor after its session times out
+
+
+class Voting(threading.Thread):
+    """Every voter votes for every idea through the votes API, one request after another; some withdraw one."""
+
+    def __init__(self, votes_url: str, ideas: list[str], bearer):
+        super().__init__(name="voting")
+        self.votes_url, self.ideas, self.bearer = votes_url, ideas, bearer
+        self.requests_made = 0
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        for voter in VOTERS:
+            session = requests.Session()
+            session.headers.update(self.bearer(voter))
+            for n, idea_id in enumerate(self.ideas):
+                self._call(session.post, idea_id, 201)
+                if n == 0 and voter in WITHDRAWING:
+                    self._call(session.delete, idea_id, 204)
+
+    def _call(self, method, idea_id: str, expected: int) -> None:
+        # The votes service learns of an idea from idea.submitted: until then it answers 404.
+        response = wait_for(lambda: (r := method(f"{self.votes_url}/ideas/{idea_id}", timeout=10)).status_code != 404
+                            and r, what="the votes service to know the idea")
+        if response.status_code != expected:
+            self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
+        self.requests_made += 1
+
+    def live_voters(self, n: int) -> set[str]:
+        return set(VOTERS) - set(WITHDRAWING) if n == 0 else set(VOTERS)
+
+
+def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notifies_everyone_once(
+        system, service_db, bearer, kafka_state, namespace):
+    ideas_api = system.api("ideas")
+    votes_api = system.api("votes", VOTE_THRESHOLD=str(THRESHOLD))
+    roadmap_api = system.api("roadmap")
+    workers = {"votes": system.worker("votes", VOTE_THRESHOLD=str(THRESHOLD))}
+    workers.update({s: system.worker(s) for s in ("ideas", "roadmap", "notifications")})
+    authors = [f"author-{n}" for n in range(IDEAS)]
+    idea_ids = [submit_idea(ideas_api.url, bearer(author)) for author in authors]
+
+    voting = Voting(votes_api.url, idea_ids, bearer)
+    voting.start()
+    total = len(VOTERS) * IDEAS + len(WITHDRAWING)
+    for n, worker in enumerate(workers.values(), start=1):
+        wait_for(lambda: voting.requests_made >= total * n // (len(workers) + 1) or not voting.is_alive(),
+                 what="the voting to go on")
+        worker.kill()
+        worker.start()
+    voting.join(120)
+    assert not voting.is_alive() and voting.failures == []
+
+    votes_store = VoteStore(service_db("votes"))
+    recounts = wait_for(lambda: (found := votes_handlers.reconcile_tallies(votes_store, THRESHOLD))
+                        and all(r.uncounted == 0 and not r.counting for r in found) and found,
+                        timeout=SETTLE, what="every vote counted")
+    assert {r.idea_id: (r.tally, r.counted, r.live) for r in recounts} == {
+        idea_id: (len(voting.live_voters(n)),) * 3 for n, idea_id in enumerate(idea_ids)}
+
+    # Topics keep no order between them: a withdrawal read after the status change would rightly still notify.
+    votes_topic = namespace + "votes.events"
+    wait_for(lambda: kafka_state.committed(namespace + "notifications", votes_topic) == kafka_state.size(votes_topic),
+             timeout=SETTLE, what="the notifications worker to know every vote")
+    team = bearer("team-1", roles=("product_team",))
+    for idea_id in idea_ids:
+        wait_for(lambda: requests.get(f"{roadmap_api.url}/ideas/{idea_id}", timeout=5).json()["status"]
+                 == "under_review", timeout=SETTLE, what="the threshold to send the idea to review")
+        planned = requests.post(f"{roadmap_api.url}/ideas/{idea_id}/status", headers=team, timeout=10,
+                                json={"status": "planned", "message": "Coming in the spring release."})
+        assert planned.status_code == 200, planned.text
+    workers["notifications"].kill()  # in the middle of fanning the status changes out
+    workers["notifications"].start()
+
+    for n, idea_id in enumerate(idea_ids):
+        live = len(voting.live_voters(n))
+        wait_for(lambda: requests.get(f"{ideas_api.url}/{idea_id}", timeout=5).json()["vote_count"] == live,
+                 timeout=SETTLE, what="the ideas list to show the final count")
+        subscribers = voting.live_voters(n) | {authors[n]}
+        inbox = service_db("notifications")["inbox"]
+        notified = wait_for(lambda: (found := Counter(e["user_id"] for e in inbox.find(
+            {"idea_id": idea_id, "to": "planned"}, {"user_id": 1}))) and set(found) == subscribers and found,
+            timeout=SETTLE, what="every subscriber notified")
+        assert set(notified.values()) == {1}, "nobody is notified twice"
+
+
+def submit_idea(ideas_url: str, headers: dict) -> str:
+    response = requests.post(ideas_url, headers=headers, timeout=10, json={
+        "title": "Split a bill with friends", "description": "From the card payment screen.", "category": "cards"})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
