@@ -7,7 +7,8 @@
   the producer settings we use and with larger linger/batch and gzip.
 - kafka-java: Kafka's own ProducerPerformance tool (bench/install.sh fetches it), the broker's ceiling.
 - gateway: nginx serving the web lab's static index.html, measured with wrk (closed loop: this is the ceiling).
-- database: pymongo insert/update/find-by-id loops against the database server, from 1 and 4 threads.
+- database: pymongo insert/update/find-by-id loops, from 1 and 4 threads, on a FerretDB of the benchmark's own and
+  on the shared one (where every test run on the machine queues in the same write proxy).
 """
 import argparse
 import json
@@ -28,7 +29,7 @@ from idealab import kafka as bus
 from idealab.testing import SampleEvents, unique
 
 from . import report
-from .lab import CACHE, KAFKA, MONGODB, ROOT, forget, free_port
+from .lab import CACHE, KAFKA, ROOT, SHARED_MONGODB, forget, free_port, own_ferretdb
 
 SAMPLE = json.dumps(SampleEvents.vote_cast(str(uuid.uuid4()), "voter-123456")).encode()
 PRODUCER_SETTINGS = {
@@ -121,8 +122,15 @@ def _wrk_figures(out: str) -> dict:
 
 
 def database(seconds: float) -> dict:
+    """On a FerretDB of our own (what the other benchmarks use) and on the shared one the test runs use."""
+    with own_ferretdb() as (uri, _):
+        own = _database(uri, seconds)
+    return {"own_ferretdb": own, "shared_ferretdb": _database(SHARED_MONGODB, seconds)}
+
+
+def _database(uri: str, seconds: float) -> dict:
     figures = {}
-    with MongoClient(MONGODB, tz_aware=True) as client:
+    with MongoClient(uri, tz_aware=True) as client:
         db = client[unique("benchdb")[:-1]]
         try:
             for threads in (1, 4):
@@ -181,7 +189,7 @@ def main() -> None:
             "gateway": lambda: gateway(args.seconds), "database": lambda: database(args.seconds)}
     figures = {name: runs[name]() for name in chosen}
     report.record("baselines", {"only": chosen, "seconds": args.seconds, "java_records": args.java_records,
-                                "kafka": KAFKA, "mongodb": MONGODB}, figures, host)
+                                "kafka": KAFKA, "shared_mongodb": SHARED_MONGODB}, figures, host)
 
 
 if __name__ == "__main__":

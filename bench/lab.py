@@ -3,7 +3,9 @@ namespace of its own on the shared Kafka and database servers, with tokens signe
 topics and databases are dropped afterwards."""
 import importlib.util
 import os
+import shutil
 import socket
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +23,8 @@ deploy_lab = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(deploy_lab)
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
+SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
+FERRETDB = CACHE / "bin" / "ferretdb"
 
 
 def free_port() -> str:
@@ -35,6 +38,7 @@ class Lab:
     env: dict
     signer: TokenSigner
     pid: int
+    database_pid: int | None  # the benchmark's own database server, when it has one
 
     @property
     def url(self) -> str:
@@ -44,38 +48,78 @@ class Lab:
     def namespace(self) -> str:
         return self.env["IDEALAB_NAMESPACE"]
 
+    @property
+    def mongodb(self) -> str:
+        return self.env["MONGODB_URI"]
+
     def database(self, service: str) -> str:
         return f"{self.namespace}idealab_{service}"
 
     def processes(self) -> dict[str, int]:
-        """label -> pid of every process of this lab, and of the shared Kafka and database servers."""
-        return {**lab_processes(self.pid), **server_processes()}
+        """label -> pid of every process of this lab, of Kafka and of the database server."""
+        servers = server_processes()
+        if self.database_pid:
+            servers["ferretdb"] = self.database_pid
+        return {**lab_processes(self.pid), **servers}
 
 
 @contextmanager
-def running_lab(**overrides: str):
-    """A lab with `overrides` in its environment (GUNICORN_WORKERS, VOTE_THRESHOLD…); stopped and forgotten after."""
-    ports = {f"{name}_PORT": free_port() for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS")}
+def own_ferretdb():
+    """A FerretDB of the benchmark's own (same binary as deploy/servers.sh, on a free port, data in a temporary
+    folder): its proxy lets one write at a time through, so on the shared server every other test run on this
+    machine would queue with the benchmark's writes and skew its figures. Yields (uri, pid)."""
+    port, data = free_port(), Path(tempfile.mkdtemp(prefix="bench-ferretdb-", dir=CACHE))
+    server = subprocess.Popen([str(FERRETDB), "-listen", f"127.0.0.1:{port}", "-sqlite-dir", str(data)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        uri = f"mongodb://127.0.0.1:{port}/"
+        with MongoClient(uri, serverSelectionTimeoutMS=15000) as client:
+            client.admin.command("ping")
+        yield uri, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@contextmanager
+def database_server(shared: bool):
+    """(uri, pid or None): the shared database server, or one of the benchmark's own."""
+    if shared:
+        yield SHARED_MONGODB, None
+    else:
+        with own_ferretdb() as found:
+            yield found
+
+
+@contextmanager
+def running_lab(shared_database: bool = False, **overrides: str):
+    """A lab with `overrides` in its environment (GUNICORN_WORKERS, VOTE_THRESHOLD…), on a database server of its
+    own unless `shared_database`; stopped and forgotten after."""
+    ports = {f"{name}_PORT": free_port()
+             for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS", "SMTP")}
     # Tokens for a whole run are signed up front: an hour keeps them valid however long it takes.
     signer = TokenSigner(ttl_seconds=3600)
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
-    env = deploy_lab.environment({
-        "IDEALAB_NAMESPACE": unique("bench"), "JWKS_URL": signer.jwks_url(keys),
-        "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "MONGODB_URI": MONGODB, **ports, **overrides})
-    log = CACHE / "logs" / "bench-lab.log"
-    process = deploy_lab.start(env, log)
-    try:
+    with database_server(shared_database) as (mongodb, database_pid):
+        env = deploy_lab.environment({
+            "IDEALAB_NAMESPACE": unique("bench"), "JWKS_URL": signer.jwks_url(keys),
+            "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "MONGODB_URI": mongodb, **ports, **overrides})
+        log = CACHE / "logs" / "bench-lab.log"
+        process = deploy_lab.start(env, log)
         try:
-            deploy_lab.wait_ready(env, process)
-        except RuntimeError as exc:
-            raise SystemExit(f"{exc}; see {log}") from exc
-        yield Lab(env, signer, process.pid)
-    finally:
-        deploy_lab.stop(process)
-        forget(env["IDEALAB_NAMESPACE"])
+            try:
+                deploy_lab.wait_ready(env, process)
+            except RuntimeError as exc:
+                raise SystemExit(f"{exc}; see {log}") from exc
+            yield Lab(env, signer, process.pid, database_pid)
+        finally:
+            deploy_lab.stop(process)
+            forget(env["IDEALAB_NAMESPACE"], mongodb)
+            shutil.rmtree(keys, ignore_errors=True)
 
 
-def forget(namespace: str) -> None:
+def forget(namespace: str, mongodb: str = SHARED_MONGODB) -> None:
     """Drops a namespace's topics and databases, so the long-lived servers do not fill up with benchmark data."""
     admin = KafkaAdminClient(bootstrap_servers=KAFKA)
     try:
@@ -84,7 +128,7 @@ def forget(namespace: str) -> None:
             admin.delete_topics(doomed)
     finally:
         admin.close()
-    with MongoClient(MONGODB) as client:
+    with MongoClient(mongodb) as client:
         for name in client.list_database_names():
             if name.startswith(namespace):
                 client.drop_database(name)
