@@ -56,4 +56,9 @@ def test_dates_follow_the_language(page, person):
         "iso => new Intl.DateTimeFormat('fr', {dateStyle: 'medium', timeStyle: 'short'}).format(new Date(iso))",
         made.json()["submitted_at"])
     assert f"Proposée le {expected}" in shown
+    page.get_by_label("Langue").select_option("en")  # the browser says en-GB: British dates, day first
+    expected = page.evaluate(
+        "iso => new Intl.DateTimeFormat('en-GB', {dateStyle: 'medium', timeStyle: 'short'}).format(new Date(iso))",
+        made.json()["submitted_at"])
+    assert f"Shared on {expected}" in page.locator(".meta").inner_text()
     assert "Épargne" in shown

@@ -76,9 +76,15 @@ export interface Translator {
   label: (kind: string, value: string) => string;
 }
 
+/** The browser's own variant of `lang` for dates and numbers when it has one (fr-CA, en-GB, es-MX), else `lang`. */
+export function regional(lang: Locale, browser: readonly string[]): string {
+  return browser.find((tag) => tag.toLowerCase().split("-")[0] === lang) ?? lang;
+}
+
 export function translator(lang: Locale): Translator {
-  const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-  const numbers = new Intl.NumberFormat(lang);
+  const region = regional(lang, navigator.languages ?? [navigator.language]);
+  const dates = new Intl.DateTimeFormat(region, { dateStyle: "medium", timeStyle: "short" });
+  const numbers = new Intl.NumberFormat(region);
   return {
     lang,
     t: (key, params) => translate(lang, key, params),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickLocale, translate, translator } from "../src/i18n";
+import { pickLocale, regional, translate, translator } from "../src/i18n";
 import { en } from "../src/locales/en";
 import { es } from "../src/locales/es";
 import { fr } from "../src/locales/fr";
@@ -20,6 +20,14 @@ describe("pickLocale", () => {
 
   it("falls back to English", () => {
     expect(pickLocale(null, ["de", "ja"])).toBe("en");
+  });
+});
+
+describe("regional", () => {
+  it("formats dates and numbers in the browser's variant of the chosen language", () => {
+    expect(regional("fr", ["en-GB", "fr-CA"])).toBe("fr-CA");
+    expect(regional("en", ["en-GB", "fr-CA"])).toBe("en-GB");
+    expect(regional("es", ["en-GB", "fr-CA"])).toBe("es");
   });
 });
 

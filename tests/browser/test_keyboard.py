@@ -1,0 +1,55 @@
+"""Keyboard only: a member signs in and shares an idea without the mouse, and always sees where the focus is."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Presses Tab until `selector` has the focus, which must show (an outline of its own)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s)", selector):
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"the focus on {selector} does not show"
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, person):
+    who = person("Ida")
+    page.goto("/")
+    tab_to(page, "a.skip")  # the first stop skips the header
+    tab_to(page, "a[href='/sign-in']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_focused()  # a new page announces itself
+
+    tab_to(page, "#field-email")
+    page.keyboard.type(who.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    tab_to(page, "a.share")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/submit$"))
+    tab_to(page, "#field-title")
+    page.keyboard.type("Notify me before a direct debit leaves")
+    page.keyboard.press("Tab")
+    page.keyboard.type("A day ahead, with the amount.")
+    tab_to(page, "#field-category")
+    page.keyboard.press("ArrowDown")  # the first category
+    expect(page.locator("#field-category")).to_have_value("cards")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/ideas/[^/]+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notify me before a direct debit leaves")
+    tab_to(page, "button[aria-pressed]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Withdraw my vote")).to_be_visible()
