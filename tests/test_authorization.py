@@ -39,6 +39,13 @@ MATRIX = {
         "GET ": everyone(200),
         "GET /<idea_id>": everyone(404),
         "GET /me/data": signed_in(200),
+        "POST /<idea_id>/comments": only({"member": 422, "product_team": 422}),
+        "GET /<idea_id>/comments": everyone(404),
+        # Members and the product team cannot hide content; there is no route that deletes any.
+        "POST /<idea_id>/hide": only({"moderator": 422, "admin": 422}),
+        "POST /<idea_id>/restore": only({"moderator": 422, "admin": 422}),
+        "POST /<idea_id>/comments/<comment_id>/hide": only({"moderator": 422, "admin": 422}),
+        "POST /<idea_id>/comments/<comment_id>/restore": only({"moderator": 422, "admin": 422}),
     },
     "votes": {
         **PUBLIC_HEALTH,

@@ -31,6 +31,23 @@ class IdeaSubmitted(Schema):
     space = fields.String(load_default=None, allow_none=True)
 
 
+class CommentPosted(Schema):
+    comment_id = fields.String(required=True)
+    idea_id = fields.String(required=True)
+    author_id = fields.String(required=True)
+    reply_to = fields.String(load_default=None, allow_none=True)
+    posted_at = fields.AwareDateTime(required=True)
+
+
+class Moderated(Schema):
+    """idea.hidden / idea.restored / comment.hidden / comment.restored: nothing is deleted, and why is public."""
+    idea_id = fields.String(required=True)
+    comment_id = fields.String(load_default=None, allow_none=True)
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
 class VoteCast(Schema):
     idea_id = fields.String(required=True)
     voter_id = fields.String(required=True)
@@ -126,6 +143,11 @@ class EventType:
 
 CATALOGUE: dict[str, EventType] = {
     "idea.submitted": EventType(IdeaSubmitted, IDEAS_TOPIC),
+    "idea.hidden": EventType(Moderated, IDEAS_TOPIC),
+    "idea.restored": EventType(Moderated, IDEAS_TOPIC),
+    "comment.posted": EventType(CommentPosted, IDEAS_TOPIC),
+    "comment.hidden": EventType(Moderated, IDEAS_TOPIC),
+    "comment.restored": EventType(Moderated, IDEAS_TOPIC),
     "vote.cast": EventType(VoteCast, VOTES_TOPIC),
     "vote.withdrawn": EventType(VoteWithdrawn, VOTES_TOPIC),
     "tally.changed": EventType(TallyChanged, VOTES_TOPIC),

@@ -244,6 +244,12 @@ class SampleEvents:
             source="/ideas", subject=idea_id)
 
     @staticmethod
+    def comment_posted(idea_id: str, author_id: str, comment_id: str = "comment-1") -> dict:
+        return new_event("comment.posted", {"comment_id": comment_id, "idea_id": idea_id, "author_id": author_id,
+                                            "reply_to": None, "posted_at": _now()}, source="/ideas",
+                         subject=idea_id)
+
+    @staticmethod
     def vote_cast(idea_id: str, voter_id: str, version: int = 1) -> dict:
         return new_event("vote.cast", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": version,
                                        "cast_at": _now()}, source="/votes", subject=idea_id)

@@ -4,7 +4,12 @@ from datetime import datetime
 
 from idealab.events import new_event
 
-SORTS = ("newest", "most_voted")
+SORTS = ("newest", "most_voted", "most_discussed")
+HIDE, RESTORE = "hide", "restore"
+
+
+class ModerationConflict(Exception):
+    """Hiding what is hidden already, or restoring what is shown."""
 
 
 def submit(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
@@ -20,6 +25,8 @@ def submit(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
         "status": "open",
         "vote_count": 0,
         "tally_version": 0,
+        "comment_count": 0,
+        "hidden": None,
     }
     event = new_event("idea.submitted", {
         "idea_id": idea["_id"], "title": idea["title"], "description": idea["description"],
@@ -27,3 +34,49 @@ def submit(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
         "space": idea["space"],
     }, source="/ideas", subject=idea["_id"])
     return idea, event
+
+
+def post_comment(idea: dict, fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
+    """A comment (or a reply to one, `reply_to`) on `idea`, and the event announcing it."""
+    comment = {
+        "_id": uuid.uuid4().hex,
+        "idea_id": idea["_id"],
+        "space": idea.get("space"),
+        "author_id": author_id,
+        "text": fields["text"].strip(),
+        "reply_to": fields.get("reply_to"),
+        "posted_at": now,
+        "hidden": None,
+        "moderation": [],
+    }
+    event = new_event("comment.posted", {
+        "comment_id": comment["_id"], "idea_id": idea["_id"], "author_id": author_id,
+        "reply_to": comment["reply_to"], "posted_at": now}, source="/ideas", subject=idea["_id"])
+    return comment, event
+
+
+def moderate(item: dict, kind: str, action: str, reason: str, by: str, now: datetime) -> tuple[dict, dict, dict]:
+    """Hides or restores an idea or a comment (`kind`): never a deletion, and the reason is shown to everyone.
+
+    Returns the changes to store, the entry for the item's moderation history, and the event."""
+    hidden = item.get("hidden") is not None
+    if (action == HIDE) == hidden:
+        raise ModerationConflict(f"this {kind} is {'hidden' if hidden else 'shown'} already")
+    entry = {"action": action, "reason": reason.strip(), "by": by, "at": now}
+    changes = {"hidden": {"reason": entry["reason"], "by": by, "at": now} if action == HIDE else None}
+    idea_id = item["idea_id"] if kind == "comment" else item["_id"]
+    event = new_event(f"{kind}.{'hidden' if action == HIDE else 'restored'}", {
+        "idea_id": idea_id, "comment_id": item["_id"] if kind == "comment" else None,
+        "reason": entry["reason"], "by": by, "at": now}, source="/ideas", subject=idea_id)
+    return changes, entry, event
+
+
+def as_shown(item: dict, staff: bool, text_fields: tuple[str, ...]) -> dict:
+    """What a reader sees of an idea or comment: if hidden, that it was and why, not its text; staff see it all,
+    with the moderation history (the audit log)."""
+    if staff:
+        return item
+    shown = {k: v for k, v in item.items() if k != "moderation"}
+    if item.get("hidden") is None:
+        return shown
+    return {**shown, **dict.fromkeys(text_fields), "hidden": {k: item["hidden"][k] for k in ("reason", "at")}}

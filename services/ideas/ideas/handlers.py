@@ -1,6 +1,9 @@
 """Use cases and event handlers of the ideas service."""
 from datetime import datetime, timezone
 
+from werkzeug.exceptions import Conflict, Forbidden, NotFound, UnprocessableEntity
+
+from idealab.auth import Principal, can_see
 from idealab.events import Event
 from idealab.mongo import as_stored
 
@@ -8,11 +11,74 @@ from . import domain
 from .store import IdeaStore
 
 
-def submit_idea(store: IdeaStore, fields: dict, author_id: str) -> dict:
-    # The idea answered, the idea stored and its event then all say the same time.
-    idea, event = domain.submit(fields, author_id, as_stored(datetime.now(timezone.utc)))
+def submit_idea(store: IdeaStore, fields: dict, author: Principal) -> dict:
+    if not author.can_see(fields.get("space")):
+        raise Forbidden("only members of this space may post in it")
+    idea, event = domain.submit(fields, author.user_id, _now())
     store.add(idea, event)
     return idea
+
+
+IDEA_TEXT, COMMENT_TEXT = ("title", "description"), ("text",)
+
+
+def _now() -> datetime:
+    # What is answered, stored and announced all say the same time, at the database's precision.
+    return as_stored(datetime.now(timezone.utc))
+
+
+def visible_idea(store: IdeaStore, idea_id: str, principal: Principal | None) -> dict:
+    """The idea as the caller may see it. One of a space the caller is not in answers as if it did not exist: its
+    existence is not told either."""
+    idea = store.get(idea_id)
+    if idea is None or not can_see(principal, idea.get("space")):
+        raise NotFound(f"no idea {idea_id}")
+    return domain.as_shown(idea, _is_staff(principal), IDEA_TEXT)
+
+
+def post_comment(store: IdeaStore, idea_id: str, fields: dict, author: Principal) -> dict:
+    idea = visible_idea(store, idea_id, author)
+    if idea["hidden"] is not None:
+        raise Conflict("this idea was hidden by a moderator: it takes no more comments")
+    if fields.get("reply_to") and store.comment(idea_id, fields["reply_to"]) is None:
+        raise UnprocessableEntity(f"reply_to: no comment {fields['reply_to']} on this idea")
+    comment, event = domain.post_comment(idea, fields, author.user_id, _now())
+    store.add_comment(comment, event)
+    return comment
+
+
+def comments(store: IdeaStore, idea_id: str, viewer: Principal | None, limit: int, offset: int) -> list[dict]:
+    visible_idea(store, idea_id, viewer)
+    staff = _is_staff(viewer)
+    return [domain.as_shown(c, staff, COMMENT_TEXT) for c in store.comments_of(idea_id, limit, offset)]
+
+
+def moderate(store: IdeaStore, idea_id: str, comment_id: str | None, action: str, reason: str,
+             moderator: Principal) -> dict:
+    """Hides or restores an idea (comment_id None) or one of its comments."""
+    kind = "idea" if comment_id is None else "comment"
+    item = store.get(idea_id) if comment_id is None else store.comment(idea_id, comment_id)
+    if item is None:
+        raise NotFound(f"no {kind} {comment_id or idea_id}")
+    try:
+        changes, entry, event = domain.moderate(item, kind, action, reason, moderator.user_id, _now())
+    except domain.ModerationConflict as exc:
+        raise Conflict(str(exc)) from exc
+    if not store.moderate(kind, item["_id"], item.get("hidden") is not None, changes, entry, event):
+        raise Conflict(f"this {kind} was moderated by someone else meanwhile; reload and try again")
+    return {**item, **changes, "moderation": [*item.get("moderation", []), entry]}
+
+
+def my_data(store: IdeaStore, user_id: str) -> dict:
+    return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id)}
+
+
+def _is_staff(principal: Principal | None) -> bool:
+    return principal is not None and principal.is_staff
+
+
+def on_comments_changed(store: IdeaStore, event: Event) -> None:
+    store.recount_comments(event.data["idea_id"])
 
 
 def on_tally_changed(store: IdeaStore, event: Event) -> None:
@@ -30,6 +96,9 @@ def on_user_deleted(store: IdeaStore, event: Event) -> None:
 def handlers(store: IdeaStore) -> dict:
     return {
         "user.deleted": lambda e: on_user_deleted(store, e),
+        "comment.posted": lambda e: on_comments_changed(store, e),
+        "comment.hidden": lambda e: on_comments_changed(store, e),
+        "comment.restored": lambda e: on_comments_changed(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
     }

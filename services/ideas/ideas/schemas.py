@@ -24,6 +24,44 @@ class IdeaListQuery(Schema):
     space = fields.String(load_default=None, validate=SPACE)
 
 
+class CommentSubmission(Schema):
+    text = Text(required=True, validate=validate.Length(min=1, max=5000))
+    reply_to = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+
+
+class CommentListQuery(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+
+
+class Moderation(Schema):
+    reason = Text(required=True, validate=validate.Length(min=3, max=500))
+
+
+class Hidden(Schema):
+    reason = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.String()  # staff only: readers see that and why, not who
+
+
+class ModerationEntry(Schema):
+    action = fields.String()
+    reason = fields.String()
+    by = fields.String()
+    at = fields.AwareDateTime()
+
+
+class Comment(Schema):
+    id = fields.String(attribute="_id")
+    idea_id = fields.String()
+    author_id = fields.String()
+    text = fields.String()
+    reply_to = fields.String()
+    posted_at = fields.AwareDateTime()
+    hidden = fields.Nested(Hidden, allow_none=True)
+    moderation = fields.List(fields.Nested(ModerationEntry))
+
+
 class Idea(Schema):
     id = fields.String(attribute="_id")
     title = fields.String()
@@ -34,3 +72,11 @@ class Idea(Schema):
     submitted_at = fields.AwareDateTime()
     status = fields.String()
     vote_count = fields.Integer()
+    comment_count = fields.Integer()
+    hidden = fields.Nested(Hidden, allow_none=True)
+    moderation = fields.List(fields.Nested(ModerationEntry))
+
+
+class MyData(Schema):
+    ideas = fields.List(fields.Nested(Idea))
+    comments = fields.List(fields.Nested(Comment))

@@ -10,8 +10,9 @@ def main() -> None:
     settings = config.load()
     store = IdeaStore(connect(settings.mongodb_uri, settings.database))
     store.ensure_indexes()
-    worker.run(settings, [store.ideas], [
-        worker.Consumer("ideas", [events.VOTES_TOPIC, events.ROADMAP_TOPIC, events.ACCOUNTS_TOPIC], handlers.handlers(store)),
+    worker.run(settings, [store.ideas, store.comments], [
+        worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
+                                  events.ACCOUNTS_TOPIC], handlers.handlers(store)),
     ])
 
 

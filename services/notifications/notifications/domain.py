@@ -5,7 +5,7 @@ from idealab.events import Event
 from idealab.mongo import as_stored
 
 # Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
-AUTHOR, VOTER = "author", "voter"
+AUTHOR, VOTER, COMMENTER = "author", "voter", "commenter"
 
 STATUS_NAMES = {
     "open": "open", "under_review": "under review", "planned": "planned", "in_progress": "in progress",

@@ -50,6 +50,14 @@ def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, follo
         store.deliver([domain.inbox_entry(last_change, user_id)])
 
 
+def on_comment_posted(store: NotificationStore, event: Event) -> None:
+    idea_id, author_id = event.data["idea_id"], event.data["author_id"]
+    if store.is_erased(author_id):
+        return
+    store.subscribe(idea_id, author_id, domain.COMMENTER)
+    _deliver_if_owed(store, idea_id, author_id, event.data["posted_at"])
+
+
 def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
     store.set_vote(event.data["idea_id"], event.data["voter_id"], event.data["vote_version"], live=False)
 
@@ -71,6 +79,7 @@ def handlers(store: NotificationStore) -> dict:
         "user.deleted": lambda e: on_user_deleted(store, e),
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": lambda e: on_vote_cast(store, e),
+        "comment.posted": lambda e: on_comment_posted(store, e),
         "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
     }

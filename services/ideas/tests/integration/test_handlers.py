@@ -95,4 +95,5 @@ def test_replaying_the_status_history_keeps_the_newest_status(store, idea_id):
 
 
 def test_the_handlers_cover_the_events_the_ideas_service_consumes(store):
-    assert set(handlers.handlers(store)) == {"tally.changed", "idea.status_changed", "user.deleted"}
+    assert set(handlers.handlers(store)) == {"tally.changed", "idea.status_changed", "user.deleted",
+                                                 "comment.posted", "comment.hidden", "comment.restored"}

@@ -29,6 +29,16 @@ def test_a_voter_follows_the_idea_voted_for(consume, event, store, mongo_db, ide
     assert reasons(mongo_db, idea_id, "voter-1") == ["voter"]
 
 
+def test_a_commenter_follows_the_idea_and_is_notified_of_its_next_change_once(consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "member-1"))
+    consume(event.comment_posted(idea_id, "member-3"))
+    consume(event.comment_posted(idea_id, "member-3", comment_id="comment-2"))
+    consume(event.status_changed(idea_id))
+
+    assert reasons(mongo_db, idea_id, "member-3") == ["commenter"]
+    assert [(e["idea_id"], e["to"]) for e in inbox(mongo_db, "member-3")] == [(idea_id, "planned")]
+
+
 def test_withdrawing_a_vote_drops_only_the_voter_reason(consume, event, store, mongo_db, idea_id):
     consume(event.submitted(idea_id, "author-1"))
     for user in ("author-1", "voter-1"):

@@ -64,3 +64,4 @@ def test_a_deleted_account_loses_its_inbox_and_subscriptions_and_replays_do_not_
     data = client.get("/api/notifications/me/data", headers=bearer("member-1")).get_json()
     assert data == {"subscriptions": [], "inbox": []}
     assert inbox(client, bearer, "member-2")["unread"] == 1  # others keep theirs
+
