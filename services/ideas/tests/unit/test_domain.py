@@ -1,5 +1,7 @@
-"""ideas.domain.submit, with no server."""
+"""ideas.domain: submitting, commenting and moderating, with no server."""
 from datetime import datetime, timezone
+
+import pytest
 
 from idealab.testing import as_consumed
 from ideas import domain
@@ -51,3 +53,57 @@ def test_the_submitted_fields_are_not_changed():
     domain.submit(fields, "ann", NOW)
 
     assert fields == FIELDS
+
+
+def test_a_comment_is_announced_with_its_idea_and_the_ideas_space():
+    idea, _ = domain.submit({**FIELDS, "space": "panel-1"}, "ann", NOW)
+
+    comment, envelope = domain.post_comment(idea, {"text": " Yes please ", "reply_to": None}, "bob", NOW)
+
+    assert (comment["idea_id"], comment["space"], comment["text"], comment["hidden"]) == (
+        idea["_id"], "panel-1", "Yes please", None)
+    event = as_consumed(envelope)
+    assert (event.type, event.subject, event.data["comment_id"]) == ("comment.posted", idea["_id"], comment["_id"])
+
+
+def test_hiding_records_who_why_and_when_and_announces_it():
+    idea, _ = domain.submit(FIELDS, "ann", NOW)
+
+    changes, entry, envelope = domain.moderate(idea, "idea", domain.HIDE, " Personal data ", "mo", NOW)
+
+    assert changes == {"hidden": {"reason": "Personal data", "by": "mo", "at": NOW}}
+    assert entry == {"action": "hide", "reason": "Personal data", "by": "mo", "at": NOW}
+    assert as_consumed(envelope).type == "idea.hidden"
+
+
+def test_restoring_a_comment_clears_the_mark_and_names_the_comment_in_the_event():
+    idea, _ = domain.submit(FIELDS, "ann", NOW)
+    comment, _ = domain.post_comment(idea, {"text": "Harsh", "reply_to": None}, "bob", NOW)
+    comment["hidden"] = {"reason": "Rude", "by": "mo", "at": NOW}
+
+    changes, _, envelope = domain.moderate(comment, "comment", domain.RESTORE, "Fair criticism", "ada", NOW)
+
+    assert changes == {"hidden": None}
+    event = as_consumed(envelope)
+    assert (event.type, event.data["idea_id"], event.data["comment_id"]) == (
+        "comment.restored", idea["_id"], comment["_id"])
+
+
+@pytest.mark.parametrize("hidden, action", [(None, domain.RESTORE), ({"reason": "x", "by": "mo", "at": NOW},
+                                                                     domain.HIDE)])
+def test_moderating_into_the_state_an_item_is_in_already_is_a_conflict(hidden, action):
+    idea, _ = domain.submit(FIELDS, "ann", NOW)
+    with pytest.raises(domain.ModerationConflict):
+        domain.moderate({**idea, "hidden": hidden}, "idea", action, "Because", "mo", NOW)
+
+
+def test_readers_see_that_an_item_was_hidden_and_why_and_staff_see_everything():
+    idea, _ = domain.submit(FIELDS, "ann", NOW)
+    hidden = {**idea, "hidden": {"reason": "Spam", "by": "mo", "at": NOW}, "moderation": [{"action": "hide"}]}
+
+    shown = domain.as_shown(hidden, staff=False, text_fields=("title", "description"))
+
+    assert (shown["title"], shown["description"]) == (None, None)
+    assert shown["hidden"] == {"reason": "Spam", "at": NOW} and "moderation" not in shown
+    assert domain.as_shown(hidden, staff=True, text_fields=("title",)) == hidden
+    assert "moderation" not in domain.as_shown({**idea, "moderation": []}, staff=False, text_fields=("title",))
