@@ -20,9 +20,18 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 THRESHOLD = 3
 PASSWORD = "correct horse battery staple 42"
 
-_spec = importlib.util.spec_from_file_location("e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)
+
+
+def _module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+e2e = _module("e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
+# The accounts tests' OpenID Connect provider: a real one (Authlib), signing in whoever the test says is there.
+oidc = _module("oidc_provider", ROOT / "services" / "accounts" / "tests" / "oidc_provider" / "__init__.py")
 lab = e2e.lab
 # The e2e lab's fixtures, over the lab_env below (pytest finds fixtures by name).
 running_lab = e2e.running_lab
@@ -30,12 +39,23 @@ gateway = e2e.gateway
 
 
 @pytest.fixture(scope="session")
-def lab_env(servers):
+def identity_provider():
+    """The lab's one configured identity provider, "My Bank"."""
+    with oidc.Provider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def lab_env(servers, identity_provider):
     if not (ROOT / "web" / "dist" / "index.html").exists():
         subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "build"], check=True)
     ports = {f"{name}_PORT": str(e2e.free_port())
              for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS", "SMTP")}
+    identity_provider.redirect_uri = f"http://127.0.0.1:{ports['GATEWAY_PORT']}/api/accounts/oidc/bank/callback"
     return lab.environment({
+        "OIDC_PROVIDERS": "bank", "OIDC_BANK_DISPLAY_NAME": "My Bank", "OIDC_BANK_ISSUER": identity_provider.issuer,
+        "OIDC_BANK_CLIENT_ID": identity_provider.client_id,
+        "OIDC_BANK_CLIENT_SECRET": identity_provider.client_secret,
         "IDEALAB_NAMESPACE": unique("web"), "VOTE_THRESHOLD": str(THRESHOLD),
         "JWKS_URL": f"http://127.0.0.1:{ports['ACCOUNTS_PORT']}/api/accounts/.well-known/jwks.json",
         "PUBLIC_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}",
