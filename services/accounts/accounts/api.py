@@ -4,7 +4,6 @@ from datetime import datetime
 
 import jwt
 from flask import Blueprint, Response, current_app, redirect, request
-from werkzeug.exceptions import NotFound
 
 from idealab import auth
 from idealab.web import load

@@ -225,7 +225,8 @@ class Accounts:
     def confirm_password_reset(self, token: str, password: str) -> None:
         problem = domain.password_problem(password, common_passwords())
         if problem:
-            raise ValidationError({"password": [problem]})  # before the link is used, so a refused password does not burn it
+            # Checked before the link is used, so a refused password does not burn it.
+            raise ValidationError({"password": [problem]})
         now = self.clock()
         link = self.store.use_link(domain.digest(token), "reset", now)
         if link is None or self.store.user(link["user_id"]) is None:

@@ -1,12 +1,14 @@
 """Fixtures of the accounts tests: a real SMTP server catching the mails, an API app over the test's own database
-that sends its mail there (client comes from the root conftest), and helpers to sign up and sign in."""
+that sends its mail there (client comes from the root conftest), helpers to sign up and sign in, and a real OpenID
+Connect provider."""
+import importlib.util
+import logging
 import re
 import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-
-import logging
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,6 +16,12 @@ from aiosmtpd.controller import Controller
 from accounts.app import create_app
 from accounts.config import SERVICE, AccountsConfig
 from idealab.testing import wait_for
+
+# The tests' own OIDC provider, loaded by path: test directories are not packages (pytest's importlib mode).
+_spec = importlib.util.spec_from_file_location("oidc_provider",
+                                              Path(__file__).parent / "oidc_provider" / "__init__.py")
+oidc_provider = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(oidc_provider)
 
 PUBLIC_URL = "http://lab.example"
 PASSWORD = "correct horse battery staple"
@@ -66,11 +74,30 @@ def mailbox():
 
 
 @pytest.fixture
-def accounts_config(service_settings, mailbox):
+def oidc_providers():
+    """The OIDC providers the app is configured with (none; the OIDC tests start one)."""
+    return ()
+
+
+@pytest.fixture
+def accounts_config(service_settings, mailbox, oidc_providers):
     # argon2 at its cheapest: its cost is what makes it slow, not what is tested.
     return AccountsConfig(service_settings(SERVICE), public_url=PUBLIC_URL, smtp_host="127.0.0.1",
                           smtp_port=mailbox.port, key_publish_ahead_seconds=0, argon2_time_cost=1,
-                          argon2_memory_kib=1024, argon2_parallelism=1)
+                          argon2_memory_kib=1024, argon2_parallelism=1, oidc_providers=oidc_providers)
+
+
+@pytest.fixture
+def provider():
+    """A real OpenID Connect provider on a free loopback port (tests/oidc_provider)."""
+    with oidc_provider.Provider() as started:
+        yield started
+
+
+@pytest.fixture
+def person():
+    """person(sub, email, verified=True) → someone the provider can sign in (provider.person = ...)."""
+    return oidc_provider.Person
 
 
 @pytest.fixture

@@ -220,7 +220,8 @@ def test_a_reset_link_expires_after_an_hour(client, sign_up, mailbox, accounts):
     assert link["expires_at"] - link["created_at"] == timedelta(hours=1)
     accounts.store.links.update_one({"_id": link["_id"]}, {"$set": {"expires_at": accounts.clock()}})
 
-    response = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "ocean lighthouse 7"})
+    response = client.post("/api/accounts/password-resets/confirm",
+                           json={"token": token, "password": "ocean lighthouse 7"})
     assert_problem(response, 400)
 
 
@@ -228,7 +229,8 @@ def test_a_verification_link_does_not_reset_a_password(client, sign_up, mailbox)
     sign_up("ann@example.com")
     token = mailbox.link("ann@example.com", "verify")
 
-    response = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "ocean lighthouse 7"})
+    response = client.post("/api/accounts/password-resets/confirm",
+                           json={"token": token, "password": "ocean lighthouse 7"})
     assert_problem(response, 400)
 
 
