@@ -1,14 +1,29 @@
 """Fixtures of the contract tests: each service's real app, over the test's own database on the real server."""
 import pytest
 
+from accounts.app import create_app as accounts_app
+from accounts.config import AccountsConfig
+from idealab import auth
 from ideas.app import create_app as ideas_app
 from notifications.app import create_app as notifications_app
 from roadmap.app import create_app as roadmap_app
 from votes.app import create_app as votes_app
 from votes.config import VotesConfig
 
+
+def accounts(settings, db):
+    """The accounts app with cheap password hashing, no mail server (its mails fail quietly, by design), and
+    trusting the tests' signer like every other service, so the contract runs signed in there too."""
+    cfg = AccountsConfig(settings("accounts"), smtp_port=9, key_publish_ahead_seconds=0, argon2_time_cost=1,
+                         argon2_memory_kib=8 * 1024, argon2_parallelism=1)
+    app = accounts_app(cfg, db=db)
+    app.extensions["idealab.verifier"] = auth.Verifier(auth.KeySet(cfg.settings.jwks_url), cfg.settings.jwt_issuer)
+    return app
+
+
 # One builder per service: settings(service) → its settings over the test's database. A new service joins here.
 SERVICES = {
+    "accounts": accounts,
     "ideas": lambda settings, db: ideas_app(settings("ideas"), db=db),
     "votes": lambda settings, db: votes_app(VotesConfig(settings("votes"), threshold=3), db=db),
     "roadmap": lambda settings, db: roadmap_app(settings("roadmap"), db=db),

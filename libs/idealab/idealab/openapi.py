@@ -172,8 +172,11 @@ class _Facts:
             self.optional_auth = True
         elif name == "load" and call.args:
             if isinstance(call.func, ast.Attribute) and (schema := self._schema(call.func.value)):
-                # SomeSchema().load(request.args): the query
-                if _name(call.args[0]) == "args":
+                # SomeSchema().load(request.args) or (request.args.to_dict()): the query
+                source = call.args[0]
+                if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
+                    source = source.func.value
+                if _name(source) == "args":
                     self.query = schema
             elif schema := self._schema(call.args[0]):
                 self.body = schema  # web.load(SomeSchema()): the JSON body
