@@ -86,7 +86,7 @@ class Member:
 
 @pytest.fixture
 def member(gateway, signer):
-    def make(name=None, roles=("member",)):
+    def make(name=None, roles=("member",), spaces=()):
         user_id = name or unique("user-")[:-1]
-        return Member(gateway, signer.token(user_id, roles), user_id)
+        return Member(gateway, signer.token(user_id, roles, spaces), user_id)
     return make
