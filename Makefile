@@ -28,3 +28,28 @@ test: servers
 test-unit:
 	bash deploy/servers.sh install-python
 	$(PY) -m pytest -m "not integration and not e2e and not browser"
+
+# Benchmarks (bench/README.md): each starts what it needs in a namespace of its own, prints its figures and appends
+# them to bench/results/<name>.json. The lab's web build is not needed: they call the APIs.
+.PHONY: bench bench-install bench-baselines bench-votes bench-freshness bench-fan-out bench-read
+BENCH := KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m
+
+bench-install: servers
+	bash bench/install.sh
+
+bench-baselines: bench-install
+	$(BENCH) bench.baselines
+
+bench-votes: bench-install
+	$(BENCH) bench.vote_intake
+
+bench-freshness: bench-install
+	$(BENCH) bench.tally_freshness
+
+bench-fan-out: bench-install
+	$(BENCH) bench.fan_out
+
+bench-read: bench-install
+	$(BENCH) bench.read_path
+
+bench: bench-baselines bench-votes bench-freshness bench-fan-out bench-read

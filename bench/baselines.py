@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 from kafka import KafkaProducer
 from pymongo import MongoClient
@@ -94,7 +95,10 @@ def gateway(seconds: float) -> dict:
     if not shutil.which("wrk"):
         return {"skipped": "run bench/install.sh first (installs wrk)"}
     port, namespace = free_port(), unique("benchgw")
-    env = {**os.environ, "GATEWAY_PORT": port, "IDEALAB_NAMESPACE": namespace}
+    # A static file of the web lab's index size; the built web lab may not be there (the benchmarks need no build).
+    site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    (site / "index.html").write_text((ROOT / "web" / "index.html").read_text())
+    env = {**os.environ, "GATEWAY_PORT": port, "IDEALAB_NAMESPACE": namespace, "WEB_ROOT": str(site)}
     nginx = subprocess.Popen(["bash", str(ROOT / "deploy" / "gateway" / "run.sh")], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -110,6 +114,7 @@ def gateway(seconds: float) -> dict:
         nginx.terminate()
         nginx.wait()
         shutil.rmtree(CACHE / "gateway" / namespace, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
 
 
 def _wrk_figures(out: str) -> dict:

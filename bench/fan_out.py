@@ -1,0 +1,105 @@
+"""Benchmark 3: fan-out of one status change to an idea's 100,000 subscribers, until every inbox entry is written.
+
+    python -m bench.fan_out [--subscribers 100000] [--timeout 600]
+
+Only the notifications worker runs (the fan-out is all its own), on a FerretDB of the benchmark's own and the
+shared Kafka. The subscribers are seeded straight into the notifications database in the shape its store writes
+(NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id, user_id, reasons: ["voter"], vote_version: 1}`):
+through vote events they would take the worker hours at this database's write speed (bench.vote_intake), and
+that is not what this benchmark measures. Then one idea.status_changed goes on the roadmap topic, as the roadmap
+service publishes it; the clock runs from its acknowledgement until the worker commits it (it commits only after
+every entry is stored), sampling the inbox size on the way. The notifications service queues no email yet (it has
+no email channel), so there is no email job to wait for.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from pymongo import MongoClient
+from tqdm import tqdm
+
+from idealab import events
+from idealab.kafka import Publisher
+from idealab.testing import Inspector, SampleEvents, unique
+from notifications.store import NotificationStore
+
+from . import report
+from .lab import KAFKA, forget, own_ferretdb, server_processes
+
+TARGET = {"seconds": 10}
+SEED_CHUNK = 5000
+
+
+def seed(store: NotificationStore, idea_id: str, subscribers: int) -> float:
+    started = time.monotonic()
+    store.ensure_indexes()
+    store.remember_idea(idea_id, "Block a lost card from the phone")
+    with tqdm(total=subscribers, desc="subscribers", unit="sub") as progress:
+        for first in range(0, subscribers, SEED_CHUNK):
+            users = [f"member-{n}" for n in range(first, min(subscribers, first + SEED_CHUNK))]
+            store.subscriptions.insert_many([{"_id": f"{idea_id}:{user}", "idea_id": idea_id, "user_id": user,
+                                              "reasons": ["voter"], "vote_version": 1} for user in users])
+            progress.update(len(users))
+    return round(time.monotonic() - started, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+    args = parser.parse_args()
+    host = report.machine()
+    namespace, idea_id = unique("benchfan"), unique("idea-")[:-1]
+    group, topic = namespace + "notifications", namespace + events.ROADMAP_TOPIC
+    inspector = Inspector(KAFKA)
+    figures = {}
+    with own_ferretdb() as (mongodb, ferretdb_pid), MongoClient(mongodb, tz_aware=True) as client:
+        db = client[namespace + "idealab_notifications"]
+        store = NotificationStore(db)
+        figures["seed_seconds"] = seed(store, idea_id, args.subscribers)
+        env = {**os.environ, "MONGODB_URI": mongodb, "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "IDEALAB_NAMESPACE": namespace}
+        worker = subprocess.Popen([sys.executable, "-m", "notifications.worker"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        publisher = Publisher(KAFKA, namespace)
+        try:
+            # The worker is consuming once it has committed a first event of its own.
+            publisher.publish([SampleEvents.submitted(unique("warm-up-")[:-1])])
+            while inspector.committed(group, namespace + events.IDEAS_TOPIC) < 1:
+                time.sleep(0.2)
+            meter = report.CpuMeter({"notifications-worker": worker.pid, "ferretdb": ferretdb_pid,
+                                     "kafka": server_processes()["kafka"]})
+            meter.start()
+            publisher.publish([SampleEvents.status_changed(idea_id)])
+            started = time.monotonic()
+            progress, done = [], False
+            while not done and time.monotonic() - started < args.timeout:
+                time.sleep(1)
+                done = inspector.committed(group, topic) >= 1
+                progress.append([round(time.monotonic() - started, 1), db["inbox"].estimated_document_count()])
+            elapsed = time.monotonic() - started
+            figures["cpu_percent_of_one_core"] = meter.stop()
+            figures |= {
+                "subscribers": args.subscribers, "done": done,
+                "seconds": round(elapsed, 1) if done else None,
+                "inbox_entries_written": db["inbox"].count_documents({"idea_id": idea_id}),
+                "entries_per_s": round(progress[-1][1] / elapsed), "inbox_size_over_time": progress[::5],
+            }
+        finally:
+            publisher.close()
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            forget(namespace, mongodb)
+    print(f"fan-out to {args.subscribers} subscribers: {figures['seconds']} s "
+          f"({figures['inbox_entries_written']} entries written)")
+    report.record("fan_out", vars(args) | {"target": TARGET, "seed": "straight into the notifications database"},
+                  figures, host)
+
+
+if __name__ == "__main__":
+    main()
