@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import requests
@@ -197,3 +198,51 @@ class System:
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+
+
+class Voting(threading.Thread):
+    """Every voter votes for every idea through the votes API, one request after another; the `withdrawing` ones
+    take their vote on the first idea back right after casting it. Unexpected answers are kept in `failures`."""
+
+    def __init__(self, votes_url: str, ideas: list[str], bearer, voters: list[str], withdrawing=()):
+        super().__init__(name="voting")
+        self.votes_url, self.ideas, self.bearer = votes_url, ideas, bearer
+        self.voters, self.withdrawing = voters, withdrawing
+        self.requests_made = 0
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        for voter in self.voters:
+            session = requests.Session()
+            session.headers.update(self.bearer(voter))
+            for n, idea_id in enumerate(self.ideas):
+                self._call(session.post, idea_id, 201)
+                if n == 0 and voter in self.withdrawing:
+                    self._call(session.delete, idea_id, 204)
+
+    def _call(self, method, idea_id: str, expected: int) -> None:
+        # The votes service learns of an idea from idea.submitted: until then it answers 404.
+        response = wait_for(lambda: (r := method(f"{self.votes_url}/ideas/{idea_id}", timeout=10)).status_code != 404
+                            and r, what="the votes service to know the idea")
+        if response.status_code != expected:
+            self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
+        self.requests_made += 1
+
+    @property
+    def total(self) -> int:
+        return len(self.voters) * len(self.ideas) + len(self.withdrawing)
+
+    def live_voters(self, n: int) -> set[str]:
+        """Who votes for the n-th idea once it is done."""
+        return set(self.voters) - set(self.withdrawing) if n == 0 else set(self.voters)
+
+
+def assignments(bootstrap_servers: str, group: str) -> list[set[tuple[str, int]]]:
+    """The (topic, partition) pairs each member of `group` holds now, one set per member."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    try:
+        members = admin.describe_groups([group])[group]["members"]
+    finally:
+        admin.close()
+    return [{(a["topic"], p) for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"]}
+            for m in members if m["member_assignment"]]

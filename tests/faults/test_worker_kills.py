@@ -1,6 +1,5 @@
 """Every worker SIGKILLed in the middle of its work while members vote, and started again: once the system settles,
 no vote is lost, none is counted twice, and every subscriber is notified of a status change exactly once."""
-import threading
 from collections import Counter
 
 import pytest
@@ -10,44 +9,15 @@ from idealab.testing import wait_for
 from votes import handlers as votes_handlers
 from votes.store import VoteStore
 
+from .system import Voting
+
 pytestmark = pytest.mark.faults
 
 THRESHOLD = 5
 IDEAS = 3
 VOTERS = [f"voter-{n:02d}" for n in range(30)]
-# These voters take back their vote on the first idea after casting it.
-WITHDRAWING = VOTERS[::6]
+WITHDRAWING = VOTERS[::6]  # they take back their vote on the first idea
 SETTLE = 120  # seconds: a SIGKILLed consumer's partitions move to its successor after its session times out
-
-
-class Voting(threading.Thread):
-    """Every voter votes for every idea through the votes API, one request after another; some withdraw one."""
-
-    def __init__(self, votes_url: str, ideas: list[str], bearer):
-        super().__init__(name="voting")
-        self.votes_url, self.ideas, self.bearer = votes_url, ideas, bearer
-        self.requests_made = 0
-        self.failures: list[str] = []
-
-    def run(self) -> None:
-        for voter in VOTERS:
-            session = requests.Session()
-            session.headers.update(self.bearer(voter))
-            for n, idea_id in enumerate(self.ideas):
-                self._call(session.post, idea_id, 201)
-                if n == 0 and voter in WITHDRAWING:
-                    self._call(session.delete, idea_id, 204)
-
-    def _call(self, method, idea_id: str, expected: int) -> None:
-        # The votes service learns of an idea from idea.submitted: until then it answers 404.
-        response = wait_for(lambda: (r := method(f"{self.votes_url}/ideas/{idea_id}", timeout=10)).status_code != 404
-                            and r, what="the votes service to know the idea")
-        if response.status_code != expected:
-            self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
-        self.requests_made += 1
-
-    def live_voters(self, n: int) -> set[str]:
-        return set(VOTERS) - set(WITHDRAWING) if n == 0 else set(VOTERS)
 
 
 def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notifies_everyone_once(
@@ -60,11 +30,10 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
     authors = [f"author-{n}" for n in range(IDEAS)]
     idea_ids = [submit_idea(ideas_api.url, bearer(author)) for author in authors]
 
-    voting = Voting(votes_api.url, idea_ids, bearer)
+    voting = Voting(votes_api.url, idea_ids, bearer, VOTERS, WITHDRAWING)
     voting.start()
-    total = len(VOTERS) * IDEAS + len(WITHDRAWING)
     for n, worker in enumerate(workers.values(), start=1):
-        wait_for(lambda: voting.requests_made >= total * n // (len(workers) + 1) or not voting.is_alive(),
+        wait_for(lambda: voting.requests_made >= voting.total * n // (len(workers) + 1) or not voting.is_alive(),
                  what="the voting to go on")
         worker.kill()
         worker.start()

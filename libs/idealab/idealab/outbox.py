@@ -2,11 +2,18 @@
 single-document operation; the relay publishes pending events and then removes them from the document.
 
 Kafka down: writes still succeed and events wait in their documents. The relay publishes at least once (a crash
-after publishing and before removal sends again), so every consumer is idempotent.
+after publishing and before removal sends again), so every consumer is idempotent. With several worker instances of
+a service, one relay at a time publishes: the one holding the service's relay lease.
 """
 import logging
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
 
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from . import metrics
 
@@ -37,11 +44,45 @@ def pending_events(collection: Collection) -> int:
     return counted[0]["events"] if counted else 0
 
 
+class Lease:
+    """One holder at a time among a service's worker instances: a document {_id: name, owner, expires_at} in the
+    service's database, taken when free or expired and renewed by its holder (one single-document write, so two
+    instances cannot both take it). Expiry is judged by each instance's clock: clocks must agree to well within
+    `ttl_seconds`. A holder that stops cleanly releases it; one that dies loses it `ttl_seconds` later."""
+
+    def __init__(self, collection: Collection, name: str, ttl_seconds: float = 10):
+        self.collection, self.name, self.ttl_seconds = collection, name, ttl_seconds
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._renewed_at: float | None = None
+
+    def held(self) -> bool:
+        """Whether this instance holds the lease; renews it once a third of its time has passed."""
+        if self._renewed_at is not None and time.monotonic() - self._renewed_at < self.ttl_seconds / 3:
+            return True
+        renewing_at = time.monotonic()
+        now = datetime.now(timezone.utc)
+        try:
+            self.collection.update_one(
+                {"_id": self.name, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]},
+                {"$set": {"owner": self.owner, "expires_at": now + timedelta(seconds=self.ttl_seconds)}},
+                upsert=True)
+            self._renewed_at = renewing_at
+        except DuplicateKeyError:  # the upsert met the lease another instance holds
+            self._renewed_at = None
+        return self._renewed_at is not None
+
+    def release(self) -> None:
+        self.collection.delete_one({"_id": self.name, "owner": self.owner})
+        self._renewed_at = None
+
+
 class Relay:
-    def __init__(self, collections: list[Collection], publisher, batch_size: int = 200):
+    def __init__(self, collections: list[Collection], publisher, batch_size: int = 200, lease: Lease | None = None):
         self.collections = collections
         self.publisher = publisher
         self.batch_size = batch_size
+        # Two relays would publish the same events twice (harmless) and could reorder an idea's events.
+        self.lease = lease
 
     def pending(self) -> int:
         return sum(c.count_documents({f"{FIELD}.0": {"$exists": True}}) for c in self.collections)
@@ -67,10 +108,17 @@ class Relay:
     def run(self, stopping, idle_seconds: float = 0.05, retry_seconds: float = 1.0) -> None:
         while not stopping.is_set():
             try:
-                if self.run_once() == 0:
+                if self.lease is not None and not self.lease.held():
+                    stopping.wait(self.lease.ttl_seconds / 3)  # another instance relays; take over if it stops
+                elif self.run_once() == 0:
                     stopping.wait(idle_seconds)
             except Exception:  # noqa: BLE001 - Kafka or the database is away: keep the events, try again
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 metrics.OUTBOX_FAILURES.inc()
                 stopping.wait(retry_seconds)
+        if self.lease is not None:
+            try:
+                self.lease.release()  # a successor need not wait for it to expire
+            except Exception:  # noqa: BLE001 - the database is away: it expires by itself
+                log.warning("could not release the relay lease", exc_info=True)
         log.info("outbox relay stopped")

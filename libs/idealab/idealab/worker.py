@@ -14,7 +14,7 @@ from . import events, health, logs, metrics
 from .config import Settings, env
 from .kafka import ConsumerLoop, Handler, Publisher, ensure_topics
 from .mongo import connect
-from .outbox import Relay, pending_events
+from .outbox import Lease, Relay, pending_events
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,10 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())
 
-    jobs = {"relay": Relay(outbox_collections, publisher).run} if outbox_collections else {}
+    jobs = {}
+    if outbox_collections:
+        lease = Lease(outbox_collections[0].database["leases"], "outbox-relay")  # one relay among the instances
+        jobs["relay"] = Relay(outbox_collections, publisher, lease=lease).run
     for c in consumers:
         loop = ConsumerLoop(settings.kafka_bootstrap_servers, c.group, c.topics, c.handlers, publisher,
                             settings.namespace)

@@ -1,4 +1,5 @@
 """Use cases and event handlers of the votes service."""
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from werkzeug.exceptions import Conflict, NotFound
@@ -61,13 +62,22 @@ def reconcile_tallies(store: VoteStore, threshold: int, repair: bool = False,
                       progress=lambda votes, total: votes) -> list[domain.Recount]:
     """Every idea's tally beside a recount of its votes. With `repair`, a wrong tally is set to its counted votes
     and announced, unless it changed since it was recounted. `progress(votes, total)` wraps the votes as read."""
-    recounts = domain.recount(store.all_tallies(), progress(store.all_votes(), store.vote_total()))
+    recounts = [_recount_alone(store, r.idea_id) if r.wrong or r.uncounted else r
+                for r in domain.recount(store.all_tallies(), progress(store.all_votes(), store.vote_total()))]
     if repair:
         for recount in recounts:
             tally = store.tally(recount.idea_id)
             if recount.wrong and tally.version == recount.tally_version and tally.pending is None:
                 store.replace_tally(tally, *domain.recounted(tally, recount.counted, threshold))
     return recounts
+
+
+def _recount_alone(store: VoteStore, idea_id: str) -> domain.Recount:
+    """One idea recounted between two reads of its tally. The full scan reads tallies and votes moments apart, so
+    a vote counted in between makes an idea look wrong; if the tally moved during this recount, it is counting."""
+    before = store.tally(idea_id)
+    [recount] = domain.recount([before], store.all_votes(idea_id))
+    return recount if store.tally(idea_id) == before else replace(recount, counting=True)
 
 
 def on_idea_submitted(store: VoteStore, event: Event) -> None:

@@ -70,9 +70,10 @@ class VoteStore:
     def all_tallies(self) -> Iterator[Tally]:
         return (_as_tally(doc) for doc in self.tallies.find({}, {outbox.FIELD: 0}))
 
-    def all_votes(self) -> Iterator[dict]:
-        """Every vote's counting state, for reconciling (the history and outbox are left out)."""
-        return self.votes.find({}, {"idea_id": 1, "live": 1, "version": 1, "counted_version": 1, "counted_live": 1})
+    def all_votes(self, idea_id: str | None = None) -> Iterator[dict]:
+        """Every vote's counting state (of one idea, or of all), for reconciling."""
+        return self.votes.find({} if idea_id is None else {"idea_id": idea_id},
+                               {"idea_id": 1, "live": 1, "version": 1, "counted_version": 1, "counted_live": 1})
 
     def vote_total(self) -> int:
         return self.votes.estimated_document_count()

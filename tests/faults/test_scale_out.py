@@ -1,0 +1,49 @@
+"""Workers scale out: instances of one service share its topics' partitions, and one relays its outbox. Killing
+one moves its partitions and, if it held it, the relay lease to the other, and no vote is lost or counted twice."""
+import pytest
+
+from idealab.testing import wait_for
+from votes import handlers as votes_handlers
+from votes.store import VoteStore
+
+from .system import Voting, assignments
+
+pytestmark = pytest.mark.faults
+
+THRESHOLD = 1000  # not reached: this test is about counting
+IDEAS = [f"idea-{n}" for n in range(6)]  # spread over the partitions by their keys
+VOTERS = [f"voter-{n:02d}" for n in range(20)]
+
+
+def test_two_votes_workers_share_the_partitions_and_the_survivor_takes_over_the_killed_ones_work(
+        system, servers, namespace, publish, event, service_db, bearer):
+    votes_api = system.api("votes", VOTE_THRESHOLD=str(THRESHOLD))
+    instances = [system.worker("votes", name=f"votes-worker-{n}", VOTE_THRESHOLD=str(THRESHOLD)) for n in (1, 2)]
+    ideas = [namespace + idea for idea in IDEAS]
+    publish(*(event.submitted(idea_id) for idea_id in ideas))
+    group = namespace + "votes"
+    shares = wait_for(lambda: (found := assignments(servers.kafka, group)) and len(found) == 2 and all(found)
+                      and found, what="both instances to hold partitions")
+    assert not shares[0] & shares[1] and len(shares[0] | shares[1]) == 6, "two topics of three partitions each"
+
+    leases = service_db("votes")["leases"]
+    holder_pid = int(wait_for(lambda: leases.find_one({"_id": "outbox-relay"}), what="a relay to take the lease")
+                     ["owner"].split(":")[1])
+    holder = next(i for i in instances if i.popen.pid == holder_pid)
+    survivor = next(i for i in instances if i is not holder)
+
+    voting = Voting(votes_api.url, ideas, bearer, VOTERS)
+    voting.start()
+    wait_for(lambda: voting.requests_made >= voting.total // 3, what="the voting to go on")
+    holder.kill()
+    voting.join(120)
+    assert not voting.is_alive() and voting.failures == []
+
+    wait_for(lambda: len(found := assignments(servers.kafka, group)) == 1 and len(found[0]) == 6, timeout=60,
+             what="the survivor to hold every partition")
+    assert leases.find_one({"_id": "outbox-relay"})["owner"].split(":")[1] == str(survivor.popen.pid)
+    votes_store = VoteStore(service_db("votes"))
+    recounts = wait_for(lambda: (found := votes_handlers.reconcile_tallies(votes_store, THRESHOLD))
+                        and all(r.uncounted == 0 and not r.counting for r in found) and found,
+                        timeout=60, what="every vote counted")
+    assert {r.idea_id: (r.tally, r.counted, r.live) for r in recounts} == {i: (len(VOTERS),) * 3 for i in ideas}
