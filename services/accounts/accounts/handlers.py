@@ -52,24 +52,29 @@ class Keys:
     def ensure_first(self) -> None:
         """At first start there is nobody to warn ahead: the first key signs at once."""
         if not self.store.signing_keys_in_use():
-            self._add(ahead=timedelta(0))
+            self._add(ahead=timedelta(0), generation=self.store.last_key_generation() + 1)
 
     def rotate(self) -> str:
         """Adds a key that verifiers learn of before it signs; the current one retires once its tokens expired."""
-        return self._add(ahead=timedelta(seconds=self.cfg.key_publish_ahead_seconds))
+        while True:
+            kid = self._add(ahead=timedelta(seconds=self.cfg.key_publish_ahead_seconds),
+                            generation=self.store.last_key_generation() + 1)
+            if kid:
+                return kid
 
-    def _add(self, ahead: timedelta) -> str:
+    def _add(self, ahead: timedelta, generation: int) -> str | None:
+        """The new key's id, or None when another process added this generation first."""
         now = self.clock()
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         kid = domain.new_id()[:16]
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
-        self.store.add_signing_key({
-            "_id": kid, "created_at": now, "signs_from": now + ahead,
+        added = self.store.add_signing_key({
+            "_id": kid, "generation": generation, "created_at": now, "signs_from": now + ahead,
             "state": (KeyState.ACTIVE if ahead <= timedelta(0) else KeyState.NEXT).value, "state_since": now,
             "public_jwk": {**public, "kid": kid, "use": "sig", "alg": ALGORITHM},
             "private_pem": private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()).decode()})
-        return kid
+        return kid if added else None
 
     def current(self) -> tuple[list[dict], dict[str, KeyState]]:
         """The keys still in use and their state now; state changes are written back so the database shows them."""

@@ -34,6 +34,8 @@ class AccountStore:
         self.sessions.create_index("user_id")
         self.refresh_tokens.create_index("session_id")
         self.links.create_index("user_id")
+        # One key per generation: API processes starting together at first start make one first key, not several.
+        self.signing_keys.create_index("generation", unique=True)
         for collection in (self.users, self.spaces):
             outbox.ensure_indexes(collection)
 
@@ -159,8 +161,17 @@ class AccountStore:
 
     # --- signing keys ----------------------------------------------------------------------------------------------
 
-    def add_signing_key(self, key: dict) -> None:
-        self.signing_keys.insert_one(key)
+    def add_signing_key(self, key: dict) -> bool:
+        """False when a key of this generation exists already."""
+        try:
+            self.signing_keys.insert_one(key)
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def last_key_generation(self) -> int:
+        newest = self.signing_keys.find_one({}, {"generation": 1}, sort=[("generation", -1)])
+        return newest["generation"] if newest else -1
 
     def signing_keys_in_use(self) -> list[dict]:
         return list(self.signing_keys.find({"state": {"$ne": "retired"}}))

@@ -4,12 +4,14 @@ import dataclasses
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import jwt
 import pytest
 from werkzeug.serving import make_server
 
+from accounts.app import create_app
 from accounts.handlers import Keys
 from ideas.app import create_app as create_ideas_app
 
@@ -111,3 +113,11 @@ def test_a_token_from_accounts_is_accepted_by_another_service_reading_the_jwks_o
     refused = ideas.post("/api/ideas", headers=bearer(forged), json={
         "title": "Freeze my card from the app", "description": "One tap.", "category": "cards"})
     assert refused.status_code == 401
+
+
+def test_api_processes_starting_together_make_one_first_key(accounts_config, mongo_db):
+    with ThreadPoolExecutor(4) as pool:
+        apps = list(pool.map(lambda _: create_app(accounts_config, db=mongo_db), range(4)))
+
+    assert mongo_db["signing_keys"].count_documents({}) == 1
+    assert {len(a.extensions["accounts"].keys.jwks()["keys"]) for a in apps} == {1}
