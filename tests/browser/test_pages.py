@@ -110,3 +110,19 @@ def test_a_failure_shows_the_request_id_to_quote(page):
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("try again shortly")
     expect(alert).to_contain_text("req-from-the-gateway")
+
+
+def test_the_ideas_list_shows_more_a_page_at_a_time(page, person):
+    for name in ("Lea", "Max"):  # two authors: each stays under the gateway's write burst
+        author = person(name).sign_in()
+        for n in range(11):
+            made = author.call("POST", "/api/ideas", json={"title": f"{name}'s idea number {n}",
+                                                           "description": "Paging.", "category": "other"})
+            assert made.status_code == 201, made.text
+    page.goto("/")
+    cards = page.locator("ol.cards > li")
+    expect(cards).to_have_count(20)
+    page.get_by_role("button", name="Show more ideas").click()
+    expect(cards.nth(20)).to_be_visible()
+    titles = cards.locator("h2").all_inner_texts()
+    assert len(titles) == len(set(titles)) > 20

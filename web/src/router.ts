@@ -23,9 +23,9 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 
 /** Names the parts of `path` that `pattern` marks with ":" ("/ideas/:id" and "/ideas/42" → {id: "42"}). */
 export function match(pattern: string, path: string): Record<string, string> | null {
+  if (pattern === "/") return path === "/" ? {} : null;
   const want = pattern.split("/");
   const got = path.replace(/\/+$/, "").split("/");
-  if (pattern === "/" ) return path === "/" ? {} : null;
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
@@ -38,6 +38,13 @@ export function match(pattern: string, path: string): Record<string, string> | n
 /** The fragment's parameters: mail links and identity providers put tokens there, never in what servers log. */
 export function fragment(hash: string): URLSearchParams {
   return new URLSearchParams(hash.replace(/^#/, ""));
+}
+
+/** Only paths of this site: a `next` pointing elsewhere would make the sign-in page an open redirect. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") && !next.startsWith("/api/")
+    ? next
+    : "/";
 }
 
 export function startRouting(): void {

@@ -12,9 +12,23 @@ export function IdeasPage() {
   const { t } = useT();
   const query = useStore(place).query;
   const sort: Sort = (SORTS as readonly string[]).includes(query.get("sort") ?? "") ? (query.get("sort") as Sort) : "newest";
-  const [pages, setPages] = useState(1);
-  const list = useLoad(() => ideasUpTo(sort, pages), [sort, pages]);
-  const shown = list.data ?? [];
+  const first = useLoad(() => ideas.list(sort, PAGE, 0).then((page) => page.ideas), [sort]);
+  const [more, setMore] = useState<{ sort: Sort; ideas: Idea[]; done: boolean }>({ sort, ideas: [], done: false });
+  const [failure, setFailure] = useState<unknown>(null);
+  const extra = more.sort === sort ? more : { sort, ideas: [], done: false };
+  // Votes can move an idea from one page to the next between two requests: shown once, where first seen.
+  const shown = [...(first.data ?? []), ...extra.ideas].filter((idea, i, all) => all.findIndex((o) => o.id === idea.id) === i);
+  const done = (first.data?.length ?? 0) < PAGE || extra.done;
+
+  const showMore = async () => {
+    setFailure(null);
+    try {
+      const page = await ideas.list(sort, PAGE, (first.data?.length ?? 0) + extra.ideas.length);
+      setMore({ sort, ideas: [...extra.ideas, ...page.ideas], done: page.ideas.length < PAGE });
+    } catch (error) {
+      setFailure(error);
+    }
+  };
 
   return (
     <>
@@ -22,13 +36,7 @@ export function IdeasPage() {
         <PageTitle>{t("ideas.title")}</PageTitle>
         <label class="inline">
           {t("ideas.sort")}{" "}
-          <select
-            value={sort}
-            onChange={(event) => {
-              setPages(1);
-              navigate(`/?sort=${event.currentTarget.value}`, { replace: true });
-            }}
-          >
+          <select value={sort} onChange={(event) => navigate(`/?sort=${event.currentTarget.value}`, { replace: true })}>
             {SORTS.map((name) => (
               <option value={name} key={name}>
                 {t(`ideas.sort.${name}` as MessageKey)}
@@ -37,26 +45,22 @@ export function IdeasPage() {
           </select>
         </label>
       </div>
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
-      {list.data && shown.length === 0 && <p class="empty">{t("ideas.empty")}</p>}
-      <ol class="cards" aria-busy={list.loading}>
+      {first.error ? <ErrorNote error={first.error} onRetry={first.reload} /> : null}
+      {first.loading && !first.data && <Loading />}
+      {first.data && shown.length === 0 && <p class="empty">{t("ideas.empty")}</p>}
+      <ol class="cards" aria-busy={first.loading}>
         {shown.map((idea) => (
           <IdeaCard idea={idea} key={idea.id} />
         ))}
       </ol>
-      {shown.length === pages * PAGE && (
-        <button type="button" class="button-secondary" onClick={() => setPages(pages + 1)}>
+      {failure ? <ErrorNote error={failure} /> : null}
+      {first.data && !done && (
+        <button type="button" class="button-secondary" onClick={showMore}>
           {t("ideas.more")}
         </button>
       )}
     </>
   );
-}
-
-/** The first `pages` pages in one request, so "show more" keeps the order even when votes move ideas around. */
-function ideasUpTo(sort: Sort, pages: number): Promise<Idea[]> {
-  return ideas.list(sort, PAGE * pages, 0).then((page) => page.ideas);
 }
 
 function IdeaCard({ idea }: { idea: Idea }) {

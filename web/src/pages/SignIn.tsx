@@ -5,13 +5,8 @@ import { session, sessionOf } from "../api/client";
 import { accounts } from "../api/lab";
 import { ErrorNote, Field, FormError, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
-import { fragment, navigate, place } from "../router";
+import { fragment, navigate, place, safeNext } from "../router";
 import { useStore } from "../store";
-
-/** Only paths of this site: a `next` pointing elsewhere would make the sign-in page an open redirect. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/api/") ? next : "/";
-}
 
 export function SignInPage() {
   const { t } = useT();

@@ -5,9 +5,8 @@ import { accounts } from "../api/lab";
 import { Field, FormError, PageTitle, useSubmit } from "../components/ui";
 import { flash } from "../components/Layout";
 import { useT } from "../i18n";
-import { navigate, place } from "../router";
+import { navigate, place, safeNext } from "../router";
 import { useStore } from "../store";
-import { safeNext } from "./SignIn";
 
 export function SignUpPage() {
   const { t } = useT();
