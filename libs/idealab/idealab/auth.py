@@ -1,8 +1,9 @@
 """Who is asking: verification of the accounts service's access tokens and role checks, in one place.
 
 Access tokens are RS256 JWTs signed by accounts, whose public keys are published as a JWKS. Every service verifies
-them here against that JWKS, fetched once and kept, and fetched again when a token names a key it has not seen
-(key rotation), at most once per `refetch_interval` so forged key ids cannot turn into a flood on accounts.
+them here against that JWKS, kept for `max_age` (accounts publishes a new key longer than that before signing with
+it, so rotation needs no restart), and fetched again early when a token names a key it has not seen, at most once
+per `refetch_interval` so forged key ids cannot turn into a flood on accounts.
 Claims: sub (user id), roles, spaces (invite-only spaces the user belongs to), iss, aud, exp.
 """
 import functools
@@ -56,9 +57,10 @@ def visible_spaces(principal: "Principal | None") -> list[str] | None:
 class KeySet:
     """The accounts service's public keys, from a JWKS URL (http(s):// or file://)."""
 
-    def __init__(self, url: str, refetch_interval: float = 10.0, timeout: float = 3.0):
+    def __init__(self, url: str, refetch_interval: float = 10.0, max_age: float = 60.0, timeout: float = 3.0):
         self.url = url
         self.refetch_interval = refetch_interval
+        self.max_age = max_age
         self.timeout = timeout
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
@@ -66,21 +68,27 @@ class KeySet:
 
     def key(self, kid: str) -> jwt.PyJWK:
         with self._lock:
-            if kid not in self._keys and time.monotonic() - self._fetched_at >= self.refetch_interval:
-                self._keys = self._fetch()
-                self._fetched_at = time.monotonic()
+            age = time.monotonic() - self._fetched_at
+            if age >= self.max_age or (kid not in self._keys and age >= self.refetch_interval):
+                self._refresh()
             found = self._keys.get(kid)
         if found is None:
             raise Unauthorized("invalid token: signed with an unknown key")
         return found
 
-    def _fetch(self) -> dict[str, jwt.PyJWK]:
+    def _refresh(self) -> None:
         try:
-            with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
-                document = json.load(response)
+            self._keys = self._fetch()
         except (OSError, ValueError) as exc:
-            raise ServiceUnavailable("the sign-in keys cannot be read right now; try again shortly",
-                                     retry_after=5) from exc
+            # Keys already known keep working while accounts is away; with none, nobody can be verified.
+            if not self._keys:
+                raise ServiceUnavailable("the sign-in keys cannot be read right now; try again shortly",
+                                         retry_after=5) from exc
+        self._fetched_at = time.monotonic()
+
+    def _fetch(self) -> dict[str, jwt.PyJWK]:
+        with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
+            document = json.load(response)
         keys = {}
         for entry in document.get("keys", []):
             if entry.get("kid") and entry.get("kty") == "RSA" and entry.get("use", "sig") == "sig":

@@ -148,6 +148,25 @@ def test_unknown_key_ids_refetch_the_keys_at_most_once_per_interval(tmp_path):
             verifier.verify(STRANGER.token("mallory"))
 
 
+def test_the_keys_are_read_again_once_they_are_older_than_max_age(tmp_path):
+    keys = auth.KeySet(SIGNER.jwks_url(tmp_path), refetch_interval=3600, max_age=0)
+    verifier = auth.Verifier(keys, "idealab")
+    verifier.verify(SIGNER.token("ann"))
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": []}))  # accounts retired the key
+
+    with pytest.raises(Unauthorized, match="unknown key"):
+        verifier.verify(SIGNER.token("ann"))
+
+
+def test_known_keys_keep_working_while_the_keys_cannot_be_read_again(tmp_path):
+    keys = auth.KeySet(SIGNER.jwks_url(tmp_path), max_age=0)
+    verifier = auth.Verifier(keys, "idealab")
+    verifier.verify(SIGNER.token("ann"))
+    (tmp_path / "jwks.json").unlink()  # accounts is away
+
+    assert verifier.verify(SIGNER.token("bob")).user_id == "bob"
+
+
 def test_unreadable_keys_are_a_503_not_a_401(tmp_path):
     verifier = auth.Verifier(auth.KeySet(f"file://{tmp_path}/missing.json"), "idealab")
     with pytest.raises(ServiceUnavailable) as raised:
