@@ -2,6 +2,7 @@
 themselves, and so do the workers. A database server of the test's own: the shared one is never stopped."""
 import pytest
 import requests
+from pymongo import MongoClient
 
 from idealab.testing import wait_for
 
@@ -56,3 +57,17 @@ def test_an_api_started_while_its_database_is_down_answers_503_until_the_databas
                          what="the API to reach the database")
     assert submitted.status_code == 201, submitted.text
     assert requests.get(f"{ideas.url}/readyz", timeout=ANSWER_WITHIN).status_code == 200
+
+
+def test_a_worker_started_while_its_database_is_down_waits_for_it_and_then_works(
+        system, private_database, publish, event, idea_id):
+    private_database.kill()
+    worker = system.worker("votes", MONGODB_URI=private_database.uri)
+    wait_for(lambda: "making the indexes failed" in worker.log_tail(), what="the worker to wait for the database")
+    assert worker.running
+    publish(event.submitted(idea_id))
+
+    private_database.start()
+    with MongoClient(private_database.uri) as client:
+        votable = client[worker.env["VOTES_DATABASE"]]["ideas"]
+        wait_for(lambda: votable.find_one({"_id": idea_id}), what="the worker to open the idea to votes")

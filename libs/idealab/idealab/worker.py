@@ -5,6 +5,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from prometheus_client import REGISTRY
@@ -12,7 +13,7 @@ from pymongo.collection import Collection
 
 from . import events, health, logs, metrics
 from .config import Settings, env
-from .kafka import ConsumerLoop, Handler, Publisher, ensure_topics
+from .kafka import TRANSIENT, ConsumerLoop, Handler, Publisher, ensure_topics
 from .mongo import connect
 from .outbox import Lease, Relay, pending_events
 
@@ -26,13 +27,19 @@ class Consumer:
     handlers: dict[str, Handler]
 
 
-def run(settings: Settings, outbox_collections: list[Collection], consumers: list[Consumer]) -> None:
+def run(settings: Settings, outbox_collections: list[Collection], consumers: list[Consumer], *,
+        ensure_indexes: Callable[[], None] | None = None) -> None:
     logs.configure(settings.service)
-    ensure_topics(settings.kafka_bootstrap_servers, [settings.namespace + t for t in events.TOPICS])
-    publisher = Publisher(settings.kafka_bootstrap_servers, settings.namespace)
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())
+    # Started while the database or Kafka is away, the worker waits for them rather than exiting at once (under
+    # honcho, one process exiting stops them all).
+    topics = [settings.namespace + t for t in events.TOPICS]
+    if not (_retrying("making the indexes", ensure_indexes or (lambda: None), stopping) and _retrying(
+            "creating the topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics), stopping)):
+        sys.exit(0)
+    publisher = Publisher(settings.kafka_bootstrap_servers, settings.namespace)
 
     jobs = {}
     if outbox_collections:
@@ -66,6 +73,18 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         t.join(timeout=30)
     publisher.close()
     sys.exit(1 if failed.is_set() else 0)
+
+
+def _retrying(what: str, step: Callable[[], None], stopping: threading.Event, retry_seconds: float = 2) -> bool:
+    """Runs `step` until it gets past transient failures; False if the worker was stopped first."""
+    while not stopping.is_set():
+        try:
+            step()
+            return True
+        except TRANSIENT as exc:
+            log.warning("%s failed (%s); retrying", what, exc)
+            stopping.wait(retry_seconds)
+    return False
 
 
 def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive) -> None:

@@ -9,11 +9,10 @@ from .store import IdeaStore
 def main() -> None:
     settings = config.load()
     store = IdeaStore(connect(settings.mongodb_uri, settings.database))
-    store.ensure_indexes()
     worker.run(settings, [store.ideas, store.comments], [
         worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                   events.ACCOUNTS_TOPIC], handlers.handlers(store)),
-    ])
+    ], ensure_indexes=store.ensure_indexes)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,11 @@ from .store import NotificationStore
 def main() -> None:
     settings = config.load()
     store = NotificationStore(connect(settings.mongodb_uri, settings.database))
-    store.ensure_indexes()
     worker.run(settings, [], [
         worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                           events.ACCOUNTS_TOPIC],
                         handlers.handlers(store)),
-    ])
+    ], ensure_indexes=store.ensure_indexes)
 
 
 if __name__ == "__main__":

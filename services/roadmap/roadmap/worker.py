@@ -9,10 +9,9 @@ from .store import RoadmapStore
 def main() -> None:
     settings = config.load()
     store = RoadmapStore(connect(settings.mongodb_uri, settings.database))
-    store.ensure_indexes()
     worker.run(settings, [store.items], [
         worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC], handlers.handlers(store)),
-    ])
+    ], ensure_indexes=store.ensure_indexes)
 
 
 if __name__ == "__main__":

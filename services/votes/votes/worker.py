@@ -9,10 +9,9 @@ from .store import VoteStore
 def main() -> None:
     cfg = config.load()
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
-    store.ensure_indexes()
     worker.run(cfg.settings, [store.votes, store.tallies], [
         worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC], handlers.handlers(store, cfg.threshold)),
-    ])
+    ], ensure_indexes=store.ensure_indexes)
 
 
 if __name__ == "__main__":
