@@ -1,0 +1,32 @@
+"""The operator's `python -m notifications.cli` against the real servers: replaying the topics into a lost read
+model, and listing the dead letters."""
+import pytest
+
+from notifications import cli
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def operator_env(worker_env, monkeypatch):
+    """The environment the operator runs the command in: the service's, over this test's database and topics."""
+    for name, value in worker_env("notifications").items():
+        monkeypatch.setenv(name, value)
+
+
+def test_replaying_the_topics_rebuilds_the_inboxes_a_lost_database_held(
+        operator_env, publish, event, store, idea_id, capsys):
+    publish(event.submitted(idea_id, author_id="ann"), event.vote_cast(idea_id, "bob"),
+            event.status_changed(idea_id, to_status="planned"))
+
+    assert cli.main(["replay"]) == 0
+    assert "3 handled" in capsys.readouterr().out
+    assert sorted(e["user_id"] for e in store.inbox.find({"idea_id": idea_id})) == ["ann", "bob"]
+
+    assert cli.main(["replay"]) == 0, "a second replay changes nothing"
+    assert store.inbox.count_documents({"idea_id": idea_id}) == 2
+
+
+def test_a_group_that_dead_lettered_nothing_lists_nothing(operator_env, capsys):
+    assert cli.main(["dead-letters"]) == 0
+    assert capsys.readouterr().out == ""
