@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from email import message_from_string, policy
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,9 @@ e2e = _module("e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
 # The accounts tests' OpenID Connect provider: a real one (Authlib), signing in whoever the test says is there.
 oidc = _module("oidc_provider", ROOT / "services" / "accounts" / "tests" / "oidc_provider" / "__init__.py")
 lab = e2e.lab
-# The e2e lab's fixtures, over the lab_env below (pytest finds fixtures by name).
-running_lab = e2e.running_lab
+# The e2e lab's gateway fixture, over the lab below (pytest finds fixtures by name).
 gateway = e2e.gateway
+LAB_LOG = ROOT / ".cache" / "logs" / "browser-lab.log"
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +63,51 @@ def lab_env(servers, identity_provider):
         "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",  # everyone signs in from 127.0.0.1
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })
+
+
+@pytest.fixture(scope="session")
+def running_lab(lab_env):
+    """The lab, logging to a file of its own: the mails its mail sink prints are read back from there."""
+    LAB_LOG.unlink(missing_ok=True)
+    process = lab.start(lab_env, LAB_LOG)
+    try:
+        lab.wait_ready(lab_env, process)
+    except RuntimeError as exc:
+        lab.stop(process)
+        pytest.fail(f"{exc}; see {LAB_LOG}", pytrace=False)
+    yield process
+    lab.stop(process)
+    e2e._forget(lab_env)
+
+
+def mails_to(address: str) -> list:
+    """The mails the lab sent to `address`, oldest first, as the mail sink (aiosmtpd) printed them in the log."""
+    found, lines = [], None
+    for line in LAB_LOG.read_text(errors="replace").splitlines():
+        name, _, text = line.partition(" | ")
+        if not name.split()[-1:] == ["mail.1"]:
+            continue
+        if "MESSAGE FOLLOWS" in text:
+            lines = []
+        elif "END MESSAGE" in text and lines is not None:
+            message = message_from_string("\n".join(lines), policy=policy.default)
+            if message["To"] == address:
+                found.append(message)
+            lines = None
+        elif lines is not None:
+            lines.append(text)
+    return found
+
+
+def mail_link(address: str, page: str) -> str:
+    """The path and fragment of the newest link to the web lab's `page` mailed to `address` (waits for the mail)."""
+    def newest():
+        for message in reversed(mails_to(address)):
+            match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", message.get_content())
+            if match:
+                return match.group(1)
+        return None
+    return eventually(newest, f"a mail to {address} linking to /{page}")
 
 
 # --- Playwright over Debian's Chromium -------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ export function safeNext(next: string | null): string {
 
 export function startRouting(): void {
   addEventListener("popstate", () => place.set(here()));
+  addEventListener("hashchange", () => place.set(here())); // a mail link opened over the page it points to
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
       return;

@@ -39,8 +39,13 @@ export function VerifyPage() {
 }
 
 export function ResetPasswordPage() {
-  const { t } = useT();
   const token = useToken();
+  return <ResetPassword token={token} key={token ?? ""} />;
+}
+
+/** Without a token: asks for a link by mail. With the mail's token: takes the new password. */
+function ResetPassword({ token }: { token: string | null }) {
+  const { t } = useT();
   const [value, setValue] = useState("");
   const [done, setDone] = useState(false);
   const form = useSubmit(

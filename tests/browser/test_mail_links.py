@@ -1,0 +1,66 @@
+"""The pages the lab's mails link to, opened from the real mails: confirming an address, choosing a new password,
+joining an invite-only space."""
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD, mail_link
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_confirms_their_address_from_the_mail(page, person, accessible):
+    who = person("Nia")
+    page.goto(mail_link(who.email, "verify"))
+    expect(page.get_by_role("status")).to_have_text("Your email address is confirmed. Thank you!")
+    accessible(page, "verify")
+    assert who.sign_in().call("GET", "/api/accounts/me").json()["email_verified"] is True
+
+
+def test_a_member_chooses_a_new_password_from_the_mail(page, person, accessible):
+    who = person("Oli")
+    page.goto("/sign-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill(who.email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("a link is on its way")
+
+    page.goto(mail_link(who.email, "reset-password"))
+    accessible(page, "new password")
+    page.get_by_label("New password").fill("short")
+    page.get_by_role("button", name="Save my new password").click()
+    expect(page.locator("#field-password-error")).not_to_be_empty()  # the API's reason, under the field
+    page.get_by_label("New password").fill("a brand new passphrase 7")
+    page.get_by_role("button", name="Save my new password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is changed")
+
+    page.get_by_role("status").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(who.email)
+    page.get_by_label("Password").fill("a brand new passphrase 7")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_a_member_joins_an_invite_only_space_from_the_mail(page, person, grant_role, accessible):
+    admin = person("Uma")
+    grant_role(admin, "admin")
+    admin.sign_in()
+    space = admin.call("POST", "/api/accounts/spaces", json={"name": "Private banking panel"})
+    assert space.status_code == 201, space.text
+    guest = person("Vic")
+    invited = admin.call("POST", f"/api/accounts/spaces/{space.json()['id']}/invitations", json={"email": guest.email})
+    assert invited.status_code == 202, invited.text
+
+    link = mail_link(guest.email, "invitations")
+    page.goto(link)
+    expect(page.get_by_text("Sign in to do this.")).to_be_visible()  # first sign in, then back here
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(guest.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Accept the invitation")).to_be_visible()
+    accessible(page, "invitation")
+    page.get_by_role("button", name="Accept the invitation").click()
+    expect(page.get_by_role("status")).to_contain_text("You are in")
+    # The page took a fresh access token at once: it carries the new space.
+    spaces = page.evaluate("JSON.parse(localStorage.getItem('idealab.session')).user.spaces")
+    assert space.json()["id"] in spaces
