@@ -91,6 +91,7 @@ def _operation(rule, view, operation_id: str) -> dict:
         "operationId": operation_id,
         "tags": [blueprint],
         "summary": facts.summary,
+        "description": facts.description,
         "parameters": [{"in": "path", "name": m["name"], "required": True,
                         "schema": _CONVERTER_TYPES.get(m["converter"], {"type": "string"})}
                        for m in _PARAMETER.finditer(rule.rule)],
@@ -103,12 +104,15 @@ def _operation(rule, view, operation_id: str) -> dict:
     if facts.roles is not None:
         operation["security"] = [{"bearer": []}]
         if facts.roles:
-            operation["description"] = f"Needs a bearer token with the role {' or '.join(facts.roles)}."
+            needs = f"Needs a bearer token with the role {' or '.join(facts.roles)}."
+            operation["description"] = f"{operation['description']} {needs}".strip()
             operation["x-roles"] = list(facts.roles)
     elif facts.optional_auth:
         operation["security"] = [{}, {"bearer": []}]
     else:
         operation["security"] = []
+    if not operation["description"]:
+        del operation["description"]
     codes = []
     if facts.body is not None:
         codes += ["400", "422"]
@@ -140,7 +144,10 @@ class _Facts:
 
     def __init__(self, view):
         self.view = view
-        self.summary = (inspect.getdoc(view) or view.__name__.replace("_", " ")).split("\n")[0]
+        # The docstring's first sentence is the summary, the rest the description.
+        doc = " ".join((inspect.getdoc(view) or view.__name__.replace("_", " ")).split())
+        summary, _, self.description = doc.partition(". ")
+        self.summary = summary.rstrip(".")
         self.body = self.query = None
         self.roles: tuple[str, ...] | None = None
         self.optional_auth = False

@@ -137,8 +137,11 @@ def test_path_parameters_take_their_converter_type_and_views_their_docstring(spe
     assert mark["put"]["parameters"][0]["schema"] == {"type": "integer"}
     assert mark["put"]["operationId"] != mark["delete"]["operationId"]
     one = spec["paths"]["/api/things/{thing_id}"]["get"]
-    assert one["summary"] == "One thing, with my opinion of it when signed in."
-    assert "404" in one["responses"]
+    assert one["summary"] == "One thing, with my opinion of it when signed in"
+    assert "404" in one["responses"] and "description" not in one
+    readyz = spec["paths"]["/api/things/readyz"]["get"]
+    assert readyz["summary"] == "Ready when the database answers (else 503)"
+    assert readyz["description"].startswith("Kafka is reported but does not decide")
 
 
 def test_described_fields_override_what_the_source_says(spec):
