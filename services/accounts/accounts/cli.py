@@ -3,6 +3,8 @@
     python -m accounts.cli grant-role EMAIL ROLE    # e.g. the first admin (the event goes out through the outbox)
     python -m accounts.cli rotate-keys              # a new signing key, published now, signing after
                                                     # KEY_PUBLISH_AHEAD_SECONDS; the old one retires by itself
+    python -m accounts.cli purge-expired            # removes expired links, tokens and sign-in attempts (cron:
+                                                    # FerretDB has no TTL index)
 """
 import argparse
 import sys
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     grant.add_argument("email")
     grant.add_argument("role", choices=ROLES)
     commands.add_parser("rotate-keys", help="add a new signing key (published first, signing later)")
+    commands.add_parser("purge-expired", help="remove expired links, refresh tokens and sign-in attempts")
     args = parser.parse_args(argv)
 
     cfg = config.load()
@@ -38,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.description, file=sys.stderr)
             return 1
         print(f"{user['email']} ({user['_id']}) now has the roles {', '.join(user['roles'])}")
+    elif args.command == "purge-expired":
+        removed = accounts.purge_expired()
+        print(", ".join(f"{count} {what}" for what, count in removed.items()) + " removed")
     else:
         accounts.keys.ensure_first()
         kid = accounts.keys.rotate()

@@ -25,9 +25,9 @@ class AccountsConfig:
     mail_from: str = "Idea Lab <no-reply@idealab.invalid>"
     access_ttl_seconds: int = 15 * 60
     refresh_ttl_seconds: int = 30 * 24 * 3600
-    # A new signing key is published this long before it signs: longer than any verifier or HTTP cache keeps the
-    # JWKS it read (Cache-Control max-age 60 s; idealab.auth refetches on an unknown key id at most every 10 s).
-    key_publish_ahead_seconds: int = 120
+    # A new signing key is published this long before it signs: longer than any verifier keeps the JWKS it read
+    # (idealab.auth reads it again every 60 s) plus what an HTTP cache may add (Cache-Control max-age 60 s).
+    key_publish_ahead_seconds: int = 180
     # How recent a sign-in must be to delete the account without the password (accounts made with OIDC have none).
     recent_sign_in_seconds: int = 5 * 60
     oidc_providers: tuple[OidcProvider, ...] = field(default_factory=tuple)
@@ -57,7 +57,7 @@ def load() -> AccountsConfig:
         smtp_host=env("SMTP_HOST", "127.0.0.1"),
         smtp_port=int(env("SMTP_PORT", "8025")),
         mail_from=env("MAIL_FROM", "Idea Lab <no-reply@idealab.invalid>"),
-        key_publish_ahead_seconds=int(env("KEY_PUBLISH_AHEAD_SECONDS", "120")),
+        key_publish_ahead_seconds=int(env("KEY_PUBLISH_AHEAD_SECONDS", "180")),
         oidc_providers=_providers(),
         argon2_time_cost=int(env("ARGON2_TIME_COST", "3")),
         argon2_memory_kib=int(env("ARGON2_MEMORY_KIB", str(64 * 1024))),

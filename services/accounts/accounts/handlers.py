@@ -361,6 +361,12 @@ class Accounts:
         if self.store.erase_user(user_id, tombstone, domain.user_deleted(user_id, now)):
             self.store.revoke_sessions_of(user_id, now, "account deleted")
 
+    def purge_expired(self) -> dict[str, int]:
+        """Expired links, refresh tokens and sign-in attempts; sessions closed longer ago than a refresh token lives
+        (their tokens are gone, and GDPR asks to keep no more than needed)."""
+        now = self.clock()
+        return self.store.purge_expired(now, now - timedelta(seconds=self.cfg.refresh_ttl_seconds))
+
     # --- helpers -----------------------------------------------------------------------------------------------------
 
     def _live_user(self, user_id: str) -> dict:

@@ -159,6 +159,15 @@ class AccountStore:
         """Gives a claimed link back when what it was for could not be done (the user is gone)."""
         self.links.update_one({"_id": token_digest}, {"$set": {"used_at": None}})
 
+    def purge_expired(self, now: datetime, sessions_revoked_before: datetime) -> dict[str, int]:
+        """Removes what can no longer be used (FerretDB has no TTL index to do it)."""
+        return {
+            "links": self.links.delete_many({"expires_at": {"$lt": now}}).deleted_count,
+            "refresh_tokens": self.refresh_tokens.delete_many({"expires_at": {"$lt": now}}).deleted_count,
+            "sign_in_attempts": self.sign_in_attempts.delete_many({"expires_at": {"$lt": now}}).deleted_count,
+            "sessions": self.sessions.delete_many({"revoked_at": {"$lt": sessions_revoked_before}}).deleted_count,
+        }
+
     # --- signing keys ----------------------------------------------------------------------------------------------
 
     def add_signing_key(self, key: dict) -> bool:

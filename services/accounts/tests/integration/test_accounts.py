@@ -1,5 +1,7 @@
 """Sign-up, sign-in, email verification, password reset and sessions through the accounts API (Flask test client),
 over a real database of its own, with the mails caught by a real SMTP server."""
+import subprocess
+import sys
 from datetime import timedelta
 
 import jwt
@@ -283,3 +285,21 @@ def test_malformed_refresh_requests_are_422_problems(client, body):
 
 def test_an_unknown_refresh_token_is_a_401(client):
     assert_problem(refresh(client, "never-issued"), 401)
+
+
+def test_purge_expired_on_the_command_line_removes_only_what_can_no_longer_be_used(
+        client, member, accounts, worker_env, sign_in):
+    ann = member()
+    live = sign_in("ann@example.com")
+    past = accounts.clock() - timedelta(seconds=1)
+    first_session = accounts.store.sessions_of(ann["id"])[0]["_id"]
+    accounts.store.refresh_tokens.update_one({"session_id": first_session}, {"$set": {"expires_at": past}})
+    accounts.store.links.update_many({}, {"$set": {"expires_at": past}})
+
+    result = subprocess.run([sys.executable, "-m", "accounts.cli", "purge-expired"], env=worker_env("accounts"),
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "1 links, 1 refresh_tokens, 0 sign_in_attempts, 0 sessions removed" in result.stdout
+    assert accounts.store.links.count_documents({}) == 0
+    assert refresh(client, live["refresh_token"]).status_code == 200
