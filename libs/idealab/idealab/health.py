@@ -57,9 +57,9 @@ class KafkaCheck:
 
 
 def report(checks: dict[str, Check]) -> tuple[bool, dict]:
-    """(all reachable, {"database": "ok", "kafka": "unreachable"…})."""
+    """(all pass, {"database": "ok", "kafka": "failing"…})."""
     results = {name: check() for name, check in checks.items()}
-    return all(results.values()), {name: "ok" if ok else "unreachable" for name, ok in results.items()}
+    return all(results.values()), {name: "ok" if ok else "failing" for name, ok in results.items()}
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -144,7 +144,7 @@ def _health_blueprint() -> Blueprint:
         """Ready when the database answers (else 503). Kafka is reported but does not decide: writes wait in the
         outbox while it is away, so taking the API out of service would lose what the outbox is there to keep."""
         current_app.extensions["idealab.db"].command("ping")  # ConnectionFailure → 503 via the handler
-        kafka = "ok" if current_app.extensions["idealab.kafka_check"]() else "unreachable"
+        kafka = "ok" if current_app.extensions["idealab.kafka_check"]() else "failing"
         return {"status": "ready", "checks": {"database": "ok", "kafka": kafka}}
 
     @bp.get("/metrics")

@@ -33,6 +33,11 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())
+    threads: list[threading.Thread] = []
+    port = env("METRICS_PORT", "")
+    if port:  # from the start: a worker waiting for its servers is alive, and not ready until its jobs run
+        _serve_health(settings, int(port), outbox_collections, started=lambda: bool(threads),
+                      alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
     # Started while the database or Kafka is away, the worker waits for them rather than exiting at once (under
     # honcho, one process exiting stops them all).
     topics = [settings.namespace + t for t in events.TOPICS]
@@ -59,13 +64,9 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
             failed.set()
             stopping.set()
 
-    threads = [threading.Thread(target=guarded, args=item, name=item[0]) for item in jobs.items()]
-    for t in threads:
-        t.start()
-    port = env("METRICS_PORT", "")
-    if port:
-        _serve_health(settings, int(port), outbox_collections,
-                      alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
+    for name, job in jobs.items():
+        threads.append(threading.Thread(target=guarded, args=(name, job), name=name))
+        threads[-1].start()
     log.info("%s worker running: %s", settings.service, ", ".join(jobs))
     while not stopping.wait(1):
         pass
@@ -87,9 +88,10 @@ def _retrying(what: str, step: Callable[[], None], stopping: threading.Event, re
     return False
 
 
-def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive) -> None:
+def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive, started) -> None:
     REGISTRY.register(metrics.OutboxBacklog(outbox_collections, pending_events))
     health.serve(port, alive, {
         "database": health.database_check(connect(settings.mongodb_uri, settings.database)),
         "kafka": health.KafkaCheck(settings.kafka_bootstrap_servers),
+        "started": started,
     }, host=env("METRICS_HOST", "127.0.0.1"))

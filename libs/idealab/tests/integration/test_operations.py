@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[4]
 
 def samples(url: str) -> list:
     """Every sample of a Prometheus text exposition at `url`."""
-    text = requests.get(url, timeout=5).text
+    text = requests.get(url, timeout=30).text
     return [s for family in text_string_to_metric_families(text) for s in family.samples]
 
 
@@ -38,8 +38,8 @@ def test_a_worker_reports_its_health_readiness_and_what_it_did(worker_env, publi
     with running_worker("votes.worker", worker_env("votes", METRICS_PORT=str(port))):
         ready = wait_for(lambda: _get(f"{url}/readyz"), timeout=60, what="the worker's /readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}
-        assert requests.get(f"{url}/healthz", timeout=5).json() == {"status": "ok"}
+        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok", "started": "ok"}}
+        assert requests.get(f"{url}/healthz", timeout=30).json() == {"status": "ok"}
 
         publish(event.submitted(idea_id))
         votes = votes_app(VotesConfig(service_settings("votes"), threshold=3), db=mongo_db).test_client()
@@ -68,7 +68,7 @@ def test_a_worker_reports_its_health_readiness_and_what_it_did(worker_env, publi
 
 def _get(url: str):
     try:
-        response = requests.get(url, timeout=5)
+        response = requests.get(url, timeout=30)
     except requests.ConnectionError:
         return None
     return response if response.status_code == 200 else None
@@ -86,7 +86,7 @@ def test_an_api_under_gunicorn_counts_the_requests_of_all_its_processes(servers,
     try:
         wait_for(lambda: _get(f"{url}/healthz"), timeout=60, what="gunicorn serving votes")
         for i in range(30):  # a new connection each: gunicorn's processes take them in turn
-            response = requests.get(f"{url}/ideas/idea-{i}", headers={"Connection": "close"}, timeout=5)
+            response = requests.get(f"{url}/ideas/idea-{i}", headers={"Connection": "close"}, timeout=30)
             assert response.status_code == 404  # no such idea: counted all the same
         route = dict(service="votes", route="/api/votes/ideas/<idea_id>", method="GET")
         for _ in range(6):
@@ -98,3 +98,23 @@ def test_an_api_under_gunicorn_counts_the_requests_of_all_its_processes(servers,
         gunicorn.terminate()
         output, _ = gunicorn.communicate(timeout=30)
     assert gunicorn.returncode == 0, output.decode()[-3000:]
+
+
+def test_a_worker_waiting_for_its_broker_is_alive_but_not_ready(worker_env):
+    port, nobody = free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    with running_worker("votes.worker", worker_env("votes", METRICS_PORT=str(port),
+                                                   KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{nobody}")):
+        wait_for(lambda: _answers(f"{url}/healthz"), timeout=30, what="the worker's health port")
+        assert requests.get(f"{url}/healthz", timeout=30).status_code == 200
+        ready = requests.get(f"{url}/readyz", timeout=30)
+        assert ready.status_code == 503
+        assert ready.json()["checks"] == {"database": "ok", "kafka": "failing", "started": "failing"}
+
+
+def _answers(url: str) -> bool:
+    try:
+        requests.get(url, timeout=30)
+        return True
+    except requests.ConnectionError:
+        return False

@@ -73,7 +73,7 @@ def test_a_worker_whose_broker_is_away_is_not_ready_and_says_why(serve):
     url = serve(database=lambda: True, kafka=lambda: False)
     response = requests.get(f"{url}/readyz", timeout=5)
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "kafka": "unreachable"}
+    assert response.json()["checks"] == {"database": "ok", "kafka": "failing"}
 
 
 def test_a_worker_with_a_dead_thread_is_neither_healthy_nor_ready(serve):
