@@ -216,16 +216,17 @@ class Accounts:
             raise BadRequest(BAD_LINK)
 
     def request_password_reset(self, email: str) -> None:
-        """Answers the same whether the email is known or not; only a known account gets a mail."""
+        """Answers the same whether the email is known or not; only a known account gets a mail, sent beside the
+        answer (in a thread) so the time to answer does not tell either."""
         user = self.store.user_by_email(domain.normalise_email(email))
         if user is None or user.get("deleted_at"):
             return
         secret = self._new_link("reset", domain.RESET_TTL, user_id=user["_id"])
-        self._mail_quietly(user["email"], "Reset your Idea Lab password",
-                           f"Hello {user['display_name']},\n\nsomeone (we hope you) asked to reset your Idea Lab "
-                           f"password. Choose a new one within the hour here:\n\n"
-                           f"{self.cfg.public_url}/reset-password#token={secret}\n\n"
-                           f"If it was not you, ignore this mail: your password stays as it is.\n")
+        self._mail_in_background(user["email"], "Reset your Idea Lab password",
+                                 f"Hello {user['display_name']},\n\nsomeone (we hope you) asked to reset your Idea "
+                                 f"Lab password. Choose a new one within the hour here:\n\n"
+                                 f"{self.cfg.public_url}/reset-password#token={secret}\n\n"
+                                 f"If it was not you, ignore this mail: your password stays as it is.\n")
 
     def confirm_password_reset(self, token: str, password: str) -> None:
         problem = domain.password_problem(password, common_passwords())
@@ -387,6 +388,9 @@ class Accounts:
         self.store.add_link({"_id": domain.digest(secret), "purpose": purpose, "created_at": now,
                              "expires_at": now + ttl, "used_at": None, **fields})
         return secret
+
+    def _mail_in_background(self, to: str, subject: str, body: str) -> None:
+        threading.Thread(target=self._mail_quietly, args=(to, subject, body), name="mail", daemon=True).start()
 
     def _mail_quietly(self, to: str, subject: str, body: str) -> None:
         """Mails whose failure must not fail the request (the person can ask for another)."""
