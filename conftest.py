@@ -1,12 +1,14 @@
 """Fixtures shared by every test: the real servers (Kafka and MongoDB), a fresh database per test, and what every
 service's API tests need (settings over that database, a test client of the service's `app`, bearer tokens)."""
+import logging
+
 import pytest
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
 from idealab.config import Settings
 from idealab import events, kafka
-from idealab.testing import Inspector, SampleEvents, Servers, TokenSigner, unique
+from idealab.testing import Inspector, Mailbox, SampleEvents, Servers, TokenSigner, free_port, unique
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +31,20 @@ def signer():
 @pytest.fixture(scope="session")
 def jwks_url(signer, tmp_path_factory):
     return signer.jwks_url(tmp_path_factory.mktemp("jwks"))
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on a free loopback port (aiosmtpd), keeping what it is sent: `mailbox.port`,
+    `mailbox.to(address)`, `mailbox.link(address, url)`."""
+    from aiosmtpd.controller import Controller
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
 
 
 @pytest.fixture

@@ -66,6 +66,10 @@ MATRIX = {
         # Nobody reads or marks another member's inbox, staff included.
         "GET /users/<user_id>/inbox": signed_in(403),
         "POST /users/<user_id>/inbox/read": signed_in(403),
+        "GET /users/<user_id>/preferences": signed_in(403),
+        "PUT /users/<user_id>/preferences": signed_in(403),
+        # The link in every email: its token is the credential.
+        "POST /unsubscribe": everyone(422),
         "GET /me/data": signed_in(200),
     },
     "accounts": {

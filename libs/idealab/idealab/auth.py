@@ -139,6 +139,22 @@ def current_principal() -> Principal | None:
     return g.principal
 
 
+def require_self(arg: str = "user_id"):
+    """Route decorator: the route is about one person (the URL's `arg`), and only that person may call it, staff
+    included — a 403 before the request body is even read."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                raise Unauthorized("sign in first: this request needs a bearer token")
+            if principal.user_id != kwargs[arg]:
+                raise Forbidden("this is someone else's: only they may see or change it")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
 def require(*roles: str):
     """Route decorator: a valid token is required (401), carrying one of `roles` when any are given (403)."""
     def decorator(view):

@@ -85,13 +85,20 @@ class StatusChanged(Schema):
     changed_at = fields.AwareDateTime(required=True)
 
 
-# Accounts events carry ids, names and roles, never an email address or a password hash: no consumer needs them.
+# Accounts events carry ids, names and roles, never a password hash, and an email address only in
+# user.email_verified (notifications mails verified addresses; it forgets them on user.deleted).
 class UserRegistered(Schema):
     user_id = fields.String(required=True)
     display_name = fields.String(required=True)
     # "password", or the name of the OpenID Connect provider the user signed up with.
     signed_up_with = fields.String(required=True)
     registered_at = fields.AwareDateTime(required=True)
+
+
+class UserEmailVerified(Schema):
+    user_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    verified_at = fields.AwareDateTime(required=True)
 
 
 class UserRoleChanged(Schema):
@@ -155,6 +162,7 @@ CATALOGUE: dict[str, EventType] = {
     "idea.status_changed": EventType(StatusChanged, ROADMAP_TOPIC),
     "user.registered": EventType(UserRegistered, ACCOUNTS_TOPIC),
     "user.role_changed": EventType(UserRoleChanged, ACCOUNTS_TOPIC),
+    "user.email_verified": EventType(UserEmailVerified, ACCOUNTS_TOPIC),
     "user.banned": EventType(UserBanned, ACCOUNTS_TOPIC),
     "user.deleted": EventType(UserDeleted, ACCOUNTS_TOPIC),
     "space.created": EventType(SpaceCreated, ACCOUNTS_TOPIC),

@@ -1,15 +1,19 @@
 """Helpers for the tests of every service: finding the real servers, waiting for an eventual effect, and fakes."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -124,6 +128,33 @@ class TokenSigner:
         with open(path, "w") as out:
             json.dump(self.jwks, out)
         return "file://" + os.path.abspath(path)
+
+
+class Mailbox:
+    """An SMTP server's handler (aiosmtpd) keeping every message it is given: the root conftest's `mailbox`."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def link(self, address: str, url: str) -> str:
+        """The token of the newest mail to `address` holding a link `<url>#token=…` (or `?token=…`)."""
+        def found():
+            for message in reversed(self.to(address)):
+                match = re.search(rf"{re.escape(url)}[#?]token=([\w-]+)", message.get_content())
+                if match:
+                    return match.group(1)
+            return None
+        return wait_for(found, timeout=5, what=f"a mail to {address} linking to {url}")
 
 
 class FakePublisher:
@@ -270,6 +301,12 @@ class SampleEvents:
         return new_event("idea.status_changed", {
             "idea_id": idea_id, "from_status": from_status, "to_status": to_status, "message": message,
             "by": "team-1", "changed_at": changed_at or _now()}, source="/roadmap", subject=idea_id)
+
+    @staticmethod
+    def email_verified(user_id: str, email: str, verified_at: datetime | None = None) -> dict:
+        return new_event("user.email_verified", {"user_id": user_id, "email": email,
+                                                 "verified_at": verified_at or _now()},
+                         source="/accounts", subject=user_id)
 
     @staticmethod
     def user_deleted(user_id: str) -> dict:

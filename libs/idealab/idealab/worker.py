@@ -28,7 +28,10 @@ class Consumer:
 
 
 def run(settings: Settings, outbox_collections: list[Collection], consumers: list[Consumer], *,
-        ensure_indexes: Callable[[], None] | None = None) -> None:
+        ensure_indexes: Callable[[], None] | None = None,
+        jobs: dict[str, Callable[[threading.Event], None]] | None = None) -> None:
+    """Runs the relay, the consumers and the service's own background `jobs` (name → function of the stop event)
+    until stopped."""
     logs.configure(settings.service)
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -46,7 +49,7 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         sys.exit(0)
     publisher = Publisher(settings.kafka_bootstrap_servers, settings.namespace)
 
-    jobs = {}
+    jobs = dict(jobs or {})
     if outbox_collections:
         lease = Lease(outbox_collections[0].database["leases"], "outbox-relay")  # one relay among the instances
         jobs["relay"] = Relay(outbox_collections, publisher, lease=lease).run

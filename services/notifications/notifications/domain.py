@@ -1,5 +1,5 @@
 """Notification rules, with no I/O."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from idealab.events import Event
 from idealab.mongo import as_stored
@@ -47,3 +47,31 @@ def owed_latest_change(last_change: dict | None, followed_at: datetime) -> bool:
     Compared in milliseconds, as the database keeps times; within the same millisecond the voter is notified
     rather than missed."""
     return last_change is not None and as_stored(followed_at) <= last_change["created_at"]
+
+
+# Email jobs: queued at the fan-out, sent by the worker's sender, retried with a growing wait, then given up.
+EMAIL = "email"
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(seconds=30)
+
+
+def email_job(notification: dict, user_id: str, now: datetime) -> dict:
+    # The address is looked up when sending, so an erasure or an unsubscribe meanwhile is obeyed.
+    return {"_id": f"{notification['event_id']}:{user_id}:{EMAIL}", "user_id": user_id, "channel": EMAIL,
+            "idea_id": notification["idea_id"], "title": notification["title"], "message": notification["message"],
+            "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now}
+
+
+def email_text(job: dict, idea_url: str, unsubscribe_url: str) -> tuple[str, str]:
+    body = (f"{job['message']}\n\nSee the idea: {idea_url}\n\n"
+            f"You follow this idea because you wrote it, voted for it or commented on it.\n"
+            f"Stop these emails: {unsubscribe_url}\n")
+    return job["title"], body
+
+
+def after_failure(attempts: int, now: datetime) -> dict:
+    """The job's changes after its `attempts`-th failed try: tried again later, or given up."""
+    if attempts >= MAX_ATTEMPTS:
+        return {"state": FAILED, "attempts": attempts}
+    return {"attempts": attempts, "next_attempt_at": now + FIRST_RETRY * 2 ** (attempts - 1)}

@@ -1,30 +1,36 @@
 """Use cases and event handlers of the notifications service."""
-from werkzeug.exceptions import Forbidden
+import logging
+from datetime import datetime, timezone
+from urllib.parse import quote
 
-from idealab.auth import Principal
+from werkzeug.exceptions import NotFound
+
+from idealab import metrics
 from idealab.events import Event
+from idealab.mail import Mailer
 
 from . import domain
 from .store import NotificationStore
 
+log = logging.getLogger(__name__)
 
-def read_inbox(store: NotificationStore, principal: Principal, user_id: str, limit: int) -> dict:
-    if principal.user_id != user_id:
-        raise Forbidden("you can read only your own inbox")
+
+def read_inbox(store: NotificationStore, user_id: str, limit: int) -> dict:
     return {"user_id": user_id, "unread": store.unread(user_id), "entries": store.entries(user_id, limit)}
 
 
-def mark_read(store: NotificationStore, principal: Principal, user_id: str, entry_ids: list[str] | None) -> dict:
-    if principal.user_id != user_id:
-        raise Forbidden("you can mark only your own inbox")
+def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | None) -> dict:
     store.mark_read(user_id, entry_ids)
     return {"user_id": user_id, "unread": store.unread(user_id)}
 
 
 def my_data(store: NotificationStore, user_id: str) -> dict:
+    contact = store.contact(user_id)
     return {"subscriptions": [{"idea_id": s["idea_id"], "reasons": s["reasons"]}
                               for s in store.subscriptions_of(user_id)],
-            "inbox": store.entries(user_id, limit=0)}
+            "inbox": store.entries(user_id, limit=0),
+            "email": {"address": contact["email"], "enabled": contact["email_enabled"]} if contact else None,
+            "emails": store.emails_of(user_id)}
 
 
 def on_idea_submitted(store: NotificationStore, event: Event) -> None:
@@ -67,7 +73,64 @@ def on_status_changed(store: NotificationStore, event: Event) -> None:
     idea_id = event.data["idea_id"]
     notification = domain.status_notification(event, store.idea_title(idea_id))
     store.remember_change(idea_id, notification)
-    store.deliver([domain.inbox_entry(notification, user_id) for user_id in store.subscribers(idea_id)])
+    subscribers = list(store.subscribers(idea_id))
+    store.deliver([domain.inbox_entry(notification, user_id) for user_id in subscribers])
+    now = datetime.now(timezone.utc)
+    jobs = [domain.email_job(notification, user_id, now) for user_id in store.emailable(subscribers)]
+    store.queue_emails(jobs)
+    metrics.delivered("inbox", len(subscribers))
+    metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
+
+
+def on_email_verified(store: NotificationStore, event: Event) -> None:
+    if not store.is_erased(event.data["user_id"]):
+        store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
+
+
+def preferences(store: NotificationStore, user_id: str) -> dict:
+    contact = store.contact(user_id)
+    return {"user_id": user_id, "email": contact["email_enabled"] if contact else False,
+            "email_address_known": contact is not None}
+
+
+def set_preferences(store: NotificationStore, user_id: str, email: bool) -> dict:
+    if not store.set_email_enabled(user_id, email) and email:
+        raise NotFound("no verified email address is known for you yet: verify it in your account first")
+    return preferences(store, user_id)
+
+
+def unsubscribe(store: NotificationStore, token: str) -> None:
+    if not store.unsubscribe(token):
+        raise NotFound("this unsubscribe link is not valid (any more)")
+
+
+def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = 50) -> int:
+    """Sends the email jobs that are due; returns how many were tried. A job whose address is gone (erased,
+    unsubscribed since) is dropped rather than sent."""
+    now = datetime.now(timezone.utc)
+    jobs = store.due_emails(now, batch)
+    for job in jobs:
+        contact = store.contact(job["user_id"])
+        if contact is None or not contact["email_enabled"]:
+            store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})
+            metrics.delivered(domain.EMAIL, 1, "dropped")
+            continue
+        subject, body = domain.email_text(
+            job, f"{public_url}/ideas/{quote(job['idea_id'])}",
+            f"{public_url}/unsubscribe#token={contact['unsubscribe_token']}")
+        one_click = f"{public_url}/api/notifications/unsubscribe?token={contact['unsubscribe_token']}"
+        try:
+            mailer.send(contact["email"], subject, body, headers={
+                "List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+        except OSError as exc:
+            changes = domain.after_failure(job["attempts"] + 1, now)
+            store.update_email(job["_id"], {**changes, "reason": str(exc)})
+            metrics.delivered(domain.EMAIL, 1, changes.get("state", "retried"))
+            log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
+        else:
+            store.update_email(job["_id"], {"state": domain.SENT, "sent_at": now, "attempts": job["attempts"] + 1})
+            metrics.delivered(domain.EMAIL, 1, domain.SENT)
+    return len(jobs)
 
 
 def on_user_deleted(store: NotificationStore, event: Event) -> None:
@@ -80,6 +143,7 @@ def handlers(store: NotificationStore) -> dict:
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": lambda e: on_vote_cast(store, e),
         "comment.posted": lambda e: on_comment_posted(store, e),
+        "user.email_verified": lambda e: on_email_verified(store, e),
         "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
     }

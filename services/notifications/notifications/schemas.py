@@ -1,9 +1,41 @@
 """HTTP shapes of the notifications API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class InboxQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class Preferences(Schema):
+    # JSON true or false only: marshmallow would otherwise take "yes", "off", 1...
+    email = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
+class PreferencesShown(Schema):
+    user_id = fields.String()
+    email = fields.Boolean()
+    # Email goes only to an address verified in the accounts service.
+    email_address_known = fields.Boolean()
+
+
+class UnsubscribeQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE  # one-click clients may add their own parameters
+
+    token = fields.String(required=True, validate=validate.Length(min=16, max=100))
+
+
+class EmailJob(Schema):
+    idea_id = fields.String()
+    title = fields.String()
+    state = fields.String()
+    queued_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime()
+
+
+class EmailContact(Schema):
+    address = fields.String()
+    enabled = fields.Boolean()
 
 
 class MarkRead(Schema):
@@ -37,6 +69,8 @@ class Subscription(Schema):
 class MyData(Schema):
     subscriptions = fields.List(fields.Nested(Subscription))
     inbox = fields.List(fields.Nested(InboxEntry))
+    email = fields.Nested(EmailContact, allow_none=True)
+    emails = fields.List(fields.Nested(EmailJob))
 
 
 class Inbox(Schema):

@@ -1,9 +1,14 @@
 """Every pymongo call of the notifications service."""
-from pymongo import DESCENDING
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from .domain import VOTER
+from .domain import QUEUED, VOTER
 
 FAN_OUT_CHUNK = 1000
 DUPLICATE_KEY = 11000
@@ -15,10 +20,15 @@ class NotificationStore:
         self.inbox = db["inbox"]
         self.ideas = db["ideas"]  # read model: idea titles, for readable notifications
         self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
+        self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
+        self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
 
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index([("idea_id", 1), ("reasons", 1)])
         self.inbox.create_index([("user_id", 1), ("created_at", DESCENDING)])
+        self.contacts.create_index("unsubscribe_token", unique=True)
+        self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+        self.deliveries.create_index("user_id")
 
     def remember_idea(self, idea_id: str, title: str) -> None:
         self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title}}, upsert=True)
@@ -62,31 +72,56 @@ class NotificationStore:
             yield sub["user_id"]
 
     def deliver(self, entries: list[dict]) -> None:
-        """Writes inbox entries by their ids, keeping any already there: a replay adds nothing.
+        """Writes inbox entries by their ids, keeping any already there: a replay adds nothing."""
+        _insert_missing(self.inbox, entries)
 
-        Inserts only the entries not there yet: one upsert per entry scans the whole inbox on FerretDB v1, which
-        made a fan-out quadratic. FerretDB stops a bulk insert at its first duplicate whatever `ordered` says,
-        so a chunk that meets entries written meanwhile is checked again and the rest inserted."""
-        for start in range(0, len(entries), FAN_OUT_CHUNK):
-            chunk = entries[start:start + FAN_OUT_CHUNK]
-            while chunk := self._missing(chunk):
-                try:
-                    self.inbox.insert_many(chunk, ordered=False)
-                except BulkWriteError as exc:
-                    if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-                        raise
-                else:
-                    break
+    def queue_emails(self, jobs: list[dict]) -> None:
+        """Queues email jobs by their ids, keeping any already there: a replay queues nothing twice."""
+        _insert_missing(self.deliveries, jobs)
 
-    def _missing(self, entries: list[dict]) -> list[dict]:
-        present = {e["_id"] for e in self.inbox.find({"_id": {"$in": [e["_id"] for e in entries]}}, {"_id": 1})}
-        return [e for e in entries if e["_id"] not in present]
+    def set_contact(self, user_id: str, email: str, verified_at: datetime) -> None:
+        """Keeps the user's latest verified address; email stays on, or as they set it."""
+        try:
+            self.contacts.update_one(
+                {"_id": user_id, "$or": [{"verified_at": {"$lt": verified_at}}, {"verified_at": {"$exists": False}}]},
+                {"$set": {"email": email, "verified_at": verified_at},
+                 "$setOnInsert": {"email_enabled": True, "unsubscribe_token": secrets.token_urlsafe(24)}},
+                upsert=True)
+        except DuplicateKeyError:
+            pass  # a newer address is kept already
+
+    def contact(self, user_id: str) -> dict | None:
+        return self.contacts.find_one({"_id": user_id})
+
+    def emailable(self, user_ids: list[str]) -> Iterable[str]:
+        """Those of `user_ids` with a verified address who have not turned email off."""
+        for start in range(0, len(user_ids), FAN_OUT_CHUNK):
+            chunk = user_ids[start:start + FAN_OUT_CHUNK]
+            for c in self.contacts.find({"_id": {"$in": chunk}, "email_enabled": True}, {"_id": 1}):
+                yield c["_id"]
+
+    def set_email_enabled(self, user_id: str, enabled: bool) -> bool:
+        return self.contacts.update_one({"_id": user_id}, {"$set": {"email_enabled": enabled}}).matched_count == 1
+
+    def unsubscribe(self, token: str) -> bool:
+        return self.contacts.update_one({"unsubscribe_token": token},
+                                        {"$set": {"email_enabled": False}}).matched_count == 1
+
+    def due_emails(self, now: datetime, limit: int) -> list[dict]:
+        return list(self.deliveries.find({"state": QUEUED, "next_attempt_at": {"$lte": now}})
+                    .sort("next_attempt_at", ASCENDING).limit(limit))
+
+    def update_email(self, job_id: str, changes: dict) -> None:
+        self.deliveries.update_one({"_id": job_id}, {"$set": changes})
+
+    def emails_of(self, user_id: str) -> list[dict]:
+        return list(self.deliveries.find({"user_id": user_id}).sort("queued_at", DESCENDING))
 
     def forget_user(self, user_id: str) -> None:
         # Marked first, so an event of theirs handled meanwhile finds the mark once the erasure is done.
         self.erased.update_one({"_id": user_id}, {"$setOnInsert": {"_id": user_id}}, upsert=True)
-        self.subscriptions.delete_many({"user_id": user_id})
-        self.inbox.delete_many({"user_id": user_id})
+        for collection in (self.subscriptions, self.inbox, self.contacts, self.deliveries):
+            collection.delete_many({"_id": user_id} if collection is self.contacts else {"user_id": user_id})
 
     def is_erased(self, user_id: str) -> bool:
         return self.erased.count_documents({"_id": user_id}, limit=1) == 1
@@ -106,3 +141,26 @@ class NotificationStore:
 
     def unread(self, user_id: str) -> int:
         return self.inbox.count_documents({"user_id": user_id, "read": False})
+
+
+def _insert_missing(collection: Collection, docs: list[dict]) -> None:
+    """Inserts the documents whose ids are not there yet, in chunks.
+
+    One upsert per document scans the whole collection on FerretDB v1, which made a fan-out quadratic. FerretDB
+    stops a bulk insert at its first duplicate whatever `ordered` says, so a chunk that meets documents written
+    meanwhile is checked again and the rest inserted."""
+    for start in range(0, len(docs), FAN_OUT_CHUNK):
+        chunk = docs[start:start + FAN_OUT_CHUNK]
+        while chunk := _missing(collection, chunk):
+            try:
+                collection.insert_many(chunk, ordered=False)
+            except BulkWriteError as exc:
+                if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
+                    raise
+            else:
+                break
+
+
+def _missing(collection: Collection, docs: list[dict]) -> list[dict]:
+    present = {d["_id"] for d in collection.find({"_id": {"$in": [d["_id"] for d in docs]}}, {"_id": 1})}
+    return [d for d in docs if d["_id"] not in present]

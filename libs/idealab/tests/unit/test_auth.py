@@ -241,3 +241,18 @@ def test_a_route_that_requires_a_role_answers_403_to_a_member_without_it(client)
 def test_a_route_that_requires_a_role_lets_its_holder_through(client):
     response = client.get("/team", headers=bearer(SIGNER.token("pat", roles=("product_team",))))
     assert response.status_code == 200 and response.json == {"user": "pat"}
+
+
+def test_a_route_about_one_person_lets_only_that_person_through(verifier):
+    app = Flask("self-test")
+    app.extensions["idealab.verifier"] = verifier
+
+    @app.get("/people/<user_id>/secrets")
+    @auth.require_self()
+    def secrets(user_id):
+        return {"user": user_id}
+
+    client = app.test_client()
+    assert client.get("/people/ann/secrets", headers=bearer(SIGNER.token("ann"))).json == {"user": "ann"}
+    assert client.get("/people/ann/secrets", headers=bearer(SIGNER.token("bob", roles=("admin",)))).status_code == 403
+    assert client.get("/people/ann/secrets").status_code == 401

@@ -1,6 +1,7 @@
 """Who follows an idea (its author and its voters), and one inbox entry each when its status changes."""
 import pytest
 
+from notifications import store as notification_store
 from notifications.store import FAN_OUT_CHUNK
 
 pytestmark = pytest.mark.integration
@@ -149,12 +150,12 @@ def test_a_fan_out_that_meets_entries_written_meanwhile_inserts_only_the_rest(co
     subscribe_voters(mongo_db, idea_id, ["voter-1", "voter-2"])
     # The first check for entries already there is stale: another copy of the worker wrote one right after it.
     checks = []
-    really_missing = store._missing
+    really_missing = notification_store._missing
 
-    def stale_at_first(entries):
+    def stale_at_first(collection, entries):
         checks.append(len(entries))
-        return entries if len(checks) == 1 else really_missing(entries)
-    monkeypatch.setattr(store, "_missing", stale_at_first)
+        return entries if len(checks) == 1 else really_missing(collection, entries)
+    monkeypatch.setattr(notification_store, "_missing", stale_at_first)
 
     consume(changed)
 

@@ -1,0 +1,131 @@
+"""Email notifications: a status change queues one email job per subscriber with a verified address who has not
+turned email off; the sender sends them through a real SMTP server, retries, gives up, and obeys unsubscribes and
+erasure."""
+from datetime import timedelta
+
+import pytest
+
+from idealab.mail import Mailer
+from idealab.testing import free_port
+from notifications import domain, handlers
+
+pytestmark = pytest.mark.integration
+
+PUBLIC_URL = "http://lab.example"
+
+
+@pytest.fixture
+def followed(consume, event, idea_id):
+    """ann wrote the idea and bob voted for it, both with verified addresses; cat voted, with no address known."""
+    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.email_verified("bob", "bob@example.com"))
+    consume(event.submitted(idea_id, "ann", title="Dark mode"))
+    consume(event.vote_cast(idea_id, "bob"))
+    consume(event.vote_cast(idea_id, "cat"))
+    return idea_id
+
+
+def jobs(store) -> list[dict]:
+    return sorted(store.deliveries.find(), key=lambda j: j["user_id"])
+
+
+def send(store, mailbox) -> int:
+    return handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), PUBLIC_URL)
+
+
+def test_a_status_change_queues_one_email_per_subscriber_with_a_verified_address_even_when_replayed(
+        consume, event, store, followed):
+    changed = event.status_changed(followed, "planned", message="Coming in March.")
+    consume(changed)
+    consume(changed)
+
+    assert [(j["user_id"], j["state"], j["title"]) for j in jobs(store)] == [
+        ("ann", "queued", "Dark mode is now planned"), ("bob", "queued", "Dark mode is now planned")]
+
+
+def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, event, store, followed, mailbox):
+    consume(event.status_changed(followed, "planned", message="Coming in March."))
+
+    assert send(store, mailbox) == 2
+    assert send(store, mailbox) == 0
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail["Subject"] == "Dark mode is now planned"
+    assert "Coming in March." in mail.get_content() and f"{PUBLIC_URL}/ideas/{followed}" in mail.get_content()
+    token = mailbox.link("ann@example.com", f"{PUBLIC_URL}/unsubscribe")
+    assert mail["List-Unsubscribe"] == f"<{PUBLIC_URL}/api/notifications/unsubscribe?token={token}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert {j["state"] for j in jobs(store)} == {"sent"}
+
+
+def test_a_mail_server_that_refuses_is_retried_later_then_given_up(consume, event, store, followed):
+    consume(event.status_changed(followed))
+    nowhere = Mailer("127.0.0.1", free_port(), "lab@example.com", timeout_seconds=2)
+
+    assert handlers.send_due_emails(store, nowhere, PUBLIC_URL) == 2
+    first = jobs(store)[0]
+    assert (first["state"], first["attempts"]) == ("queued", 1) and first["reason"]
+    assert first["next_attempt_at"] > first["queued_at"]
+    assert handlers.send_due_emails(store, nowhere, PUBLIC_URL) == 0  # not due yet
+
+    store.deliveries.update_many({}, {"$set": {"attempts": domain.MAX_ATTEMPTS - 1,
+                                               "next_attempt_at": first["queued_at"] - timedelta(seconds=1)}})
+    handlers.send_due_emails(store, nowhere, PUBLIC_URL)
+    assert {(j["state"], j["attempts"]) for j in jobs(store)} == {("failed", domain.MAX_ATTEMPTS)}
+
+
+def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume, event, store, followed,
+                                                                  mailbox):
+    consume(event.status_changed(followed))
+    send(store, mailbox)
+    token = mailbox.link("bob@example.com", f"{PUBLIC_URL}/unsubscribe")
+
+    # As a mail client does for RFC 8058 one-click: a form body, no token in it.
+    response = client.post(f"/api/notifications/unsubscribe?token={token}", data="List-Unsubscribe=One-Click",
+                           content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200 and response.json == {"unsubscribed": True}
+    consume(event.status_changed(followed, "in_progress", from_status="planned"))
+    assert sorted(j["user_id"] for j in jobs(store) if j["state"] == "queued") == ["ann"]
+
+
+@pytest.mark.parametrize("query, status", [("token=" + "x" * 24, 404), ("", 422), ("token=short", 422)])
+def test_a_wrong_unsubscribe_link_is_a_problem(client, followed, query, status):
+    response = client.post(f"/api/notifications/unsubscribe?{query}")
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+
+
+def test_members_turn_email_off_and_on_for_themselves_only(client, bearer, consume, event, store, followed):
+    path = "/api/notifications/users/bob/preferences"
+    assert client.get(path, headers=bearer("bob")).json == {"user_id": "bob", "email": True,
+                                                             "email_address_known": True}
+    assert client.put(path, json={"email": False}, headers=bearer("bob")).json["email"] is False
+    assert client.put(path, json={"email": False}, headers=bearer("ann")).status_code == 403
+    assert client.get(path, headers=bearer("ann", roles=("admin",))).status_code == 403
+
+    consume(event.status_changed(followed))
+    assert [j["user_id"] for j in jobs(store)] == ["ann"]
+    assert client.put(path, json={"email": True}, headers=bearer("bob")).json["email"] is True
+
+
+def test_email_cannot_be_turned_on_without_a_verified_address(client, bearer, followed):
+    path = "/api/notifications/users/cat/preferences"
+    assert client.get(path, headers=bearer("cat")).json["email_address_known"] is False
+    response = client.put(path, json={"email": True}, headers=bearer("cat"))
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert client.put(path, json={"email": "yes"}, headers=bearer("cat")).status_code == 422
+
+
+def test_an_erased_account_gets_no_more_mail_not_even_one_already_queued(consume, event, store, followed,
+                                                                         mailbox):
+    consume(event.status_changed(followed))
+    ann_job = next(j for j in jobs(store) if j["user_id"] == "ann")
+    consume(event.user_deleted("ann"))
+    store.deliveries.insert_one(ann_job)  # a job the fan-out queued while the erasure ran
+
+    send(store, mailbox)
+
+    assert mailbox.to("ann@example.com") == [] and len(mailbox.to("bob@example.com")) == 1
+    assert store.contact("ann") is None
+    consume(event.email_verified("ann", "ann@example.com"))  # a replay of the topic
+    assert store.contact("ann") is None
