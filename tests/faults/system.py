@@ -237,12 +237,21 @@ class Voting(threading.Thread):
         return set(self.voters) - set(self.withdrawing) if n == 0 else set(self.voters)
 
 
-def assignments(bootstrap_servers: str, group: str) -> list[set[tuple[str, int]]]:
-    """The (topic, partition) pairs each member of `group` holds now, one set per member."""
+def _members(bootstrap_servers: str, group: str) -> list[dict]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
-        members = admin.describe_groups([group])[group]["members"]
+        return admin.describe_groups([group])[group]["members"]
     finally:
         admin.close()
+
+
+def assignments(bootstrap_servers: str, group: str) -> list[set[tuple[str, int]]]:
+    """The (topic, partition) pairs each member of `group` holds now, one set per member."""
     return [{(a["topic"], p) for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"]}
-            for m in members if m["member_assignment"]]
+            for m in _members(bootstrap_servers, group) if m["member_assignment"]]
+
+
+def subscriptions(bootstrap_servers: str, group: str) -> set[str]:
+    """The topics the members of `group` read."""
+    return {t for m in _members(bootstrap_servers, group) if m["member_metadata"]
+            for t in m["member_metadata"]["topics"]}

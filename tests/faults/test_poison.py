@@ -13,24 +13,22 @@ from idealab import events
 from idealab.cli import dead_letters
 from idealab.testing import Inspector, wait_for
 
+from .system import subscriptions
+
 pytestmark = pytest.mark.faults
 
-# Which topics each service's worker reads (its consumer group is named after the service).
-READS = {
-    "ideas": (events.VOTES_TOPIC, events.ROADMAP_TOPIC),
-    "votes": (events.IDEAS_TOPIC, events.VOTES_TOPIC),
-    "roadmap": (events.IDEAS_TOPIC, events.VOTES_TOPIC),
-    "notifications": (events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC),
-}
+SERVICES = ("ideas", "votes", "roadmap", "notifications")  # their consumer groups are named after them
 POISON = b'{"specversion": "1.0", "type": "idea.submitted", "data": '  # cut off: not JSON
 
 
 def test_a_poison_message_on_every_topic_is_dead_lettered_by_every_group_and_consumption_goes_on(
         system, servers, namespace, publish, event, idea_id, service_db):
-    for service in READS:
+    for service in SERVICES:
         system.worker(service)
+    reads = {s: wait_for(lambda: subscriptions(servers.kafka, namespace + s), what=f"the {s} group to form")
+             for s in SERVICES}
     producer = KafkaProducer(bootstrap_servers=servers.kafka, acks="all")
-    for topic in {t for reads in READS.values() for t in reads}:
+    for topic in events.TOPICS:
         producer.send(namespace + topic, key=idea_id.encode(), value=POISON).get(10)
     producer.close()
     # Events of the same idea after the poison (same key, so the same partition, read after it).
@@ -38,12 +36,12 @@ def test_a_poison_message_on_every_topic_is_dead_lettered_by_every_group_and_con
             event.status_changed(idea_id, to_status="planned"))
 
     inspector = Inspector(servers.kafka)
-    for service, reads in READS.items():
-        for topic in reads:
-            wait_for(lambda: inspector.committed(namespace + service, namespace + topic)
-                     == inspector.size(namespace + topic), what=f"{service} to read {topic} to its end")
+    for service, topics in reads.items():
+        for topic in topics:
+            wait_for(lambda: inspector.committed(namespace + service, topic) == inspector.size(topic),
+                     what=f"{service} to read {topic} to its end")
         letters = dead_letters(servers.kafka, namespace + service)
-        assert sorted(letter.topic for letter in letters) == sorted(namespace + t for t in reads), service
+        assert sorted(letter.topic for letter in letters) == sorted(topics), service
         for letter in letters:
             assert letter.value == POISON and letter.key == idea_id.encode()
             assert "malformed event" in letter.error and "not JSON" in letter.error
