@@ -1,8 +1,11 @@
 """Reconciling tallies against the real database: a recount of the stored votes, and the repair of a wrong tally."""
+import csv
+import io
+
 import pytest
 
 from idealab.testing import applier
-from votes import handlers
+from votes import cli, handlers
 
 pytestmark = pytest.mark.integration
 
@@ -41,3 +44,29 @@ def test_a_wrong_tally_is_repaired_to_its_counted_votes_and_the_change_announced
     assert not after.wrong
     announced = store.tallies.find_one({"_id": idea_id})["outbox"]
     assert announced[-1]["type"] == "tally.changed" and announced[-1]["data"]["count"] == counted_votes
+
+
+@pytest.fixture
+def operator_env(worker_env, monkeypatch, threshold):
+    """The environment the operator runs `python -m votes.cli` in: the service's, over this test's database."""
+    for name, value in worker_env("votes", VOTE_THRESHOLD=str(threshold)).items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_reconcile_command_prints_a_csv_and_exits_1_until_a_wrong_tally_is_repaired(
+        operator_env, store, counted_votes, idea_id, capsys):
+    assert cli.main(["reconcile-tallies"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["idea_id"], r["tally"], r["wrong"]) for r in rows] == [(idea_id, str(counted_votes), "False")]
+
+    store.tallies.update_one({"_id": idea_id}, {"$inc": {"count": -1}})
+    assert cli.main(["reconcile-tallies"]) == 1
+    capsys.readouterr()
+    assert cli.main(["reconcile-tallies", "--repair"]) == 0
+    assert cli.main(["reconcile-tallies"]) == 0
+
+
+def test_the_tallies_export_as_csv(operator_env, counted_votes, idea_id, capsys):
+    assert cli.main(["export-tallies"]) == 0
+    assert list(csv.reader(io.StringIO(capsys.readouterr().out))) == [
+        ["idea_id", "count", "threshold_reached"], [idea_id, str(counted_votes), "False"]]
