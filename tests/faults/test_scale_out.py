@@ -2,11 +2,12 @@
 one moves its partitions and, if it held it, the relay lease to the other, and no vote is lost or counted twice."""
 import pytest
 
+from idealab.kafka import PARTITIONS
 from idealab.testing import wait_for
 from votes import handlers as votes_handlers
 from votes.store import VoteStore
 
-from .system import Voting, assignments
+from .system import Voting, assignments, subscriptions
 
 pytestmark = pytest.mark.faults
 
@@ -24,7 +25,8 @@ def test_two_votes_workers_share_the_partitions_and_the_survivor_takes_over_the_
     group = namespace + "votes"
     shares = wait_for(lambda: (found := assignments(servers.kafka, group)) and len(found) == 2 and all(found)
                       and found, what="both instances to hold partitions")
-    assert not shares[0] & shares[1] and len(shares[0] | shares[1]) == 6, "two topics of three partitions each"
+    every_partition = {(t, p) for t in subscriptions(servers.kafka, group) for p in range(PARTITIONS)}
+    assert not shares[0] & shares[1] and shares[0] | shares[1] == every_partition
 
     leases = service_db("votes")["leases"]
     holder_pid = int(wait_for(lambda: leases.find_one({"_id": "outbox-relay"}), what="a relay to take the lease")
@@ -39,7 +41,7 @@ def test_two_votes_workers_share_the_partitions_and_the_survivor_takes_over_the_
     voting.join(120)
     assert not voting.is_alive() and voting.failures == []
 
-    wait_for(lambda: len(found := assignments(servers.kafka, group)) == 1 and len(found[0]) == 6, timeout=60,
+    wait_for(lambda: assignments(servers.kafka, group) == [every_partition], timeout=60,
              what="the survivor to hold every partition")
     assert leases.find_one({"_id": "outbox-relay"})["owner"].split(":")[1] == str(survivor.popen.pid)
     votes_store = VoteStore(service_db("votes"))
