@@ -8,7 +8,7 @@ import jwt
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2 import OAuth2Error
-from werkzeug.exceptions import BadGateway, BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from werkzeug.exceptions import BadGateway, BadRequest, NotFound
 
 from . import domain
 from .config import AccountsConfig, OidcProvider
@@ -18,6 +18,15 @@ log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
 ID_TOKEN_ALGORITHMS = ["RS256", "ES256", "PS256"]
+
+
+class Refused(Exception):
+    """A sign-in that failed after the attempt was known: told to the browser in `return_to`'s fragment."""
+
+    def __init__(self, error: str, description: str):
+        super().__init__(error, description)
+        self.error = error
+        self.description = description
 
 
 class OidcSignIn:
@@ -49,19 +58,28 @@ class OidcSignIn:
         return url
 
     def finish(self, name: str, params: dict) -> str:
-        """Where the browser goes once the provider sent it back: `return_to` with the tokens in the fragment."""
+        """Where the browser goes once the provider sent it back: `return_to` with the tokens in the fragment, or
+        with `error` and `error_description` there when the sign-in failed (the web lab says so). Without a known
+        sign-in attempt there is no `return_to` to trust: a 400 problem."""
         provider = self._provider(name)
-        if not params.get("state"):
-            raise BadRequest("the provider's answer has no state")
-        attempt = self.store.take_sign_in_attempt(domain.digest(params["state"]))
-        if attempt is None or attempt["provider"] != name or attempt["expires_at"] <= self.accounts.clock():
-            raise BadRequest("this sign-in is unknown, already finished or expired; start again")
-        if params.get("error"):
-            raise Unauthorized(f"{provider.display_name} did not sign you in: {params['error']}")
-        if not params.get("code"):
-            raise BadRequest("the provider's answer has no code")
-        claims = self._id_token_claims(provider, params["code"], attempt)
-        user = self._user_for(provider, claims)
+        attempt = self.store.take_sign_in_attempt(domain.digest(params.get("state") or ""))
+        if attempt is None or attempt["provider"] != name:
+            raise BadRequest("this sign-in is unknown or already finished; start again")
+        try:
+            if attempt["expires_at"] <= self.accounts.clock():
+                raise Refused("expired", "this sign-in took too long; start again")
+            if params.get("error"):
+                raise Refused(params["error"][:64], f"{provider.display_name} did not sign you in")
+            if not params.get("code"):
+                raise Refused("invalid_request", f"{provider.display_name} sent no code")
+            try:
+                user = self._user_for(provider, self._id_token_claims(provider, params["code"], attempt))
+            except BadGateway as exc:  # discovery or the provider's keys could not be read
+                raise Refused("temporarily_unavailable", exc.description) from exc
+        except Refused as refused:
+            log.warning("OIDC sign-in with %s refused: %s (%s)", name, refused.error, refused.description)
+            return attempt["return_to"] + "#" + urlencode({"error": refused.error,
+                                                           "error_description": refused.description})
         tokens = self.accounts.issue_tokens(user, signed_in_with=name)
         return attempt["return_to"] + "#" + urlencode(tokens)
 
@@ -72,11 +90,11 @@ class OidcSignIn:
                                                        code_verifier=attempt["code_verifier"],
                                                        grant_type="authorization_code", timeout=TIMEOUT_SECONDS)
         except OAuth2Error as exc:
-            raise Unauthorized(f"{provider.display_name} refused the sign-in: {exc.error}") from exc
+            raise Refused("access_denied", f"{provider.display_name} refused the sign-in: {exc.error}") from exc
         except requests.RequestException as exc:
-            raise BadGateway(f"{provider.display_name} does not answer; try again shortly") from exc
+            raise Refused("temporarily_unavailable", f"{provider.display_name} does not answer") from exc
         if "id_token" not in token:
-            raise BadGateway(f"{provider.display_name} sent no ID token")
+            raise Refused("invalid_id_token", f"{provider.display_name} sent no ID token")
         try:
             header = jwt.get_unverified_header(token["id_token"])
             keys = jwt.PyJWKSet.from_dict(self._get(metadata["jwks_uri"]))
@@ -89,24 +107,26 @@ class OidcSignIn:
                                 audience=provider.client_id, issuer=metadata["issuer"],
                                 options={"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]})
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"the ID token from {provider.display_name} is not valid: {exc}") from exc
+            raise Refused("invalid_id_token", f"the ID token from {provider.display_name} is not valid: {exc}") \
+                from exc
         if claims["nonce"] != attempt["nonce"]:
-            raise Unauthorized(f"the ID token from {provider.display_name} is not for this sign-in (nonce)")
+            raise Refused("invalid_id_token", f"the ID token from {provider.display_name} is not for this sign-in "
+                                              "(nonce)")
         return claims
 
     def _user_for(self, provider: OidcProvider, claims: dict) -> dict:
         subject = str(claims["sub"])
         email = domain.normalise_email(str(claims.get("email") or ""))
         if not email:
-            raise BadRequest(f"{provider.display_name} did not share your email address; allow it and try again")
+            raise Refused("email_missing", f"{provider.display_name} did not share your email address")
         verified = claims.get("email_verified") is True
         known = self.store.identity_user(provider.name, subject)
         by_email = self.store.user_by_email(email)
         decision = domain.link_decision(known, by_email, verified)
         now = self.accounts.clock()
         if decision is domain.Link.REFUSED:
-            raise Conflict(f"an account with {email} exists, and {provider.display_name} has not verified this "
-                           "address: sign in with your password instead")
+            raise Refused("email_not_verified", f"an account with this email exists, and {provider.display_name} "
+                                                "has not verified the address: sign in with your password instead")
         if decision is domain.Link.KNOWN:
             user = known
         elif decision is domain.Link.BY_EMAIL:
@@ -121,12 +141,12 @@ class OidcSignIn:
                     "email_verified": verified, "roles": ["member"], "spaces": [], "banned": None,
                     "created_at": now, "deleted_at": None}
             if not self.store.insert_user(user, domain.user_registered(user, provider.name)):
-                raise Conflict("an account with this email was just made; try again")
+                raise Refused("temporarily_unavailable", "an account with this email was just made; try again")
             self.store.link_identity(provider.name, subject, user["_id"], now)
         if user.get("deleted_at"):
-            raise Unauthorized("this account no longer exists")
+            raise Refused("account_deleted", "this account no longer exists")
         if user.get("banned"):
-            raise Forbidden("this account is banned")
+            raise Refused("account_banned", "this account is banned")
         return user
 
     def _provider(self, name: str) -> OidcProvider:

@@ -54,6 +54,16 @@ def fragment(response) -> dict:
     return {k: v[0] for k, v in parse_qs(location.fragment).items()}
 
 
+def assert_refused(response, error: str) -> str:
+    """The browser is sent back where it started, with the error in the fragment (no tokens)."""
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/ideas" and not location.netloc
+    told = fragment(response)
+    assert told["error"] == error and "access_token" not in told
+    return told["error_description"]
+
+
 def assert_problem(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == PROBLEM
@@ -126,7 +136,7 @@ def test_an_unverified_email_from_the_provider_is_not_linked_to_the_existing_acc
 
     response = sign_in_with_corp(client)
 
-    assert "has not verified" in assert_problem(response, 409)["detail"]
+    assert "has not verified" in assert_refused(response, "email_not_verified")
     assert accounts.store.identities_of(ann["id"]) == []
     assert accounts.store.users.count_documents({}) == 1
 
@@ -161,7 +171,7 @@ def test_an_expired_sign_in_attempt_is_refused(client, corp, accounts):
     answer = to_provider(client)
     accounts.store.sign_in_attempts.update_many({}, {"$set": {"expires_at": accounts.clock()}})
 
-    assert_problem(back_to_us(client, answer), 400)
+    assert_refused(back_to_us(client, answer), "expired")
     assert accounts.store.users.count_documents({}) == 0
 
 
@@ -170,7 +180,7 @@ def test_an_id_token_with_another_nonce_is_refused(client, corp, accounts):
 
     response = sign_in_with_corp(client)
 
-    assert "nonce" in assert_problem(response, 401)["detail"]
+    assert "nonce" in assert_refused(response, "invalid_id_token")
     assert accounts.store.users.count_documents({}) == 0
 
 
@@ -179,7 +189,8 @@ def test_a_person_who_refuses_at_the_provider_is_not_signed_in(client, corp, acc
 
     response = sign_in_with_corp(client)
 
-    assert "access_denied" in assert_problem(response, 401)["detail"]
+    assert_refused(response, "access_denied")
+    assert accounts.store.users.count_documents({}) == 0
 
 
 @pytest.mark.parametrize("return_to", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
@@ -188,6 +199,14 @@ def test_return_to_must_stay_on_this_site(client, corp, return_to, accounts):
 
     assert_problem(response, 400)
     assert accounts.store.sign_in_attempts.count_documents({}) == 0
+
+
+def test_a_provider_that_stopped_answering_is_told_as_a_failed_sign_in(client, corp, accounts):
+    answer = to_provider(client)
+    corp.stop()  # the provider goes away between its redirect and our code exchange
+
+    assert_refused(back_to_us(client, answer), "temporarily_unavailable")
+    assert accounts.store.users.count_documents({}) == 0
 
 
 def test_an_unknown_provider_is_a_404(client, corp):
@@ -199,4 +218,4 @@ def test_a_banned_account_cannot_sign_in_with_the_provider(client, corp, sign_up
     ann = sign_up("ann@example.com")
     accounts.store.users.update_one({"_id": ann["id"]}, {"$set": {"banned": {"reason": "spam"}}})
 
-    assert_problem(sign_in_with_corp(client), 403)
+    assert_refused(sign_in_with_corp(client), "account_banned")

@@ -99,6 +99,10 @@ class Provider:
         return self
 
     def __exit__(self, *_):
+        self.stop()
+
+    def stop(self) -> None:
+        """Stops answering (again: harmless)."""
         self.server.shutdown()
         self._thread.join(timeout=10)
 
