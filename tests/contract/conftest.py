@@ -35,3 +35,9 @@ SERVICES = {
 def service_app(request, service_settings, mongo_db):
     """(name, app) of each service in turn."""
     return request.param, SERVICES[request.param](service_settings, mongo_db)
+
+
+@pytest.fixture
+def service_apps(service_settings, mongo_db):
+    """Every service's app, by name."""
+    return {name: build(service_settings, mongo_db) for name, build in SERVICES.items()}

@@ -100,16 +100,16 @@ def test_an_api_under_gunicorn_counts_the_requests_of_all_its_processes(servers,
     assert gunicorn.returncode == 0, output.decode()[-3000:]
 
 
-def test_a_worker_waiting_for_its_broker_is_alive_but_not_ready(worker_env):
+def test_a_worker_waiting_for_its_database_is_alive_but_not_ready(worker_env):
     port, nobody = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     with running_worker("votes.worker", worker_env("votes", METRICS_PORT=str(port),
-                                                   KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{nobody}")):
+                                                   MONGODB_URI=f"mongodb://127.0.0.1:{nobody}/")):
         wait_for(lambda: _answers(f"{url}/healthz"), timeout=30, what="the worker's health port")
         assert requests.get(f"{url}/healthz", timeout=30).status_code == 200
         ready = requests.get(f"{url}/readyz", timeout=30)
         assert ready.status_code == 503
-        assert ready.json()["checks"] == {"database": "ok", "kafka": "failing", "started": "failing"}
+        assert ready.json()["checks"] == {"database": "failing", "kafka": "ok", "started": "failing"}
 
 
 def _answers(url: str) -> bool:
