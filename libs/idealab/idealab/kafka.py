@@ -34,8 +34,9 @@ def dlq_topic(group: str) -> str:
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = PARTITIONS,
                   timeout_seconds: float = 30) -> None:
     """Creates the missing topics and waits until every partition has a leader: a consumer group formed before
-    that would be assigned no partition of a new topic until its next metadata refresh."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    that would be assigned no partition of a new topic until its next metadata refresh. Reaching the broker and
+    the leaders' election each get `timeout_seconds`."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, bootstrap_timeout_ms=int(timeout_seconds * 1000))
     try:
         missing = [NewTopic(t, num_partitions=partitions, replication_factor=1)
                    for t in topics if t not in set(admin.list_topics())]

@@ -42,10 +42,11 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         _serve_health(settings, int(port), outbox_collections, started=lambda: bool(threads),
                       alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
     # Started while the database or Kafka is away, the worker waits for them rather than exiting at once (under
-    # honcho, one process exiting stops them all).
+    # honcho, one process exiting stops them all), in short attempts so that a SIGTERM is obeyed within seconds.
     topics = [settings.namespace + t for t in events.TOPICS]
     if not (_retrying("making the indexes", ensure_indexes or (lambda: None), stopping) and _retrying(
-            "creating the topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics), stopping)):
+            "creating the topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics, timeout_seconds=5),
+            stopping)):
         sys.exit(0)
     publisher = Publisher(settings.kafka_bootstrap_servers, settings.namespace)
 
