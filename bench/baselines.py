@@ -7,8 +7,9 @@
   the producer settings we use and with larger linger/batch and gzip.
 - kafka-java: Kafka's own ProducerPerformance tool (bench/install.sh fetches it), the broker's ceiling.
 - gateway: nginx serving the web lab's static index.html, measured with wrk (closed loop: this is the ceiling).
-- database: pymongo insert/update/find-by-id loops, from 1 and 4 threads, on a FerretDB of the benchmark's own and
-  on the shared one (where every test run on the machine queues in the same write proxy).
+- database: pymongo insert/update/find-by-id loops, from 1 and 4 threads, on the server the other benchmarks use
+  (BENCH_DATABASE: a FerretDB of their own by default) and on the shared one (where every test run on the machine
+  queues in the same write proxy).
 """
 import argparse
 import json
@@ -30,7 +31,7 @@ from idealab import kafka as bus
 from idealab.testing import SampleEvents, unique
 
 from . import report
-from .lab import CACHE, KAFKA, ROOT, SHARED_MONGODB, forget, free_port, own_ferretdb
+from .lab import CACHE, DATABASE, KAFKA, ROOT, SHARED_MONGODB, database_server, forget, free_port
 
 SAMPLE = json.dumps(SampleEvents.vote_cast(str(uuid.uuid4()), "voter-123456")).encode()
 PRODUCER_SETTINGS = {
@@ -127,10 +128,10 @@ def _wrk_figures(out: str) -> dict:
 
 
 def database(seconds: float) -> dict:
-    """On a FerretDB of our own (what the other benchmarks use) and on the shared one the test runs use."""
-    with own_ferretdb() as (uri, _):
+    """On the server the other benchmarks use (BENCH_DATABASE) and on the shared one the test runs use."""
+    with database_server() as (uri, _):
         own = _database(uri, seconds)
-    return {"own_ferretdb": own, "shared_ferretdb": _database(SHARED_MONGODB, seconds)}
+    return {DATABASE: own, "shared": _database(SHARED_MONGODB, seconds)}
 
 
 def _database(uri: str, seconds: float) -> dict:
@@ -194,7 +195,8 @@ def main() -> None:
             "gateway": lambda: gateway(args.seconds), "database": lambda: database(args.seconds)}
     figures = {name: runs[name]() for name in chosen}
     report.record("baselines", {"only": chosen, "seconds": args.seconds, "java_records": args.java_records,
-                                "kafka": KAFKA, "shared_mongodb": SHARED_MONGODB}, figures, host)
+                                "kafka": KAFKA, "database": DATABASE,
+                                "shared_mongodb": SHARED_MONGODB}, figures, host)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
     python -m bench.fan_out [--subscribers 100000] [--timeout 600]
 
-Only the notifications worker runs (the fan-out is all its own), on a FerretDB of the benchmark's own and the
-shared Kafka. The subscribers are seeded straight into the notifications database in the shape its store writes
+Only the notifications worker runs (the fan-out is all its own), on the database server BENCH_DATABASE names (a
+FerretDB of the benchmark's own by default) and the shared Kafka. The subscribers are seeded straight into the notifications database in the shape its store writes
 (NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id, user_id, reasons: ["voter"], vote_version: 1}`):
 through vote events they would take the worker hours at this database's write speed (bench.vote_intake), and
 that is not what this benchmark measures. Then one idea.status_changed goes on the roadmap topic, as the roadmap
@@ -27,9 +27,10 @@ from idealab.testing import Inspector, SampleEvents, unique
 from notifications.store import NotificationStore
 
 from . import report
-from .lab import KAFKA, forget, own_ferretdb, server_processes
+from .lab import CACHE, DATABASE, KAFKA, database_server, forget, server_processes
 
 TARGET = {"seconds": 10}
+WORKER_LOG = CACHE / "logs" / "bench-fan-out-worker.log"
 SEED_CHUNK = 5000
 
 
@@ -46,6 +47,11 @@ def seed(store: NotificationStore, idea_id: str, subscribers: int) -> float:
     return round(time.monotonic() - started, 1)
 
 
+def _retries() -> int:
+    """How often the worker's consumer loop met a transient failure (a database timeout, say) and retried."""
+    return sum("will retry" in line for line in WORKER_LOG.read_text(errors="replace").splitlines())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=100_000)
@@ -56,21 +62,23 @@ def main() -> None:
     group, topic = namespace + "notifications", namespace + events.ROADMAP_TOPIC
     inspector = Inspector(KAFKA)
     figures = {}
-    with own_ferretdb() as (mongodb, ferretdb_pid), MongoClient(mongodb, tz_aware=True) as client:
+    with database_server() as (mongodb, database_pid), MongoClient(mongodb, tz_aware=True) as client:
         db = client[namespace + "idealab_notifications"]
         store = NotificationStore(db)
         figures["seed_seconds"] = seed(store, idea_id, args.subscribers)
         env = {**os.environ, "MONGODB_URI": mongodb, "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "IDEALAB_NAMESPACE": namespace}
-        worker = subprocess.Popen([sys.executable, "-m", "notifications.worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)
+        with open(WORKER_LOG, "wb") as log:  # this run's only, so its retries are counted
+            worker = subprocess.Popen([sys.executable, "-m", "notifications.worker"], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
         publisher = Publisher(KAFKA, namespace)
         try:
             # The worker is consuming once it has committed a first event of its own.
             publisher.publish([SampleEvents.submitted(unique("warm-up-")[:-1])])
             while inspector.committed(group, namespace + events.IDEAS_TOPIC) < 1:
                 time.sleep(0.2)
-            meter = report.CpuMeter({"notifications-worker": worker.pid, "ferretdb": ferretdb_pid,
-                                     "kafka": server_processes()["kafka"]})
+            meter = report.CpuMeter({"notifications-worker": worker.pid, **server_processes(),
+                                     **({"ferretdb": database_pid} if database_pid else {})})
             meter.start()
             publisher.publish([SampleEvents.status_changed(idea_id)])
             started = time.monotonic()
@@ -86,6 +94,7 @@ def main() -> None:
                 "seconds": round(elapsed, 1) if done else None,
                 "inbox_entries_written": db["inbox"].count_documents({"idea_id": idea_id}),
                 "entries_per_s": round(progress[-1][1] / elapsed), "inbox_size_over_time": progress[::5],
+                "transient_failures_retried": _retries(),
             }
         finally:
             publisher.close()
@@ -97,7 +106,8 @@ def main() -> None:
             forget(namespace, mongodb)
     print(f"fan-out to {args.subscribers} subscribers: {figures['seconds']} s "
           f"({figures['inbox_entries_written']} entries written)")
-    report.record("fan_out", vars(args) | {"target": TARGET, "seed": "straight into the notifications database"},
+    report.record("fan_out", vars(args) | {"target": TARGET, "database": DATABASE,
+                                                "seed": "straight into the notifications database"},
                   figures, host)
 
 

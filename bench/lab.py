@@ -24,7 +24,10 @@ _spec.loader.exec_module(deploy_lab)
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
-FERRETDB = CACHE / "bin" / "ferretdb"
+# The FerretDB binary deploy/servers.sh builds; another build (one with a PostgreSQL backend) may be named here.
+FERRETDB = Path(os.environ.get("BENCH_FERRETDB", CACHE / "bin" / "ferretdb"))
+POSTGRESQL = Path("/usr/lib/postgresql/15/bin")
+DATABASE = os.environ.get("BENCH_DATABASE", "own")
 
 
 def free_port() -> str:
@@ -64,12 +67,14 @@ class Lab:
 
 
 @contextmanager
-def own_ferretdb():
-    """A FerretDB of the benchmark's own (same binary as deploy/servers.sh, on a free port, data in a temporary
-    folder): its proxy lets one write at a time through, so on the shared server every other test run on this
-    machine would queue with the benchmark's writes and skew its figures. Yields (uri, pid)."""
+def own_ferretdb(postgresql_url: str | None = None):
+    """A FerretDB of the benchmark's own (same binary as deploy/servers.sh, on a free port): its proxy lets one
+    write at a time through, so on the shared server every other test run on this machine would queue with the
+    benchmark's writes and skew its figures. On SQLite in a temporary folder, or on `postgresql_url`.
+    Yields (uri, pid)."""
     port, data = free_port(), Path(tempfile.mkdtemp(prefix="bench-ferretdb-", dir=CACHE))
-    server = subprocess.Popen([str(FERRETDB), "-listen", f"127.0.0.1:{port}", "-sqlite-dir", str(data)],
+    backend = ["-postgresql-url", postgresql_url] if postgresql_url else ["-sqlite-dir", str(data)]
+    server = subprocess.Popen([str(FERRETDB), "-listen", f"127.0.0.1:{port}", *backend],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         uri = f"mongodb://127.0.0.1:{port}/"
@@ -83,25 +88,50 @@ def own_ferretdb():
 
 
 @contextmanager
-def database_server(shared: bool):
-    """(uri, pid or None): the shared database server, or one of the benchmark's own."""
-    if shared:
+def own_postgresql():
+    """A PostgreSQL cluster of the benchmark's own (Debian's postgresql package), in a temporary folder on a free
+    port, with a `ferretdb` database; yields its URL. PostgreSQL refuses to run as root: then as `postgres`."""
+    data = Path(tempfile.mkdtemp(prefix="bench-postgresql-"))
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_owner:
+        shutil.chown(data, "postgres")
+    port = free_port()
+    run = lambda *argv: subprocess.run([*as_owner, *argv], check=True, capture_output=True)  # noqa: E731
+    run(str(POSTGRESQL / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    run(str(POSTGRESQL / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "server.log"), "-o",
+        f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start")
+    try:
+        run(str(POSTGRESQL / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "ferretdb")
+        yield f"postgres://postgres@127.0.0.1:{port}/ferretdb"
+    finally:
+        run(str(POSTGRESQL / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@contextmanager
+def database_server():
+    """(uri, pid or None) of the database server BENCH_DATABASE names: `own` (default, FerretDB on SQLite of the
+    benchmark's own), `postgresql` (FerretDB of its own on a PostgreSQL of its own) or `shared` (MONGODB_URI)."""
+    if DATABASE == "shared":
         yield SHARED_MONGODB, None
+    elif DATABASE == "postgresql":
+        with own_postgresql() as url, own_ferretdb(url) as found:
+            yield found
     else:
         with own_ferretdb() as found:
             yield found
 
 
 @contextmanager
-def running_lab(shared_database: bool = False, **overrides: str):
-    """A lab with `overrides` in its environment (GUNICORN_WORKERS, VOTE_THRESHOLD…), on a database server of its
-    own unless `shared_database`; stopped and forgotten after."""
+def running_lab(**overrides: str):
+    """A lab with `overrides` in its environment (GUNICORN_WORKERS, VOTE_THRESHOLD…) on the database server
+    BENCH_DATABASE names; stopped and forgotten after."""
     ports = {f"{name}_PORT": free_port()
              for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS", "SMTP")}
     # Tokens for a whole run are signed up front: an hour keeps them valid however long it takes.
     signer = TokenSigner(ttl_seconds=3600)
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
-    with database_server(shared_database) as (mongodb, database_pid):
+    with database_server() as (mongodb, database_pid):
         env = deploy_lab.environment({
             "IDEALAB_NAMESPACE": unique("bench"), "JWKS_URL": signer.jwks_url(keys),
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "MONGODB_URI": mongodb, **ports, **overrides})

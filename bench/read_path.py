@@ -16,7 +16,7 @@ import time
 from pymongo import MongoClient
 
 from . import open_loop, report, seed
-from .lab import running_lab
+from .lab import DATABASE, running_lab
 from .workload import ZIPF_EXPONENT
 
 TARGET = {"requests_per_s": 500, "p99_ms": 20}
@@ -47,7 +47,8 @@ def main() -> None:
     parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
     host = report.machine()
-    config = vars(args) | {"target": TARGET, "mix": KINDS, "comments": "not seeded: no comments API yet"}
+    config = vars(args) | {"target": TARGET, "database": DATABASE, "mix": KINDS,
+                           "comments": "not seeded: no comments API yet"}
     rng = random.Random(4)
     steps = []
     with running_lab(GUNICORN_WORKERS=args.workers, GUNICORN_THREADS=args.threads) as lab:

@@ -15,7 +15,7 @@ import time
 import requests
 
 from . import open_loop, report, workload
-from .lab import Lab, running_lab
+from .lab import DATABASE, Lab, running_lab
 
 TARGET = {"p99_ms": 500}
 POLL_SECONDS = 0.02
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
     host = report.machine()
-    config = vars(args) | {"target": TARGET, "poll_ms": POLL_SECONDS * 1000}
+    config = vars(args) | {"target": TARGET, "database": DATABASE, "poll_ms": POLL_SECONDS * 1000}
     samples = {"votes_tally": [], "idea_vote_count": [], "refused": [], "gave_up": []}
     with running_lab(GUNICORN_WORKERS=args.workers, GUNICORN_THREADS=args.threads,
                      VOTE_THRESHOLD="1000000000") as lab:

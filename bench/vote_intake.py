@@ -14,7 +14,7 @@ import time
 from pymongo import MongoClient
 
 from . import open_loop, profile, report, workload
-from .lab import Lab, running_lab
+from .lab import DATABASE, Lab, running_lab
 
 TARGET = {"votes_per_s": 5000, "p99_ms": 50}
 
@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     host = report.machine()
-    config = vars(args) | {"target": TARGET, "zipf_exponent": workload.ZIPF_EXPONENT}
+    config = vars(args) | {"target": TARGET, "database": DATABASE, "zipf_exponent": workload.ZIPF_EXPONENT}
     steps = []
     with running_lab(GUNICORN_WORKERS=args.workers, GUNICORN_THREADS=args.threads,
                      VOTE_THRESHOLD=args.threshold) as lab:
