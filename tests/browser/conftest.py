@@ -36,7 +36,6 @@ oidc = _module("oidc_provider", ROOT / "services" / "accounts" / "tests" / "oidc
 lab = e2e.lab
 # The e2e lab's gateway fixture, over the lab below (pytest finds fixtures by name).
 gateway = e2e.gateway
-LAB_LOG = ROOT / ".cache" / "logs" / "browser-lab.log"
 
 
 @pytest.fixture(scope="session")
@@ -66,24 +65,44 @@ def lab_env(servers, identity_provider):
 
 
 @pytest.fixture(scope="session")
-def running_lab(lab_env):
-    """The lab, logging to a file of its own: the mails its mail sink prints are read back from there."""
-    LAB_LOG.unlink(missing_ok=True)
-    process = lab.start(lab_env, LAB_LOG)
+def lab_log(lab_env):
+    """The lab's log, a file of this run's own: the mails its mail sink prints are read back from there."""
+    return ROOT / ".cache" / "logs" / f"browser-lab-{lab_env['IDEALAB_NAMESPACE']}.log"
+
+
+@pytest.fixture(scope="session")
+def running_lab(lab_env, lab_log):
+    process = lab.start(lab_env, lab_log)
     try:
         lab.wait_ready(lab_env, process)
     except RuntimeError as exc:
         lab.stop(process)
-        pytest.fail(f"{exc}; see {LAB_LOG}", pytrace=False)
+        pytest.fail(f"{exc}; see {lab_log}", pytrace=False)
     yield process
     lab.stop(process)
     e2e._forget(lab_env)
+    lab_log.unlink()
 
 
-def mails_to(address: str) -> list:
+@pytest.fixture
+def mail_link(lab_log):
+    """mail_link(address, "verify") → the path and fragment of the newest link to that page of the web lab mailed
+    to `address` (waits for the mail)."""
+    def newest_link(address: str, page: str) -> str:
+        def newest():
+            for message in reversed(mails_to(lab_log, address)):
+                match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", message.get_content())
+                if match:
+                    return match.group(1)
+            return None
+        return eventually(newest, f"a mail to {address} linking to /{page}")
+    return newest_link
+
+
+def mails_to(log: Path, address: str) -> list:
     """The mails the lab sent to `address`, oldest first, as the mail sink (aiosmtpd) printed them in the log."""
     found, lines = [], None
-    for line in LAB_LOG.read_text(errors="replace").splitlines():
+    for line in log.read_text(errors="replace").splitlines():
         name, _, text = line.partition(" | ")
         if not name.split()[-1:] == ["mail.1"]:
             continue
@@ -97,17 +116,6 @@ def mails_to(address: str) -> list:
         elif lines is not None:
             lines.append(text)
     return found
-
-
-def mail_link(address: str, page: str) -> str:
-    """The path and fragment of the newest link to the web lab's `page` mailed to `address` (waits for the mail)."""
-    def newest():
-        for message in reversed(mails_to(address)):
-            match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", message.get_content())
-            if match:
-                return match.group(1)
-        return None
-    return eventually(newest, f"a mail to {address} linking to /{page}")
 
 
 # --- Playwright over Debian's Chromium -------------------------------------------------------------------------------

@@ -84,6 +84,20 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
     accessible(page, "inbox")
     screenshot(page, "inbox")
 
+    # Read one (the badge goes down at once), then all (the badge goes).
+    badge = page.get_by_test_id("unread-badge")
+    before = int(badge.locator("[aria-hidden]").inner_text())
+    entry.get_by_role("button", name="Mark as read").click()
+    expect(entry).not_to_have_class(re.compile(r"\bunread\b"))
+    if before > 1:
+        expect(badge.locator("[aria-hidden]")).to_have_text(str(before - 1))
+        page.get_by_role("button", name="Mark all as read").click()
+    expect(badge).to_be_hidden()
+    expect(page.locator(".notification.unread")).to_have_count(0)
+    page.reload()  # the server kept it
+    expect(page.locator(".notification").first).to_be_visible()
+    expect(page.locator(".notification.unread")).to_have_count(0)
+
     # The roadmap shows it in its column.
     page.get_by_role("link", name="Roadmap").click()
     planned = page.get_by_role("region", name=re.compile("^Planned"))

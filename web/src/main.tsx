@@ -6,7 +6,7 @@ import { AccountPage } from "./pages/Account";
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
 import { InboxPage } from "./pages/Inbox";
-import { InvitationPage, ResetPasswordPage, VerifyPage } from "./pages/MailLinks";
+import { InvitationPage, ResetPasswordPage, UnsubscribePage, VerifyPage } from "./pages/MailLinks";
 import { NotFoundPage } from "./pages/NotFound";
 import { RoadmapPage } from "./pages/Roadmap";
 import { SignedInPage, SignInPage } from "./pages/SignIn";
@@ -31,6 +31,7 @@ const ROUTES: [string, Screen][] = [
   ["/verify", () => <VerifyPage />],
   ["/reset-password", () => <ResetPasswordPage />],
   ["/invitations", () => <InvitationPage />],
+  ["/unsubscribe", () => <UnsubscribePage />],
   ["/account", () => <AccountPage />],
 ];
 

@@ -82,6 +82,10 @@ export class ApiClient {
     return this.request<T>("POST", path, { ...options, body });
   }
 
+  put<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>("PUT", path, { ...options, body });
+  }
+
   delete<T = void>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>("DELETE", path, { ...options, body });
   }

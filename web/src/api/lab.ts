@@ -108,10 +108,30 @@ export const roadmap = {
     api.post<RoadmapItem>(`/api/roadmap/ideas/${enc(ideaId)}/status`, { status, message }),
 };
 
+export interface Preferences {
+  user_id: string;
+  email: boolean;
+  email_address_known: boolean;
+}
+
 export const notifications = {
   inbox: (userId: string, limit = 50) =>
     api.get<Inbox>(`/api/notifications/users/${enc(userId)}/inbox?limit=${limit}`),
+  /** Marks these entries read, or every entry without `ids`; answers the unread count left. */
+  markRead: (userId: string, ids?: string[]) =>
+    api.post<{ unread: number }>(`/api/notifications/users/${enc(userId)}/inbox/read`, ids ? { ids } : {}),
+  preferences: (userId: string) => api.get<Preferences>(`/api/notifications/users/${enc(userId)}/preferences`),
+  setPreferences: (userId: string, email: boolean) =>
+    api.put<Preferences>(`/api/notifications/users/${enc(userId)}/preferences`, { email }),
+  unsubscribe: (token: string) => api.post(`/api/notifications/unsubscribe?token=${enc(token)}`),
 };
+
+/** Every service's part of "what the lab keeps about me" (accounts, ideas, votes, notifications), in one file. */
+export async function myData(): Promise<Record<string, unknown>> {
+  const services = ["accounts", "ideas", "votes", "notifications"];
+  const parts = await Promise.all(services.map((service) => api.get<unknown>(`/api/${service}/me/data`)));
+  return Object.fromEntries(services.map((service, i) => [service, parts[i]]));
+}
 
 export const accounts = {
   signUp: (fields: { email: string; password: string; display_name: string }) =>
@@ -123,7 +143,6 @@ export const accounts = {
   resetPassword: (token: string, password: string) =>
     api.post("/api/accounts/password-resets/confirm", { token, password }),
   me: () => api.get<Account>("/api/accounts/me"),
-  myData: () => api.get<unknown>("/api/accounts/me/data"),
   deleteMe: (password: string) => api.delete("/api/accounts/me", { password }),
   providers: () => api.get<Provider[]>("/api/accounts/providers"),
   providerStart: (name: string, returnTo: string) =>

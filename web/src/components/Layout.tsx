@@ -1,6 +1,6 @@
 // The frame of every page: skip link, header with the main navigation, the inbox badge and the language switch.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import { session } from "../api/client";
 import { accounts, notifications } from "../api/lab";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
@@ -13,17 +13,19 @@ export const flash = store<{ text: string; path: string } | null>(null);
 const POLL_MS = 15_000;
 const LANGUAGE_NAMES: Record<string, string> = { en: "English", fr: "Français", es: "Español" };
 
-/** The signed-in user's unread count, asked again every few seconds, on every page change and when the tab shows. */
+/** The signed-in user's unread notifications, for the header's badge; the inbox page sets it when it marks. */
+export const unread = store(0);
+
+/** Asks for the unread count every few seconds, on every page change and when the tab shows again. */
 function useUnread(userId: string | undefined): number {
-  const [unread, setUnread] = useState(0);
   const where = useStore(place).path;
   useEffect(() => {
-    if (!userId) return setUnread(0);
+    if (!userId) return unread.set(0);
     let stopped = false;
     const ask = () =>
       document.visibilityState === "visible" &&
       notifications.inbox(userId, 1).then(
-        (inbox) => stopped || setUnread(inbox.unread),
+        (inbox) => stopped || unread.set(inbox.unread),
         () => undefined, // the badge waits for the next round; the inbox page shows errors
       );
     ask();
@@ -35,13 +37,13 @@ function useUnread(userId: string | undefined): number {
       document.removeEventListener("visibilitychange", ask);
     };
   }, [userId, where]);
-  return unread;
+  return useStore(unread);
 }
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { t, lang } = useT();
   const user = useStore(session)?.user;
-  const unread = useUnread(user?.id);
+  const unreadCount = useUnread(user?.id);
   const path = useStore(place).path;
   const message = useStore(flash);
   useEffect(() => {
@@ -83,10 +85,10 @@ export function Layout({ children }: { children: ComponentChildren }) {
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">
                     {t("nav.inbox")}
-                    {unread > 0 && (
+                    {unreadCount > 0 && (
                       <span class="count" data-testid="unread-badge">
-                        <span aria-hidden="true">{unread}</span>
-                        <span class="visually-hidden">{t("nav.unread", { count: unread })}</span>
+                        <span aria-hidden="true">{unreadCount}</span>
+                        <span class="visually-hidden">{t("nav.unread", { count: unreadCount })}</span>
                       </span>
                     )}
                   </a>

@@ -1,7 +1,7 @@
 // The member's account: who they are to the lab, their data to download, and erasing the account.
 import { useEffect, useState } from "preact/hooks";
 import { session } from "../api/client";
-import { accounts } from "../api/lab";
+import { accounts, myData } from "../api/lab";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { flash } from "../components/Layout";
 import { useT } from "../i18n";
@@ -42,7 +42,7 @@ function DataDownload() {
   const { t } = useT();
   const [url, setUrl] = useState<string | null>(null);
   const form = useSubmit(
-    () => accounts.myData(),
+    () => myData(),
     (data) => setUrl(URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }))),
   );
   useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);

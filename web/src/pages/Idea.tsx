@@ -85,7 +85,11 @@ function VoteBox({ ideaId }: { ideaId: string }) {
       if (!(error instanceof Problem && error.status === 409)) setFailure(error);
     }
     try {
-      tally.replace(await votes.tally(ideaId));
+      const server = await votes.tally(ideaId);
+      // The vote is recorded at once and counted a moment later (by the votes worker): while the server has the
+      // vote but its count has not moved yet, the guess stays.
+      const counting = server.my_vote === voting && server.count === shown.count;
+      tally.replace(counting ? { ...server, count: shown.count + (voting ? 1 : -1) } : server);
     } catch (error) {
       tally.replace(shown);
       setFailure(error);

@@ -1,16 +1,34 @@
-// The member's notifications, newest first. (Marking them read waits for an API to do it.)
+// The member's notifications, newest first: marking them read (one or all), and whether they also come by email.
+import { useState } from "preact/hooks";
 import { session } from "../api/client";
-import { notifications } from "../api/lab";
+import { notifications, type Inbox, type InboxEntry } from "../api/lab";
+import { unread } from "../components/Layout";
 import { ErrorNote, Loading, PageTitle, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { SignInFirst } from "./SignIn";
 
 export function InboxPage() {
-  const { t, label, date } = useT();
+  const { t } = useT();
   const user = useStore(session)?.user;
   const inbox = useLoad(() => (user ? notifications.inbox(user.id) : Promise.resolve(undefined)), [user?.id]);
+  const [failure, setFailure] = useState<unknown>(null);
   if (!user) return <SignInFirst title={t("inbox.title")} />;
+
+  const markRead = async (shown: Inbox, ids?: string[]) => {
+    setFailure(null);
+    try {
+      const left = await notifications.markRead(user.id, ids);
+      inbox.replace({
+        ...shown,
+        unread: left.unread,
+        entries: shown.entries.map((entry) => (!ids || ids.includes(entry.id) ? { ...entry, read: true } : entry)),
+      });
+      unread.set(left.unread);
+    } catch (error) {
+      setFailure(error);
+    }
+  };
 
   return (
     <>
@@ -19,27 +37,92 @@ export function InboxPage() {
       {inbox.loading && !inbox.data && <Loading />}
       {inbox.data && (
         <>
-          <p class="muted">{t("inbox.summary", { count: inbox.data.unread })}</p>
+          <div class="page-head">
+            <p class="muted" role="status">
+              {t("inbox.summary", { count: inbox.data.unread })}
+            </p>
+            {inbox.data.unread > 0 && (
+              <button type="button" class="button-secondary" onClick={() => markRead(inbox.data!)}>
+                {t("inbox.markAll")}
+              </button>
+            )}
+          </div>
+          {failure ? <ErrorNote error={failure} /> : null}
           {inbox.data.entries.length === 0 && <p class="empty">{t("inbox.empty")}</p>}
           <ol class="inbox">
             {inbox.data.entries.map((entry) => (
-              <li class={entry.read ? "notification" : "notification unread"} key={entry.id}>
-                <p>
-                  {!entry.read && <span class="badge badge-new">{t("inbox.unread")}</span>}{" "}
-                  <a href={`/ideas/${encodeURIComponent(entry.idea_id)}`}>{entry.title}</a>
-                </p>
-                <p>
-                  <strong>{t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}</strong>
-                </p>
-                {entry.message && <p class="message">{entry.message}</p>}
-                <p class="small muted">
-                  <time dateTime={entry.created_at}>{date(entry.created_at)}</time>
-                </p>
-              </li>
+              <Notification entry={entry} key={entry.id} onRead={() => markRead(inbox.data!, [entry.id])} />
             ))}
           </ol>
         </>
       )}
+      <EmailPreference userId={user.id} />
     </>
+  );
+}
+
+function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void }) {
+  const { t, label, date } = useT();
+  return (
+    <li class={entry.read ? "notification" : "notification unread"}>
+      <p>
+        {!entry.read && <span class="badge badge-new">{t("inbox.unread")}</span>}{" "}
+        <a href={`/ideas/${encodeURIComponent(entry.idea_id)}`}>{entry.title}</a>
+      </p>
+      <p>
+        <strong>{t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}</strong>
+      </p>
+      {entry.message && <p class="message">{entry.message}</p>}
+      <p class="small muted">
+        <time dateTime={entry.created_at}>{date(entry.created_at)}</time>
+      </p>
+      {!entry.read && (
+        <button type="button" class="link" onClick={onRead}>
+          {t("inbox.markRead")}
+          <span class="visually-hidden">: {entry.title}</span>
+        </button>
+      )}
+    </li>
+  );
+}
+
+function EmailPreference({ userId }: { userId: string }) {
+  const { t } = useT();
+  const preferences = useLoad(() => notifications.preferences(userId), [userId]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const change = async (email: boolean) => {
+    setFailure(null);
+    try {
+      preferences.replace(await notifications.setPreferences(userId, email));
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+  return (
+    <section class="preferences" aria-labelledby="preferences-title">
+      <h2 id="preferences-title">{t("inbox.preferences")}</h2>
+      {preferences.error ? <ErrorNote error={preferences.error} onRetry={preferences.reload} /> : null}
+      {preferences.data && (
+        <>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={preferences.data.email}
+              // Emails go only to a confirmed address: nothing to turn on before that.
+              disabled={!preferences.data.email_address_known && !preferences.data.email}
+              aria-describedby={preferences.data.email_address_known ? undefined : "email-unknown"}
+              onChange={(event) => change(event.currentTarget.checked)}
+            />{" "}
+            {t("inbox.byEmail")}
+          </label>
+          {!preferences.data.email_address_known && (
+            <p class="small muted" id="email-unknown">
+              {t("inbox.emailUnknown")}
+            </p>
+          )}
+        </>
+      )}
+      {failure ? <ErrorNote error={failure} /> : null}
+    </section>
   );
 }

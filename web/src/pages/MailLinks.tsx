@@ -1,8 +1,8 @@
-// The pages the lab's emails link to: /verify, /reset-password and /invitations, each with #token=… (a fragment,
-// so the token never reaches a server log).
+// The pages the lab's emails link to: /verify, /reset-password, /invitations and /unsubscribe, each with #token=…
+// (a fragment, so the token never reaches a server log).
 import { useState } from "preact/hooks";
 import { api, session } from "../api/client";
-import { accounts } from "../api/lab";
+import { accounts, notifications } from "../api/lab";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { fragment, place } from "../router";
@@ -129,6 +129,30 @@ export function InvitationPage() {
             {t("invite.accept")}
           </button>
         </form>
+      )}
+    </div>
+  );
+}
+
+/** The "stop these emails" link of every notification email: one visit, no sign-in. */
+export function UnsubscribePage() {
+  const { t } = useT();
+  const token = useToken();
+  const done = useLoad(() => (token ? notifications.unsubscribe(token).then(() => true) : Promise.resolve(false)), [token]);
+  return (
+    <div class="narrow">
+      <PageTitle>{t("unsubscribe.title")}</PageTitle>
+      {done.loading && <Loading />}
+      {done.data && (
+        <p class="note note-ok" role="status">
+          {t("unsubscribe.done")} <a href="/inbox">{t("unsubscribe.preferences")}</a>
+        </p>
+      )}
+      {done.error ? <ErrorNote error={done.error} /> : null}
+      {done.data === false && (
+        <p class="note note-error" role="alert">
+          {t("verify.failed")}
+        </p>
       )}
     </div>
   );
