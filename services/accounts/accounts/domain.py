@@ -195,6 +195,13 @@ def user_registered(user: dict, signed_up_with: str) -> dict:
                      source=SOURCE, subject=user["_id"])
 
 
+def email_verified(user: dict, now: datetime) -> dict:
+    """The one event with an email address: notifications mails only verified addresses (and forgets them on
+    user.deleted)."""
+    return new_event("user.email_verified", {"user_id": user["_id"], "email": user["email"], "verified_at": now},
+                     source=SOURCE, subject=user["_id"])
+
+
 def role_changed(user_id: str, roles: list[str], by: str, now: datetime) -> dict:
     return new_event("user.role_changed", {"user_id": user_id, "roles": roles, "by": by, "changed_at": now},
                      source=SOURCE, subject=user_id)

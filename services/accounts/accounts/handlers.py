@@ -212,8 +212,17 @@ class Accounts:
 
     def verify_email(self, token: str) -> None:
         link = self.store.use_link(domain.digest(token), "verify", self.clock())
-        if link is None or not self.store.mark_email_verified(link["user_id"]):
+        user = self.store.user(link["user_id"]) if link else None
+        if user is None or user.get("deleted_at"):
             raise BadRequest(BAD_LINK)
+        self.mark_email_verified(user)
+
+    def mark_email_verified(self, user: dict) -> dict:
+        """The user as they are once their address is known to be theirs."""
+        if not user["email_verified"]:
+            self.store.mark_email_verified(user["_id"], domain.email_verified(user, self.clock()))
+            user = self.store.user(user["_id"])
+        return user
 
     def request_password_reset(self, email: str) -> None:
         """Answers the same whether the email is known or not; only a known account gets a mail, sent beside the
@@ -235,12 +244,13 @@ class Accounts:
             raise ValidationError({"password": [problem]})
         now = self.clock()
         link = self.store.use_link(domain.digest(token), "reset", now)
-        if link is None or self.store.user(link["user_id"]) is None:
+        user = self.store.user(link["user_id"]) if link else None
+        if user is None or user.get("deleted_at"):
             raise BadRequest(BAD_LINK)
-        self.store.set_password_hash(link["user_id"], self.hasher.hash(password))
+        self.store.set_password_hash(user["_id"], self.hasher.hash(password))
         # Whoever knew the old password may hold a session: every one ends here.
-        self.store.revoke_sessions_of(link["user_id"], now, "password reset")
-        self.store.mark_email_verified(link["user_id"])  # the link reached the mailbox: the address is theirs
+        self.store.revoke_sessions_of(user["_id"], now, "password reset")
+        self.mark_email_verified(user)  # the link reached the mailbox: the address is theirs
 
     # --- roles and bans ----------------------------------------------------------------------------------------------
 

@@ -132,15 +132,16 @@ class OidcSignIn:
         elif decision is domain.Link.BY_EMAIL:
             user = by_email
             self.store.link_identity(provider.name, subject, user["_id"], now)
-            if not user["email_verified"]:
-                self.store.mark_email_verified(user["_id"])
-                user = self.store.user(user["_id"])
+            user = self.accounts.mark_email_verified(user)
         else:
             user = {"_id": domain.new_id(), "email": email,
                     "display_name": str(claims.get("name") or email.split("@")[0])[:80], "password_hash": None,
                     "email_verified": verified, "roles": ["member"], "spaces": [], "banned": None,
                     "created_at": now, "deleted_at": None}
-            if not self.store.insert_user(user, domain.user_registered(user, provider.name)):
+            announced = [domain.user_registered(user, provider.name)]
+            if verified:
+                announced.append(domain.email_verified(user, now))
+            if not self.store.insert_user(user, *announced):
                 raise Refused("temporarily_unavailable", "an account with this email was just made; try again")
             self.store.link_identity(provider.name, subject, user["_id"], now)
         if user.get("deleted_at"):

@@ -41,10 +41,10 @@ class AccountStore:
 
     # --- users ---------------------------------------------------------------------------------------------------
 
-    def insert_user(self, user: dict, event: dict) -> bool:
+    def insert_user(self, user: dict, *events: dict) -> bool:
         """False when the email is taken."""
         try:
-            self.users.insert_one(outbox.with_events(user, event))
+            self.users.insert_one(outbox.with_events(user, *events))
             return True
         except DuplicateKeyError:
             return False
@@ -58,9 +58,10 @@ class AccountStore:
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self.users.update_one({"_id": user_id, "deleted_at": None}, {"$set": {"password_hash": password_hash}})
 
-    def mark_email_verified(self, user_id: str) -> bool:
-        return self.users.update_one({"_id": user_id, "deleted_at": None},
-                                     {"$set": {"email_verified": True}}).matched_count == 1
+    def mark_email_verified(self, user_id: str, event: dict) -> None:
+        """Once per account: a second verification changes nothing and announces nothing."""
+        self.users.update_one({"_id": user_id, "deleted_at": None, "email_verified": {"$ne": True}},
+                              outbox.recording({"$set": {"email_verified": True}}, event))
 
     def set_roles(self, user_id: str, roles: list[str], event: dict) -> bool:
         result = self.users.update_one({"_id": user_id, "deleted_at": None},

@@ -103,6 +103,7 @@ def test_a_new_person_signs_in_with_the_provider_and_lands_where_they_started_wi
     user = accounts.store.users.find_one({"_id": me["id"]})
     assert user["password_hash"] is None
     assert user["outbox"][0]["data"]["signed_up_with"] == "corp"
+    assert [e["type"] for e in user["outbox"]] == ["user.registered", "user.email_verified"]
     assert [(i["provider"], i["subject"]) for i in accounts.store.identities_of(me["id"])] == [("corp", "ann-at-corp")]
     refreshed = client.post("/api/accounts/sessions/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200
@@ -124,6 +125,7 @@ def test_a_verified_email_from_the_provider_links_to_the_existing_account(client
     assert subject(tokens) == ann["id"]
     assert [i["subject"] for i in accounts.store.identities_of(ann["id"])] == ["ann-at-corp"]
     assert accounts.store.user(ann["id"])["email_verified"] is True
+    assert accounts.store.users.find_one({"_id": ann["id"]})["outbox"][-1]["type"] == "user.email_verified"
     # The password still works too.
     signed_in = client.post("/api/accounts/sessions", json={"email": "ann@example.com", "password": PASSWORD})
     assert signed_in.status_code == 200

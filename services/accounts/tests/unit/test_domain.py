@@ -208,6 +208,12 @@ def test_user_events_carry_no_email_and_no_password_hash():
                              "registered_at": NOW.isoformat()}
 
 
+def test_only_the_email_verified_event_carries_the_address_notifications_mails():
+    event = domain.email_verified({"_id": "u1", "email": "ann@example.com", "password_hash": "$argon2id$..."}, NOW)
+    assert (event["type"], event["subject"]) == ("user.email_verified", "u1")
+    assert event["data"] == {"user_id": "u1", "email": "ann@example.com", "verified_at": NOW.isoformat()}
+
+
 def test_membership_events_are_keyed_by_space_so_adds_and_removals_stay_in_order():
     assert domain.member_added("s1", "u1", NOW)["subject"] == "s1"
     assert domain.member_removed("s1", "u1", "a1", NOW)["subject"] == "s1"
