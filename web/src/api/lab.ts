@@ -16,20 +16,39 @@ export async function onceKnown<T>(ask: () => Promise<T>, attempts = 20, pauseMs
   }
 }
 
-export const SORTS = ["newest", "most_voted"] as const;
+export const SORTS = ["newest", "most_voted", "most_discussed"] as const;
 export type Sort = (typeof SORTS)[number];
 export const TEAM_STATUSES = ["under_review", "planned", "in_progress", "launched", "declined"] as const;
 export const ROADMAP_COLUMNS = ["open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate"];
 
+/** Set when a moderator hid the item: readers get the reason, not the text (staff get both). */
+export interface Hidden {
+  reason: string;
+  at: string;
+}
+
 export interface Idea {
   id: string;
-  title: string;
-  description: string;
+  title: string | null;
+  description: string | null;
   category: string;
   author_id: string;
+  space?: string | null;
   submitted_at: string;
   status: string;
   vote_count: number;
+  comment_count?: number;
+  hidden?: Hidden | null;
+}
+
+export interface Comment {
+  id: string;
+  idea_id: string;
+  author_id: string;
+  text: string | null;
+  reply_to: string | null;
+  posted_at: string;
+  hidden?: Hidden | null;
 }
 
 export interface Tally {
@@ -93,6 +112,15 @@ export const ideas = {
     api.get<{ ideas: Idea[] }>(`/api/ideas?sort=${sort}&limit=${limit}&offset=${offset}`),
   get: (id: string) => api.get<Idea>(`/api/ideas/${enc(id)}`),
   submit: (idea: { title: string; description: string; category: string }) => api.post<Idea>("/api/ideas", idea),
+  comments: (ideaId: string) => api.get<{ comments: Comment[] }>(`/api/ideas/${enc(ideaId)}/comments?limit=500`),
+  comment: (ideaId: string, text: string, replyTo: string | null) =>
+    api.post<Comment>(`/api/ideas/${enc(ideaId)}/comments`, { text, reply_to: replyTo }),
+  /** Moderators: hide or restore an idea (no comment id) or one of its comments, with a public reason. */
+  moderate: (action: "hide" | "restore", ideaId: string, commentId: string | null, reason: string) =>
+    api.post<Idea | Comment>(
+      `/api/ideas/${enc(ideaId)}${commentId ? `/comments/${enc(commentId)}` : ""}/${action}`,
+      { reason },
+    ),
 };
 
 export const votes = {

@@ -6,9 +6,11 @@ import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
+import { Comments, Moderate, MODERATORS } from "./Comments";
 
 export function IdeaPage({ id }: { id: string }) {
   const { t, date, label } = useT();
+  const user = useStore(session)?.user;
   const idea = useLoad(() => ideas.get(id), [id]);
   // An idea reaches the roadmap service through an event: a 404 there only means "no status change yet".
   const item = useLoad(() => roadmap.item(id).catch((error) => notFoundAs(error, null)), [id]);
@@ -21,16 +23,24 @@ export function IdeaPage({ id }: { id: string }) {
   const status = item.data?.status ?? idea.data.status;
   const history = item.data?.history ?? [];
 
+  const moderator = user?.roles.some((role) => MODERATORS.includes(role));
+
   return (
     <article class="idea">
-      <PageTitle>{idea.data.title}</PageTitle>
+      <PageTitle>{idea.data.title ?? t("moderation.hiddenIdea")}</PageTitle>
+      {idea.data.hidden && (
+        <p class="note note-error hidden-note">{t("moderation.hidden", { reason: idea.data.hidden.reason })}</p>
+      )}
+      {moderator && (
+        <Moderate ideaId={id} commentId={null} hidden={!!idea.data.hidden} onDone={() => idea.reload()} />
+      )}
       <p class="meta">
         <StatusBadge status={status} />
         <span>{label("category", idea.data.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.data.submitted_at) })}</span>
       </p>
       <div class="idea-body">
-        <p class="description">{idea.data.description}</p>
+        {idea.data.description !== null && <p class="description">{idea.data.description}</p>}
         <VoteBox ideaId={id} />
       </div>
       <section aria-labelledby="history-title">
@@ -51,6 +61,7 @@ export function IdeaPage({ id }: { id: string }) {
           </ol>
         )}
       </section>
+      <Comments ideaId={id} closed={!!idea.data.hidden} />
       <StaffStatusForm ideaId={id} onMoved={item.replace} />
     </article>
   );

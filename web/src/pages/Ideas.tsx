@@ -68,12 +68,14 @@ function IdeaCard({ idea }: { idea: Idea }) {
   return (
     <li class="card">
       <h2>
-        <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title}</a>
+        <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title ?? t("moderation.hiddenIdea")}</a>
       </h2>
-      <p class="excerpt">{excerpt(idea.description)}</p>
+      {idea.hidden && <p class="hidden-note">{t("moderation.hidden", { reason: idea.hidden.reason })}</p>}
+      {idea.description !== null && <p class="excerpt">{excerpt(idea.description)}</p>}
       <p class="meta">
         <StatusBadge status={idea.status} />
         <span class="votes">{t("ideas.votes", { count: idea.vote_count })}</span>
+        {idea.comment_count !== undefined && <span>{t("ideas.comments", { count: idea.comment_count })}</span>}
         <span>{label("category", idea.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.submitted_at) })}</span>
       </p>
