@@ -1,5 +1,7 @@
 """Every page: no serious or critical axe-core violation, at desktop and phone widths (screenshots of both), and the
 pages mail links lead to."""
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -67,7 +69,9 @@ def test_a_member_downloads_their_data(signed_in):
     page.get_by_role("button", name="Download my data").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Your file is ready").click()
-    assert who.email in download.value.path().read_text()
+    data = json.loads(download.value.path().read_text())
+    assert set(data) == {"accounts", "ideas", "votes", "notifications"}  # every service's part, in one file
+    assert who.email in json.dumps(data["accounts"])
 
 
 def test_a_member_deletes_their_account(signed_in, accessible):
