@@ -14,12 +14,15 @@ export interface Loaded<T> {
   replace: (data: T) => void;
 }
 
-/** Runs `load` when the page opens and whenever `deps` change; answers that arrive late are dropped. */
+/** Runs `load` when the page opens and whenever `deps` change. Answers that arrive late are dropped: those of an
+ * earlier round, and one still on its way when the page `replace`s the data with a newer answer of its own. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [round, setRound] = useState(0);
+  const pending = useRef<AbortController | null>(null);
   useEffect(() => {
     const controller = new AbortController();
+    pending.current = controller;
     setState((previous) => ({ data: previous.data, loading: true }));
     load(controller.signal).then(
       (data) => controller.signal.aborted || setState({ data, loading: false }),
@@ -28,7 +31,10 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     return () => controller.abort();
   }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  const replace = useCallback((data: T) => setState({ data, loading: false }), []);
+  const replace = useCallback((data: T) => {
+    pending.current?.abort();
+    setState({ data, loading: false });
+  }, []);
   return { ...state, reload, replace };
 }
 
