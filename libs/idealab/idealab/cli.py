@@ -23,8 +23,6 @@ from . import events
 from .config import Settings
 from .kafka import TRANSIENT, Handler, dlq_topic
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class DeadLetter:
