@@ -4,19 +4,21 @@
 
 Only the notifications worker runs (the fan-out is all its own), on the database server BENCH_DATABASE names (a
 FerretDB of the benchmark's own by default) and the shared Kafka. The subscribers are seeded straight into the notifications database in the shape its store writes
-(NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id, user_id, reasons: ["voter"], vote_version: 1}`):
-through vote events they would take the worker hours at this database's write speed (bench.vote_intake), and
+(NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id, user_id, reasons: ["voter"], vote_version: 1}`, and
+each a verified address with email on, as NotificationStore.set_contact keeps it): through vote events they would take the worker hours at this database's write speed (bench.vote_intake), and
 that is not what this benchmark measures. Then one idea.status_changed goes on the roadmap topic, as the roadmap
 service publishes it; the clock runs from its acknowledgement until the worker commits it (it commits only after
-every entry is stored), sampling the inbox size on the way. The notifications service queues no email yet (it has
-no email channel), so there is no email job to wait for.
+every inbox entry is stored and every email job queued), sampling the inbox size on the way. The worker's email
+sender mails to a local SMTP sink meanwhile, as in `make up`.
 """
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 from pymongo import MongoClient
 from tqdm import tqdm
@@ -27,7 +29,7 @@ from idealab.testing import Inspector, SampleEvents, unique
 from notifications.store import NotificationStore
 
 from . import report
-from .lab import CACHE, DATABASE, KAFKA, database_server, forget, server_processes
+from .lab import CACHE, DATABASE, KAFKA, database_server, forget, free_port, server_processes
 
 TARGET = {"seconds": 10}
 WORKER_LOG = CACHE / "logs" / "bench-fan-out-worker.log"
@@ -35,7 +37,7 @@ SEED_CHUNK = 5000
 
 
 def seed(store: NotificationStore, idea_id: str, subscribers: int) -> float:
-    started = time.monotonic()
+    started, now = time.monotonic(), datetime.now(timezone.utc)
     store.ensure_indexes()
     store.remember_idea(idea_id, "Block a lost card from the phone")
     with tqdm(total=subscribers, desc="subscribers", unit="sub") as progress:
@@ -43,6 +45,9 @@ def seed(store: NotificationStore, idea_id: str, subscribers: int) -> float:
             users = [f"member-{n}" for n in range(first, min(subscribers, first + SEED_CHUNK))]
             store.subscriptions.insert_many([{"_id": f"{idea_id}:{user}", "idea_id": idea_id, "user_id": user,
                                               "reasons": ["voter"], "vote_version": 1} for user in users])
+            store.contacts.insert_many([{"_id": user, "email": f"{user}@bank.example", "verified_at": now,
+                                         "email_enabled": True, "unsubscribe_token": secrets.token_urlsafe(24)}
+                                        for user in users])
             progress.update(len(users))
     return round(time.monotonic() - started, 1)
 
@@ -66,7 +71,11 @@ def main() -> None:
         db = client[namespace + "idealab_notifications"]
         store = NotificationStore(db)
         figures["seed_seconds"] = seed(store, idea_id, args.subscribers)
-        env = {**os.environ, "MONGODB_URI": mongodb, "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "IDEALAB_NAMESPACE": namespace}
+        smtp_port = free_port()
+        env = {**os.environ, "MONGODB_URI": mongodb, "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "IDEALAB_NAMESPACE": namespace,
+               "SMTP_PORT": smtp_port}
+        sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)
         with open(WORKER_LOG, "wb") as log:  # this run's only, so its retries are counted
             worker = subprocess.Popen([sys.executable, "-m", "notifications.worker"], env=env, stdout=log,
@@ -93,19 +102,21 @@ def main() -> None:
                 "subscribers": args.subscribers, "done": done,
                 "seconds": round(elapsed, 1) if done else None,
                 "inbox_entries_written": db["inbox"].count_documents({"idea_id": idea_id}),
+                "email_jobs_queued_or_sent": db["deliveries"].count_documents({"idea_id": idea_id}),
                 "entries_per_s": round(progress[-1][1] / elapsed), "inbox_size_over_time": progress[::5],
                 "transient_failures_retried": _retries(),
             }
         finally:
             publisher.close()
+            sink.terminate()
             worker.send_signal(signal.SIGTERM)
             try:
                 worker.wait(30)
             except subprocess.TimeoutExpired:
                 worker.kill()
-            forget(namespace, mongodb)
+            forget(namespace, mongodb if database_pid is None else None)
     print(f"fan-out to {args.subscribers} subscribers: {figures['seconds']} s "
-          f"({figures['inbox_entries_written']} entries written)")
+          f"({figures['inbox_entries_written']} inbox entries, {figures['email_jobs_queued_or_sent']} email jobs)")
     report.record("fan_out", vars(args) | {"target": TARGET, "database": DATABASE,
                                                 "seed": "straight into the notifications database"},
                   figures, host)

@@ -145,12 +145,14 @@ def running_lab(**overrides: str):
             yield Lab(env, signer, process.pid, database_pid)
         finally:
             deploy_lab.stop(process)
-            forget(env["IDEALAB_NAMESPACE"], mongodb)
+            # A server of the benchmark's own goes away with its data; only the shared one needs cleaning.
+            forget(env["IDEALAB_NAMESPACE"], mongodb if database_pid is None else None)
             shutil.rmtree(keys, ignore_errors=True)
 
 
-def forget(namespace: str, mongodb: str = SHARED_MONGODB) -> None:
-    """Drops a namespace's topics and databases, so the long-lived servers do not fill up with benchmark data."""
+def forget(namespace: str, mongodb: str | None = SHARED_MONGODB) -> None:
+    """Drops a namespace's topics and its databases on `mongodb`, so the long-lived servers do not fill up with
+    benchmark data."""
     admin = KafkaAdminClient(bootstrap_servers=KAFKA)
     try:
         doomed = [t for t in admin.list_topics() if t.startswith(namespace)]
@@ -158,6 +160,8 @@ def forget(namespace: str, mongodb: str = SHARED_MONGODB) -> None:
             admin.delete_topics(doomed)
     finally:
         admin.close()
+    if mongodb is None:
+        return
     with MongoClient(mongodb) as client:
         for name in client.list_database_names():
             if name.startswith(namespace):

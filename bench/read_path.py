@@ -6,13 +6,15 @@ request rates up to 500/s.
 The lab is seeded by bench.seed (2,600 ideas, 370,000 votes; no comments: the lab has no comments API yet), then
 anonymous readers ask, in equal shares: the top ideas (GET /api/ideas?sort=most_voted&limit=20), an idea
 (GET /api/ideas/<id>) and its tally (GET /api/votes/ideas/<id>), the two requests of an idea page; ideas are
-picked by a Zipf law over their rank by votes. Per step: answers/s and p50/p95/p99 per kind of request, CPU per
+picked by a Zipf law over their rank by votes. First each kind alone, one request at a time (the service time
+with no queue); then per step: answers/s and p50/p95/p99 per kind of request, CPU per
 process. Steps stop after the first saturated one (answers below 90 % of offered, or p99 over 2 s).
 """
 import argparse
 import random
 import time
 
+import requests
 from pymongo import MongoClient
 
 from . import open_loop, report, seed
@@ -33,6 +35,20 @@ def schedule(rate: float, seconds: float, ideas_by_votes: list[str], rng: random
         requests.append([due, "GET", KINDS[kind].format(idea), 0])
         kinds.append(kind)
     return requests, kinds
+
+
+def one_at_a_time(url: str, ideas_by_votes: list[str], rounds: int = 5) -> dict:
+    """Each kind of request alone, one after the other, on the seeded lab: the service time with no queue."""
+    session = requests.Session()
+    found = {}
+    for kind, path in KINDS.items():
+        took = []
+        for idea in ideas_by_votes[:rounds]:
+            started = time.perf_counter()
+            session.get(url + path.format(idea), timeout=60).raise_for_status()
+            took.append((time.perf_counter() - started) * 1000)
+        found[kind] = report.percentiles(took, points=(50,))
+    return found
 
 
 def main() -> None:
@@ -57,6 +73,8 @@ def main() -> None:
             seeded = seed.seed(client, lab.namespace, args.ideas, args.votes, args.voters)
         config["seed_seconds"] = round(time.monotonic() - started)
         config["hottest_idea_votes"] = seeded["hottest_idea_votes"]
+        unloaded = one_at_a_time(lab.url, seeded["idea_ids_by_votes"])
+        print(f"one request at a time: {unloaded}", flush=True)
         for rate in (float(r) for r in args.rates.split(",")):
             requests, kinds = schedule(rate, args.seconds, seeded["idea_ids_by_votes"], rng)
             meter = report.CpuMeter(lab.processes())
@@ -73,7 +91,8 @@ def main() -> None:
             if figures["accepted_per_s"] < 0.9 * rate or (figures["latency_from_due"]["p99_ms"] or 0) > 2000:
                 break
     within = [s for s in steps if (s["latency_from_due"]["p99_ms"] or 1e9) < TARGET["p99_ms"]]
-    report.record("read_path", config, {"steps": steps, "best_answered_per_s_with_p99_under_20ms":
+    report.record("read_path", config, {"one_at_a_time": unloaded, "steps": steps,
+                                        "best_answered_per_s_with_p99_under_20ms":
                                         max((s["accepted_per_s"] for s in within), default=None)}, host)
 
 
