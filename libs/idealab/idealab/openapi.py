@@ -122,7 +122,7 @@ def _operation(rule, view, operation_id: str) -> dict:
         codes.append("401")
     if facts.roles is not None:
         codes.append("403")
-    if operation["parameters"] and any(p["in"] == "path" for p in operation["parameters"]):
+    if any(p["in"] == "path" for p in operation["parameters"]):
         codes.append("404")
     for code in sorted(codes) + ["4XX", "503"]:
         operation["responses"][code] = _problem(code)
