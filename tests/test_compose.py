@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-SERVICES = ("ideas", "votes", "roadmap", "notifications")
+SERVICES = ("ideas", "votes", "roadmap", "notifications", "accounts")
 SERVERS = ("kafka", "mongo")
 
 

@@ -146,15 +146,15 @@ class Mailbox:
         with self._lock:
             return [m for m in self.messages if m["To"] == address]
 
-    def link(self, address: str, url: str) -> str:
-        """The token of the newest mail to `address` holding a link `<url>#token=…` (or `?token=…`)."""
+    def link(self, address: str, page: str) -> str:
+        """The token of the newest mail to `address` linking to the web lab's `page` (`…/<page>#token=…`)."""
         def found():
             for message in reversed(self.to(address)):
-                match = re.search(rf"{re.escape(url)}[#?]token=([\w-]+)", message.get_content())
+                match = re.search(rf"/{re.escape(page)}#token=([\w-]+)", message.get_content())
                 if match:
                     return match.group(1)
             return None
-        return wait_for(found, timeout=5, what=f"a mail to {address} linking to {url}")
+        return wait_for(found, timeout=5, what=f"a mail to {address} linking to /{page}")
 
 
 class FakePublisher:

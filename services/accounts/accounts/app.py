@@ -7,7 +7,7 @@ from idealab.web import create_service_app
 
 from . import api, config
 from .handlers import Accounts
-from .mail import Mailer
+from idealab.mail import Mailer
 from .oidc import OidcSignIn
 from .store import AccountStore
 

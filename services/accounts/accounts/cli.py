@@ -16,7 +16,7 @@ from idealab.mongo import connect
 
 from . import config
 from .handlers import Accounts
-from .mail import Mailer
+from idealab.mail import Mailer
 from .store import AccountStore
 
 

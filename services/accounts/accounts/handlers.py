@@ -20,7 +20,7 @@ from idealab.auth import ALGORITHM, Principal
 from . import domain
 from .config import AccountsConfig
 from .domain import KeyState, Refresh
-from .mail import Mailer
+from idealab.mail import Mailer
 from .store import AccountStore
 
 log = logging.getLogger(__name__)

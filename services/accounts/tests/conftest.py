@@ -1,21 +1,13 @@
-"""Fixtures of the accounts tests: a real SMTP server catching the mails, an API app over the test's own database
-that sends its mail there (client comes from the root conftest), helpers to sign up and sign in, and a real OpenID
+"""Fixtures of the accounts tests: an API app over the test's own database that sends its mail to the root
+conftest's real SMTP server (`mailbox`; client comes from the root conftest too), helpers to sign up and sign in, and a real OpenID
 Connect provider."""
 import importlib.util
-import logging
-import re
-import socket
-import threading
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from accounts.app import create_app
 from accounts.config import SERVICE, AccountsConfig
-from idealab.testing import wait_for
 
 # The tests' own OIDC provider, loaded by path: test directories are not packages (pytest's importlib mode).
 _spec = importlib.util.spec_from_file_location("oidc_provider",
@@ -25,52 +17,6 @@ _spec.loader.exec_module(oidc_provider)
 
 PUBLIC_URL = "http://lab.example"
 PASSWORD = "correct horse battery staple"
-
-# aiosmtpd logs every SMTP command at INFO.
-logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """An aiosmtpd handler keeping every message it is given."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self._lock:
-            return [m for m in self.messages if m["To"] == address]
-
-    def link(self, address: str, page: str) -> str:
-        """The one-time token of the newest mail to `address` linking to the web lab's `page`."""
-        def found():
-            for message in reversed(self.to(address)):
-                match = re.search(rf"{re.escape(PUBLIC_URL)}/{page}#token=([\w-]+)", message.get_content())
-                if match:
-                    return match.group(1)
-            return None
-        return wait_for(found, timeout=5, what=f"a mail to {address} linking to /{page}")
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

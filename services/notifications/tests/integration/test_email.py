@@ -52,7 +52,7 @@ def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, ev
     [mail] = mailbox.to("ann@example.com")
     assert mail["Subject"] == "Dark mode is now planned"
     assert "Coming in March." in mail.get_content() and f"{PUBLIC_URL}/ideas/{followed}" in mail.get_content()
-    token = mailbox.link("ann@example.com", f"{PUBLIC_URL}/unsubscribe")
+    token = mailbox.link("ann@example.com", "unsubscribe")
     assert mail["List-Unsubscribe"] == f"<{PUBLIC_URL}/api/notifications/unsubscribe?token={token}>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert {j["state"] for j in jobs(store)} == {"sent"}
@@ -78,7 +78,7 @@ def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume
                                                                   mailbox):
     consume(event.status_changed(followed))
     send(store, mailbox)
-    token = mailbox.link("bob@example.com", f"{PUBLIC_URL}/unsubscribe")
+    token = mailbox.link("bob@example.com", "unsubscribe")
 
     # As a mail client does for RFC 8058 one-click: a form body, no token in it.
     response = client.post(f"/api/notifications/unsubscribe?token={token}", data="List-Unsubscribe=One-Click",
