@@ -104,7 +104,8 @@ class PrivateKafka:
         self.props.write_text(shipped.replace("127.0.0.1:9092", f"127.0.0.1:{self.port}")
                               .replace("127.0.0.1:9093", f"127.0.0.1:{self.controller_port}")
                               + f"\nlog.dirs={self.data}\n")
-        self.java = ["java", "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+        # C1 only: a JVM that starts in seconds rather than tens, for a broker that lives one test.
+        self.java = ["java", "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                      f"-Dlog4j2.configurationFile={ROOT / 'deploy' / 'kafka' / 'log4j2.properties'}",
                      "-cp", str(CACHE / "kafka" / "libs" / "*")]
         self.process = Process("kafka", [*self.java, "kafka.Kafka", str(self.props)], {}, workdir)
