@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
 
 from idealab.testing import unique, wait_for
 
@@ -34,18 +35,16 @@ e2e = _module("e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
 # The accounts tests' OpenID Connect provider: a real one (Authlib), signing in whoever the test says is there.
 oidc = _module("oidc_provider", ROOT / "services" / "accounts" / "tests" / "oidc_provider" / "__init__.py")
 lab = e2e.lab
-# The e2e lab's gateway fixture, over the lab below (pytest finds fixtures by name).
-gateway = e2e.gateway
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def identity_provider():
     """The lab's one configured identity provider, "My Bank"."""
     with oidc.Provider() as provider:
         yield provider
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_env(servers, identity_provider):
     if not (ROOT / "web" / "dist" / "index.html").exists():
         subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "build"], check=True)
@@ -63,13 +62,13 @@ def lab_env(servers, identity_provider):
     })
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_log(lab_env):
     """The lab's log, a file of this run's own: the mails its mail sink prints are read back from there."""
     return ROOT / ".cache" / "logs" / f"browser-lab-{lab_env['IDEALAB_NAMESPACE']}.log"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def running_lab(lab_env, lab_log):
     process = lab.start(lab_env, lab_log)
     try:
@@ -81,6 +80,11 @@ def running_lab(lab_env, lab_log):
     lab.stop(process)
     e2e._forget(lab_env)
     lab_log.unlink()
+
+
+@pytest.fixture(scope="package")
+def gateway(running_lab, lab_env):
+    return lab.gateway_url(lab_env)
 
 
 @pytest.fixture
@@ -117,24 +121,40 @@ def mails_to(log: Path, address: str) -> list:
     return found
 
 
-# --- Playwright over Debian's Chromium -------------------------------------------------------------------------------
+# --- Debian's Chromium, driven by Playwright -------------------------------------------------------------------------
+# Fixtures of our own rather than pytest-playwright's: theirs keep one Playwright running until the whole test session
+# ends, and a later test that starts its own (sync_playwright) would then fail. These stop with this package.
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+@pytest.fixture(scope="package")
+def chromium(running_lab):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: run `bash deploy/web.sh install` (or set CHROMIUM)", pytrace=False)
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
 
 
-@pytest.fixture(scope="session")
-def base_url(gateway):
-    return gateway
+@pytest.fixture
+def new_context(chromium, gateway, request):
+    """new_context(**options) → a fresh browser profile (no storage, no cache) on the lab. English on a desktop
+    screen unless asked otherwise here or by @pytest.mark.browser_context_args(locale="fr-FR")."""
+    marker = request.node.get_closest_marker("browser_context_args")
+    defaults = {"base_url": gateway, "locale": "en-GB", "viewport": {"width": 1280, "height": 800},
+                **(marker.kwargs if marker else {})}
+    contexts = []
+
+    def make(**options):
+        contexts.append(chromium.new_context(**{**defaults, **options}))
+        return contexts[-1]
+    yield make
+    for context in contexts:
+        context.close()
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # English unless a test asks otherwise, so the words the tests look for are known.
-    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 800}}
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
 
 
 # --- people ----------------------------------------------------------------------------------------------------------
@@ -206,7 +226,7 @@ def signed_in(new_context, person, grant_role):
 
 # --- what the tests look at ------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe():
     return Axe()
 

@@ -67,6 +67,7 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
     expect(staff_page.get_by_text("Under review").first).to_be_visible()
     staff_page.get_by_label("New status").select_option("planned")
     staff_page.get_by_label("Public message to the author and the voters").fill("Coming in the spring release.")
+    expect(staff_page.locator(".preview")).to_contain_text(f"{TITLE}: now Planned")  # what subscribers will read
     staff_page.get_by_role("button", name="Move and notify").click()
     expect(staff_page.get_by_role("status")).to_contain_text("Moved to “Planned”")
     expect(staff_page.locator(".timeline")).to_contain_text("Coming in the spring release.")

@@ -80,6 +80,8 @@ export const en = {
   "staff.title": "Move this idea (product team)",
   "staff.status": "New status",
   "staff.message": "Public message to the author and the voters",
+  "staff.preview": "What the author and the voters will read:",
+  "staff.previewTitle": "{title}: now {status}",
   "staff.submit": "Move and notify",
   "staff.done": "Moved to “{status}”. The author and the voters are notified.",
   "submit.title": "Share an idea",

@@ -81,6 +81,8 @@ export const es: Partial<Messages> = {
   "staff.title": "Mover esta idea (equipo de producto)",
   "staff.status": "Nuevo estado",
   "staff.message": "Mensaje público para el autor y los votantes",
+  "staff.preview": "Lo que leerán el autor y los votantes:",
+  "staff.previewTitle": "{title}: ahora {status}",
   "staff.submit": "Mover y avisar",
   "staff.done": "Movida a «{status}». Se ha avisado al autor y a los votantes.",
   "submit.title": "Compartir una idea",

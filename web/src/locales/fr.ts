@@ -81,6 +81,8 @@ export const fr: Partial<Messages> = {
   "staff.title": "Faire avancer cette idée (équipe produit)",
   "staff.status": "Nouveau statut",
   "staff.message": "Message public pour l’auteur et les votants",
+  "staff.preview": "Ce que liront l’auteur et les votants :",
+  "staff.previewTitle": "{title} : désormais {status}",
   "staff.submit": "Changer et prévenir",
   "staff.done": "Passée à « {status} ». L’auteur et les votants sont prévenus.",
   "submit.title": "Proposer une idée",

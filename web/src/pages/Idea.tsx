@@ -1,5 +1,5 @@
-// One idea: its text, the vote (answered at once, then corrected by the server), its status and history, and
-// for the product team the form that moves it along the roadmap.
+// One idea: its text, the vote (answered at once, then corrected by the server), its status and history, the
+// comments, for the product team the form that moves it along the roadmap, for moderators hide / restore.
 import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
@@ -22,7 +22,6 @@ export function IdeaPage({ id }: { id: string }) {
   if (!idea.data) return <Loading />;
   const status = item.data?.status ?? idea.data.status;
   const history = item.data?.history ?? [];
-
   const moderator = user?.roles.some((role) => MODERATORS.includes(role));
 
   return (
@@ -62,7 +61,7 @@ export function IdeaPage({ id }: { id: string }) {
         )}
       </section>
       <Comments ideaId={id} closed={!!idea.data.hidden} />
-      <StaffStatusForm ideaId={id} onMoved={item.replace} />
+      <StaffStatusForm ideaId={id} title={idea.data.title ?? ""} onMoved={item.replace} />
     </article>
   );
 }
@@ -142,7 +141,8 @@ function VoteBox({ ideaId }: { ideaId: string }) {
   );
 }
 
-function StaffStatusForm({ ideaId, onMoved }: { ideaId: string; onMoved: (item: RoadmapItem) => void }) {
+function StaffStatusForm(props: { ideaId: string; title: string; onMoved: (item: RoadmapItem) => void }) {
+  const { ideaId, title, onMoved } = props;
   const { t, label } = useT();
   const user = useStore(session)?.user;
   const [status, setStatus] = useState("");
@@ -188,6 +188,15 @@ function StaffStatusForm({ ideaId, onMoved }: { ideaId: string; onMoved: (item: 
           multiline
           input={{ value: message, required: true, onInput: setMessage }}
         />
+        {status && message.trim() && (
+          <div class="preview" aria-live="polite">
+            <p class="small muted">{t("staff.preview")}</p>
+            <p>
+              <strong>{t("staff.previewTitle", { title, status: label("status", status) })}</strong>
+            </p>
+            <p class="message">{message}</p>
+          </div>
+        )}
         <button type="submit" class="button" disabled={form.sending}>
           {t("staff.submit")}
         </button>
