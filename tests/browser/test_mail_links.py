@@ -89,10 +89,12 @@ def test_a_member_stops_notification_emails_from_the_mail(page, person, grant_ro
     sign_in_through_page(page, author)
     page.goto("/inbox")
     expect(page.get_by_label("Also send me these notifications by email")).not_to_be_checked()
-    page.get_by_label("Also send me these notifications by email").check()
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/preferences" in r.url) as saved:
+        page.get_by_label("Also send me these notifications by email").check()
+    assert saved.value.ok
     expect(page.locator(".preferences [role=alert]")).to_have_count(0)
     expect(page.get_by_label("Also send me these notifications by email")).to_be_checked()
-    page.reload()
+    page.reload()  # the lab kept it
     expect(page.get_by_label("Also send me these notifications by email")).to_be_checked()
 
 
