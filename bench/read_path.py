@@ -3,9 +3,9 @@ request rates up to 500/s.
 
     python -m bench.read_path [--rates 10,25,50,100,250,500] [--seconds 10] [--ideas 2600 --votes 370000]
 
-The lab is seeded by bench.seed (2,600 ideas, 370,000 votes; no comments: the lab has no comments API yet), then
-anonymous readers ask, in equal shares: the top ideas (GET /api/ideas?sort=most_voted&limit=20), an idea
-(GET /api/ideas/<id>) and its tally (GET /api/votes/ideas/<id>), the two requests of an idea page; ideas are
+The lab is seeded by bench.seed (2,600 ideas, 370,000 votes, 5,000 comments), then anonymous readers ask, in
+equal shares: the top ideas (GET /api/ideas?sort=most_voted&limit=20), and the three requests of an idea page: the
+idea (GET /api/ideas/<id>), its tally (GET /api/votes/ideas/<id>) and its comments (…/comments); ideas are
 picked by a Zipf law over their rank by votes. First each kind alone, one request at a time (the service time
 with no queue); then per step: answers/s and p50/p95/p99 per kind of request, CPU per
 process. Steps stop after the first saturated one (answers below 90 % of offered, or p99 over 2 s).
@@ -23,7 +23,7 @@ from .workload import ZIPF_EXPONENT
 
 TARGET = {"requests_per_s": 500, "p99_ms": 20}
 KINDS = {"top_ideas": "/api/ideas?sort=most_voted&limit=20", "idea": "/api/ideas/{}",
-         "tally": "/api/votes/ideas/{}"}
+         "tally": "/api/votes/ideas/{}", "comments": "/api/ideas/{}/comments"}
 
 
 def schedule(rate: float, seconds: float, ideas_by_votes: list[str], rng: random.Random) -> tuple[list, list]:
@@ -57,20 +57,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--ideas", type=int, default=2600)
     parser.add_argument("--votes", type=int, default=370_000)
+    parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--voters", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--workers", default="2", help="GUNICORN_WORKERS of every API")
     parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
     host = report.machine()
-    config = vars(args) | {"target": TARGET, "database": DATABASE, "mix": KINDS,
-                           "comments": "not seeded: no comments API yet"}
+    config = vars(args) | {"target": TARGET, "database": DATABASE, "mix": KINDS}
     rng = random.Random(4)
     steps = []
     with running_lab(GUNICORN_WORKERS=args.workers, GUNICORN_THREADS=args.threads) as lab:
         started = time.monotonic()
         with MongoClient(lab.mongodb, tz_aware=True) as client:
-            seeded = seed.seed(client, lab.namespace, args.ideas, args.votes, args.voters)
+            seeded = seed.seed(client, lab.namespace, args.ideas, args.votes, args.comments, args.voters)
         config["seed_seconds"] = round(time.monotonic() - started)
         config["hottest_idea_votes"] = seeded["hottest_idea_votes"]
         unloaded = one_at_a_time(lab.url, seeded["idea_ids_by_votes"])
@@ -86,7 +86,8 @@ def main() -> None:
             steps.append(figures)
             print(f"{rate:>6.0f}/s offered: {figures['accepted_per_s']}/s answered, p99 "
                   f"{figures['latency_from_due']['p99_ms']} ms (top ideas {figures['top_ideas']['p99_ms']}, idea "
-                  f"{figures['idea']['p99_ms']}, tally {figures['tally']['p99_ms']}); CPU "
+                  f"{figures['idea']['p99_ms']}, tally {figures['tally']['p99_ms']}, comments "
+                  f"{figures['comments']['p99_ms']}); CPU "
                   f"{dict(list(figures['cpu_percent_of_one_core'].items())[:4])}", flush=True)
             if figures["accepted_per_s"] < 0.9 * rate or (figures["latency_from_due"]["p99_ms"] or 0) > 2000:
                 break

@@ -1,12 +1,12 @@
 """Seeds a lab at a big bank's scale (Barclays "Your Bank": 2,600 ideas, 370,000 votes), with progress bars.
 
-    python -m bench.seed [--mongodb URI] [--namespace NS] [--ideas 2600] [--votes 370000] [--voters 100000]
+    python -m bench.seed [--mongodb URI] [--namespace NS] [--ideas 2600] [--votes 370000] [--comments 5000]
 
 Bulk, straight into each service's database in the shapes its store writes (ideas built by ideas.domain.submit,
-tallies by votes.domain.Tally), as the lab holds them once every event has been relayed and counted: no outbox
-events are left for the relays, every vote is counted in its tally and in its idea's vote_count. Going through the
-API instead would take hours at the database's write speed (see bench.vote_intake). Votes spread over the ideas by
-a Zipf law (a few ideas hold most of them). Comments are not seeded: the comments API is not in the lab yet.
+comments by ideas.domain.post_comment, tallies by votes.domain.Tally), as the lab holds them once every event has been relayed and counted: no outbox
+events are left for the relays, every vote is counted in its tally and in its idea's vote_count, every comment in
+its idea's comment_count. Going through the API instead would take hours at the database's write speed (see
+bench.vote_intake). Votes and comments spread over the ideas by a Zipf law (a few ideas hold most of them).
 Without --namespace it seeds the lab `make up` runs.
 """
 import argparse
@@ -40,9 +40,11 @@ def vote_counts(ideas: int, votes: int) -> list[int]:
     return counts
 
 
-def seed(client: MongoClient, namespace: str, ideas: int, votes: int, voters: int, seed_value: int = 4) -> dict:
+def seed(client: MongoClient, namespace: str, ideas: int, votes: int, comments: int, voters: int,
+         seed_value: int = 4) -> dict:
     rng = random.Random(seed_value)
     counts = vote_counts(ideas, votes)
+    discussed = vote_counts(ideas, comments)
     if max(counts) > voters:
         raise SystemExit(f"the hottest idea needs {max(counts)} distinct voters; use --voters {max(counts)} or more")
     idea_store = IdeaStore(client[f"{namespace}idealab_ideas"])
@@ -61,11 +63,18 @@ def seed(client: MongoClient, namespace: str, ideas: int, votes: int, voters: in
                                            "category": rng.choice(CATEGORIES)}, f"member-{rng.randrange(voters)}",
                                           submitted)
             made.append(idea)
+        said = []
         for idea in made:
             count = counts[len(ids)]
-            idea |= {"vote_count": count, "tally_version": count}
+            idea |= {"vote_count": count, "tally_version": count, "comment_count": discussed[len(ids)]}
+            said += [ideas_domain.post_comment(idea, {"text": f"Comment {k}: yes, and on the web too."},
+                                               f"member-{rng.randrange(voters)}",
+                                               idea["submitted_at"] + timedelta(hours=k))[0]
+                     for k in range(discussed[len(ids)])]
             ids.append((idea["_id"], idea["submitted_at"], idea.get("space"), count))
         idea_store.ideas.insert_many(made)
+        if said:
+            idea_store.comments.insert_many(said)
     vote_store.ideas.insert_many([{"_id": i, "submitted_at": at, "space": space} for i, at, space, _ in ids])
     vote_store.tallies.insert_many([
         {"_id": i, **{k: v for k, v in asdict(votes_domain.Tally(i, count, count, count >= THRESHOLD)).items()
@@ -86,7 +95,7 @@ def seed(client: MongoClient, namespace: str, ideas: int, votes: int, voters: in
         if batch:
             vote_store.votes.insert_many(batch)
             progress.update(len(batch))
-    return {"ideas": ideas, "votes": votes, "voters": voters, "hottest_idea_votes": max(counts),
+    return {"ideas": ideas, "votes": votes, "comments": comments, "voters": voters, "hottest_idea_votes": max(counts),
             "idea_ids_by_votes": [i for i, *_ in sorted(ids, key=lambda x: -x[3])]}
 
 
@@ -107,10 +116,11 @@ def main() -> None:
     parser.add_argument("--namespace", default="")
     parser.add_argument("--ideas", type=int, default=2600)
     parser.add_argument("--votes", type=int, default=370_000)
+    parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--voters", type=int, default=100_000)
     args = parser.parse_args()
     with MongoClient(args.mongodb, tz_aware=True) as client:
-        seeded = seed(client, args.namespace, args.ideas, args.votes, args.voters)
+        seeded = seed(client, args.namespace, args.ideas, args.votes, args.comments, args.voters)
     print({k: v for k, v in seeded.items() if k != "idea_ids_by_votes"})
 
 
