@@ -62,3 +62,14 @@ def test_dates_follow_the_language(page, person):
         made.json()["submitted_at"])
     assert f"Shared on {expected}" in page.locator(".meta").inner_text()
     assert "Épargne" in shown
+
+
+def test_refused_fields_are_explained_in_the_members_language(signed_in):
+    page, _ = signed_in("Fay")
+    page.get_by_label("Language").select_option("es")
+    page.goto("/submit")
+    page.get_by_role("button", name="Compartir mi idea").click()
+    expect(page.locator("#field-title-error")).to_have_text("Entre 5 y 140 caracteres.")
+    expect(page.locator("#field-category-error")).to_have_text("Elige una opción.")
+    page.get_by_label("Idioma").select_option("fr")
+    expect(page.locator("#field-title-error")).to_have_text("Entre 5 et 140 caractères.")

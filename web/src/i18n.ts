@@ -101,3 +101,27 @@ export function translator(lang: Locale): Translator {
 export function useT(): Translator {
   return translator(useStore(locale));
 }
+
+/** The APIs explain refused fields in English (marshmallow's words and a few of their own): the usual ones are said
+ * in the member's language; any other stays as the API wrote it. */
+const FIELD_MESSAGES: [RegExp, MessageKey][] = [
+  [/^Missing data for required field\.$|^Field may not be null\.$/, "form.missing"],
+  [/^Length must be between (?<min>\d+) and (?<max>\d+)\.$/, "form.length"],
+  [/^Shorter than minimum length (?<min>\d+)\.$/, "form.tooShort"],
+  [/^Longer than maximum length (?<max>\d+)\.$/, "form.tooLong"],
+  [/^Not a valid email address\.$/, "form.email"],
+  [/^use at least (?<min>\d+) characters$/, "form.tooShort"],
+  [/most common ones/, "form.commonPassword"],
+  [/^lower-case letters, digits and dashes/, "form.choose"], // a category: the form offers a list
+];
+
+export function fieldMessage(lang: Locale, message: string): string {
+  for (const [pattern, key] of FIELD_MESSAGES) {
+    const found = pattern.exec(message);
+    if (found) {
+      const numbers = Object.fromEntries(Object.entries(found.groups ?? {}).map(([k, v]) => [k, Number(v)]));
+      return translate(lang, key, numbers);
+    }
+  }
+  return message;
+}

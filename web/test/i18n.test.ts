@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickLocale, regional, translate, translator } from "../src/i18n";
+import { fieldMessage, pickLocale, regional, translate, translator } from "../src/i18n";
 import { en } from "../src/locales/en";
 import { es } from "../src/locales/es";
 import { fr } from "../src/locales/fr";
@@ -72,5 +72,17 @@ describe("the translations", () => {
         expect(names(text as string), key).toEqual(names(en[key as keyof typeof en]));
       }
     }
+  });
+});
+
+describe("fieldMessage", () => {
+  it("says the APIs' usual field errors in the member's language, numbers included", () => {
+    expect(fieldMessage("fr", "Length must be between 5 and 140.")).toBe("Entre 5 et 140 caractères.");
+    expect(fieldMessage("es", "Missing data for required field.")).toBe("Obligatorio.");
+    expect(fieldMessage("en", "use at least 10 characters")).toBe("At least 10 characters.");
+  });
+
+  it("leaves any other message as the API wrote it", () => {
+    expect(fieldMessage("fr", "reply_to: no comment c-1 on this idea")).toBe("reply_to: no comment c-1 on this idea");
   });
 });

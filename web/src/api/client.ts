@@ -14,7 +14,7 @@ export class Problem extends Error {
     super(detail ? `${title}: ${detail}` : title);
   }
 
-  /** The first message the API gave for `field` ({"title": ["Too short."]} → "Too short."). */
+  /** The API's message for `field` ({"title": ["Too short."]} → "Too short."; several are joined). */
   fieldError(field: string): string | undefined {
     const found = this.errors[field];
     if (Array.isArray(found)) return found.map(String).join(" ");

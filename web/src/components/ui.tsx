@@ -2,7 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { Problem } from "../api/client";
-import { useT } from "../i18n";
+import { fieldMessage, useT } from "../i18n";
 
 let navigated = false;
 
@@ -153,7 +153,11 @@ export function useSubmit<T>(send: () => Promise<T>, done: (result: T) => void) 
       setSending(false);
     }
   };
-  const fieldError = (field: string) => (error instanceof Problem ? error.fieldError(field) : undefined);
+  const { lang } = useT();
+  const fieldError = (field: string) => {
+    const said = error instanceof Problem ? error.fieldError(field) : undefined;
+    return said && fieldMessage(lang, said);
+  };
   return { submit, sending, error, fieldError };
 }
 
