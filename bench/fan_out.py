@@ -3,13 +3,14 @@
     python -m bench.fan_out [--subscribers 100000] [--timeout 600]
 
 Only the notifications worker runs (the fan-out is all its own), on the database server BENCH_DATABASE names (a
-FerretDB of the benchmark's own by default) and the shared Kafka. The subscribers are seeded straight into the notifications database in the shape its store writes
-(NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id, user_id, reasons: ["voter"], vote_version: 1}`, and
-each a verified address with email on, as NotificationStore.set_contact keeps it): through vote events they would take the worker hours at this database's write speed (bench.vote_intake), and
-that is not what this benchmark measures. Then one idea.status_changed goes on the roadmap topic, as the roadmap
-service publishes it; the clock runs from its acknowledgement until the worker commits it (it commits only after
-every inbox entry is stored and every email job queued), sampling the inbox size on the way. The worker's email
-sender mails to a local SMTP sink meanwhile, as in `make up`.
+FerretDB of the benchmark's own by default) and the shared Kafka. The subscribers are seeded straight into the
+notifications database in the shape its store writes (NotificationStore.set_vote: `{_id: "<idea>:<user>", idea_id,
+user_id, reasons: ["voter"], vote_version: 1}`, and each a verified address with email on, as
+NotificationStore.set_contact keeps it): through vote events they would take the worker hours at this database's
+write speed (bench.vote_intake), and that is not what this benchmark measures. Then one idea.status_changed goes on
+the roadmap topic, as the roadmap service publishes it; the clock runs from its acknowledgement until the worker
+commits it (it commits only after every inbox entry is stored and every email job queued), sampling the inbox size
+on the way. The worker's email sender mails to a local SMTP sink meanwhile, as in `make up`.
 """
 import argparse
 import os

@@ -3,10 +3,11 @@
     python -m bench.seed [--mongodb URI] [--namespace NS] [--ideas 2600] [--votes 370000] [--comments 5000]
 
 Bulk, straight into each service's database in the shapes its store writes (ideas built by ideas.domain.submit,
-comments by ideas.domain.post_comment, tallies by votes.domain.Tally), as the lab holds them once every event has been relayed and counted: no outbox
-events are left for the relays, every vote is counted in its tally and in its idea's vote_count, every comment in
-its idea's comment_count. Going through the API instead would take hours at the database's write speed (see
-bench.vote_intake). Votes and comments spread over the ideas by a Zipf law (a few ideas hold most of them).
+comments by ideas.domain.post_comment, tallies by votes.domain.Tally), as the lab holds them once every event has
+been relayed and counted: no outbox events are left for the relays, every vote is counted in its tally and in its
+idea's vote_count, every comment in its idea's comment_count. Going through the API instead would take hours at the
+database's write speed (see bench.vote_intake). Votes and comments spread over the ideas by a Zipf law (a few
+ideas hold most of them).
 Without --namespace it seeds the lab `make up` runs.
 """
 import argparse
