@@ -136,20 +136,29 @@ def chromium(running_lab):
 
 
 @pytest.fixture
-def new_context(chromium, gateway, request):
+def new_context(chromium, gateway, identity_provider, request):
     """new_context(**options) → a fresh browser profile (no storage, no cache) on the lab. English on a desktop
-    screen unless asked otherwise here or by @pytest.mark.browser_context_args(locale="fr-FR")."""
+    screen unless asked otherwise here or by @pytest.mark.browser_context_args(locale="fr-FR").
+
+    Every page must load nothing from elsewhere (a bank's privacy bar: no third-party script, font or tracker; the
+    identity provider's own pages aside) and break no rule of the gateway's Content-Security-Policy."""
     marker = request.node.get_closest_marker("browser_context_args")
     defaults = {"base_url": gateway, "locale": "en-GB", "viewport": {"width": 1280, "height": 800},
                 **(marker.kwargs if marker else {})}
-    contexts = []
+    contexts, elsewhere, refused = [], [], []
+    ours = (gateway, identity_provider.issuer, "data:", "blob:")
 
     def make(**options):
-        contexts.append(chromium.new_context(**{**defaults, **options}))
-        return contexts[-1]
+        context = chromium.new_context(**{**defaults, **options})
+        context.on("request", lambda r: r.url.startswith(ours) or elsewhere.append(r.url))
+        context.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+        contexts.append(context)
+        return context
     yield make
     for context in contexts:
         context.close()
+    assert not elsewhere, f"requests to other sites: {elsewhere}"
+    assert not refused, f"Content-Security-Policy violations: {refused}"
 
 
 @pytest.fixture
