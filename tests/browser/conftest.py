@@ -136,15 +136,13 @@ def chromium(running_lab):
 
 
 @pytest.fixture
-def new_context(chromium, gateway, identity_provider, request):
-    """new_context(**options) → a fresh browser profile (no storage, no cache) on the lab. English on a desktop
-    screen unless asked otherwise here or by @pytest.mark.browser_context_args(locale="fr-FR").
+def new_context(chromium, gateway, identity_provider):
+    """new_context(**options) → a fresh browser profile (no storage, no cache) on the lab; English on a desktop
+    screen unless the options say otherwise (locale="fr-FR", viewport=...).
 
     Every page must load nothing from elsewhere (a bank's privacy bar: no third-party script, font or tracker; the
     identity provider's own pages aside) and break no rule of the gateway's Content-Security-Policy."""
-    marker = request.node.get_closest_marker("browser_context_args")
-    defaults = {"base_url": gateway, "locale": "en-GB", "viewport": {"width": 1280, "height": 800},
-                **(marker.kwargs if marker else {})}
+    defaults = {"base_url": gateway, "locale": "en-GB", "viewport": {"width": 1280, "height": 800}}
     contexts, elsewhere, refused = [], [], []
     ours = (gateway, identity_provider.issuer, "data:", "blob:")
 

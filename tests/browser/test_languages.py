@@ -9,8 +9,8 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.browser_context_args(locale="fr-FR")
-def test_the_browser_language_is_the_first_choice(page):
+def test_the_browser_language_is_the_first_choice(new_context):
+    page = new_context(locale="fr-FR").new_page()
     page.goto("/roadmap")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Feuille de route")
