@@ -34,6 +34,11 @@ def status_notification(event: Event, title: str | None) -> dict:
     }
 
 
+def chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def inbox_entry(notification: dict, user_id: str) -> dict:
     return {**notification, "_id": inbox_entry_id(notification["event_id"], user_id), "user_id": user_id,
             "read": False}

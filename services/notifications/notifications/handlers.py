@@ -10,7 +10,7 @@ from idealab.events import Event
 from idealab.mail import Mailer
 
 from . import domain
-from .store import NotificationStore
+from .store import FAN_OUT_CHUNK, NotificationStore
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +69,25 @@ def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
 
 
 def on_status_changed(store: NotificationStore, event: Event) -> None:
-    """One inbox entry per subscriber; entry ids come from the event id, so replaying the event adds nothing."""
+    """One inbox entry and, for verified addresses, one email job per subscriber.
+
+    Subscribers are served in user-id order, chunk by chunk, and the last one served is recorded: a replay (or a
+    retry after a crash) resumes after it instead of writing every entry again. Entry and job ids come from the
+    event id, so what a crash in the middle of a chunk left behind is not written twice either."""
     idea_id = event.data["idea_id"]
     notification = domain.status_notification(event, store.idea_title(idea_id))
     store.remember_change(idea_id, notification)
-    subscribers = list(store.subscribers(idea_id))
-    store.deliver([domain.inbox_entry(notification, user_id) for user_id in subscribers])
+    served_up_to = store.fan_out_progress(event.id)
+    subscribers = sorted(u for u in store.subscribers(idea_id) if served_up_to is None or u > served_up_to)
+    emailable = store.emailable() if subscribers else set()
     now = datetime.now(timezone.utc)
-    jobs = [domain.email_job(notification, user_id, now) for user_id in store.emailable(subscribers)]
-    store.queue_emails(jobs)
-    metrics.delivered("inbox", len(subscribers))
-    metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
+    for chunk in domain.chunks(subscribers, FAN_OUT_CHUNK):
+        store.deliver([domain.inbox_entry(notification, user_id) for user_id in chunk])
+        jobs = [domain.email_job(notification, user_id, now) for user_id in chunk if user_id in emailable]
+        store.queue_emails(jobs)
+        store.record_fan_out_progress(event.id, chunk[-1])
+        metrics.delivered("inbox", len(chunk))
+        metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
 
 
 def on_email_verified(store: NotificationStore, event: Event) -> None:

@@ -1,6 +1,5 @@
 """Every pymongo call of the notifications service."""
 import secrets
-from collections.abc import Iterable
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
@@ -22,6 +21,7 @@ class NotificationStore:
         self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
+        self.fan_outs = db["fan_outs"]  # per status-change event: the last subscriber served
 
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index([("idea_id", 1), ("reasons", 1)])
@@ -93,12 +93,17 @@ class NotificationStore:
     def contact(self, user_id: str) -> dict | None:
         return self.contacts.find_one({"_id": user_id})
 
-    def emailable(self, user_ids: list[str]) -> Iterable[str]:
-        """Those of `user_ids` with a verified address who have not turned email off."""
-        for start in range(0, len(user_ids), FAN_OUT_CHUNK):
-            chunk = user_ids[start:start + FAN_OUT_CHUNK]
-            for c in self.contacts.find({"_id": {"$in": chunk}, "email_enabled": True}, {"_id": 1}):
-                yield c["_id"]
+    def emailable(self) -> set[str]:
+        """Everyone with a verified address who has not turned email off. Read whole, once per fan-out: FerretDB
+        answers `_id: {$in: [...]}` by reading the whole collection, so asking chunk by chunk was quadratic."""
+        return {c["_id"] for c in self.contacts.find({"email_enabled": True}, {"_id": 1})}
+
+    def fan_out_progress(self, event_id: str) -> str | None:
+        progress = self.fan_outs.find_one({"_id": event_id})
+        return progress["served_up_to"] if progress else None
+
+    def record_fan_out_progress(self, event_id: str, user_id: str) -> None:
+        self.fan_outs.update_one({"_id": event_id}, {"$set": {"served_up_to": user_id}}, upsert=True)
 
     def set_email_enabled(self, user_id: str, enabled: bool) -> bool:
         return self.contacts.update_one({"_id": user_id}, {"$set": {"email_enabled": enabled}}).matched_count == 1
@@ -144,23 +149,20 @@ class NotificationStore:
 
 
 def _insert_missing(collection: Collection, docs: list[dict]) -> None:
-    """Inserts the documents whose ids are not there yet, in chunks.
-
-    One upsert per document scans the whole collection on FerretDB v1, which made a fan-out quadratic. FerretDB
-    stops a bulk insert at its first duplicate whatever `ordered` says, so a chunk that meets documents written
-    meanwhile is checked again and the rest inserted."""
+    """Inserts the documents whose ids are not there yet, in chunks, without looking first: FerretDB answers
+    `_id: {$in: [...]}` by reading the whole collection, which made a large fan-out quadratic, then too slow to
+    finish. MongoDB goes on past duplicates with `ordered=False`; FerretDB v1 stops at the first one whatever
+    `ordered` says, so the rest of the chunk is inserted again from after it."""
     for start in range(0, len(docs), FAN_OUT_CHUNK):
         chunk = docs[start:start + FAN_OUT_CHUNK]
-        while chunk := _missing(collection, chunk):
+        while chunk:
             try:
                 collection.insert_many(chunk, ordered=False)
-            except BulkWriteError as exc:
-                if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-                    raise
-            else:
                 break
-
-
-def _missing(collection: Collection, docs: list[dict]) -> list[dict]:
-    present = {d["_id"] for d in collection.find({"_id": {"$in": [d["_id"] for d in docs]}}, {"_id": 1})}
-    return [d for d in docs if d["_id"] not in present]
+            except BulkWriteError as exc:
+                errors = exc.details["writeErrors"]
+                if any(e["code"] != DUPLICATE_KEY for e in errors):
+                    raise
+                if exc.details["nInserted"] + len(errors) >= len(chunk):
+                    break  # every document was tried: the others are in
+                chunk = chunk[max(e["index"] for e in errors) + 1:]
