@@ -105,13 +105,20 @@ class Relay:
             metrics.OUTBOX_PUBLISHED.labels(collection.name).inc(len(events))
         return sent
 
-    def run(self, stopping, idle_seconds: float = 0.05, retry_seconds: float = 1.0) -> None:
+    def run(self, stopping, idle_seconds: float = 0.05, max_idle_seconds: float = 0.4,
+            retry_seconds: float = 1.0) -> None:
+        # Every poll reads whole collections on FerretDB (only _id lookups use an index), so an idle relay polls
+        # less and less often, up to max_idle_seconds, and quickly again once there is work.
+        idle = idle_seconds
         while not stopping.is_set():
             try:
                 if self.lease is not None and not self.lease.held():
                     stopping.wait(self.lease.ttl_seconds / 3)  # another instance relays; take over if it stops
                 elif self.run_once() == 0:
-                    stopping.wait(idle_seconds)
+                    stopping.wait(idle)
+                    idle = min(idle * 2, max_idle_seconds)
+                else:
+                    idle = idle_seconds
             except Exception:  # noqa: BLE001 - Kafka or the database is away: keep the events, try again
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 metrics.OUTBOX_FAILURES.inc()
