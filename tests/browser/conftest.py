@@ -1,4 +1,4 @@
-"""The web lab in a real browser: Debian's Chromium, driven by Playwright (pytest-playwright's fixtures), against the
+"""The web lab in a real browser: Debian's Chromium, driven by Playwright, against the
 whole lab started as tests/e2e starts it (every Procfile process and the gateway, on ports and a namespace of their
 own). Here identity is the accounts service's own: people sign up through the lab, the services trust its JWKS."""
 import importlib.util

@@ -142,8 +142,12 @@ class ConsumerLoop:
                     # The broker is away: a commit or an offset lookup failed (tests/faults/test_kafka_outage.py).
                     # What this batch did not finish is read again (handlers are idempotent) once it is back.
                     log.warning("consumer %s cannot reach Kafka (%s); retrying", self.group, exc)
+                    owned = self.consumer.assignment()
                     for tp, records in unfinished.items():
-                        self.consumer.seek(tp, records[0].offset)
+                        # A rebalance (a commit refused with RebalanceInProgress) may have given it to another
+                        # instance, which reads it from the last commit; seeking a partition not owned would raise.
+                        if tp in owned:
+                            self.consumer.seek(tp, records[0].offset)
                     stopping.wait(self.retry_seconds)
         finally:
             self.consumer.close(autocommit=False)
