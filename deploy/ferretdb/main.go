@@ -1,5 +1,5 @@
-// Command ferretdb runs FerretDB v1 (MongoDB wire protocol on SQLite) embedded in our own main module, behind a
-// small proxy that makes each write command atomic.
+// Command ferretdb runs FerretDB v1 (MongoDB wire protocol on PostgreSQL or SQLite) embedded in our own main
+// module, behind a small proxy that makes each write command atomic.
 //
 // Why a module of our own: `go install .../cmd/ferretdb` builds a binary that panics on a missing generated
 // build/version/version.txt; the embeddable package skips that file when the main module is not FerretDB's.
@@ -20,6 +20,7 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -33,22 +34,25 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dir := flag.String("sqlite-dir", "data", "directory of the SQLite databases (one file per database)")
+	pg := flag.String("postgresql-url", "", "PostgreSQL URL: use the PostgreSQL backend instead of SQLite")
 	flag.Parse()
 
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		log.Fatal(err)
-	}
 	// FerretDB itself listens on a private Unix socket; only the proxy is reachable over TCP.
 	socket := filepath.Join(os.TempDir(), fmt.Sprintf("idealab-ferretdb-%d.sock", os.Getpid()))
 	defer os.Remove(socket)
 
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{Unix: socket},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/",
-	})
+	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{Unix: socket}, Logger: logger}
+	data := *dir
+	if *pg != "" {
+		config.Handler, config.PostgreSQLURL, data = "postgresql", *pg, redacted(*pg)
+	} else {
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
+			log.Fatal(err)
+		}
+		config.Handler, config.SQLiteURL = "sqlite", "file:"+*dir+"/"
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -66,10 +70,18 @@ func main() {
 	}()
 	go proxy(listener, socket)
 
-	log.Printf("FerretDB listening on %s, data in %s", *listen, *dir)
+	log.Printf("FerretDB listening on %s, data in %s", *listen, data)
 	if err := f.Run(ctx); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// redacted is the URL without its password, fit for the log.
+func redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "PostgreSQL"
 }
 
 func proxy(listener net.Listener, socket string) {
