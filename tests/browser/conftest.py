@@ -70,15 +70,8 @@ def lab_log(lab_env):
 
 @pytest.fixture(scope="package")
 def running_lab(lab_env, lab_log):
-    process = lab.start(lab_env, lab_log)
-    try:
-        lab.wait_ready(lab_env, process)
-    except RuntimeError as exc:
-        lab.stop(process)
-        pytest.fail(f"{exc}; see {lab_log}", pytrace=False)
-    yield process
-    lab.stop(process)
-    e2e._forget(lab_env)
+    with e2e.lab_running(lab_env, lab_log) as process:
+        yield process
     lab_log.unlink()
 
 

@@ -1,6 +1,7 @@
 """The whole lab for end-to-end tests: every process of the Procfile and the gateway, on ports of their own, with
 a namespace of their own on the shared Kafka and database servers."""
 import importlib.util
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,18 +44,26 @@ def lab_env(servers, jwks_url):
     })
 
 
-@pytest.fixture(scope="session")
-def running_lab(lab_env):
-    log = ROOT / ".cache" / "logs" / "e2e-lab.log"
-    process = lab.start(lab_env, log)
+@contextmanager
+def lab_running(env: dict, log: Path):
+    """The lab of `env` started and ready; stopped and forgotten afterwards."""
+    process = lab.start(env, log)
     try:
-        lab.wait_ready(lab_env, process)
+        lab.wait_ready(env, process)
     except RuntimeError as exc:
         lab.stop(process)
         pytest.fail(f"{exc}; see {log}", pytrace=False)
-    yield process
-    lab.stop(process)
-    _forget(lab_env)
+    try:
+        yield process
+    finally:
+        lab.stop(process)
+        _forget(env)
+
+
+@pytest.fixture(scope="session")
+def running_lab(lab_env):
+    with lab_running(lab_env, ROOT / ".cache" / "logs" / "e2e-lab.log") as process:
+        yield process
 
 
 def _forget(lab_env) -> None:

@@ -139,16 +139,20 @@ def current_principal() -> Principal | None:
     return g.principal
 
 
+def _signed_in() -> Principal:
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized("sign in first: this request needs a bearer token")
+    return principal
+
+
 def require_self(arg: str = "user_id"):
     """Route decorator: the route is about one person (the URL's `arg`), and only that person may call it, staff
     included — a 403 before the request body is even read."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                raise Unauthorized("sign in first: this request needs a bearer token")
-            if principal.user_id != kwargs[arg]:
+            if _signed_in().user_id != kwargs[arg]:
                 raise Forbidden("this is someone else's: only they may see or change it")
             return view(*args, **kwargs)
         return wrapper
@@ -160,9 +164,7 @@ def require(*roles: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                raise Unauthorized("sign in first: this request needs a bearer token")
+            principal = _signed_in()
             if roles and not any(principal.has(r) for r in roles):
                 raise Forbidden(f"this needs the role {' or '.join(roles)}")
             return view(*args, **kwargs)

@@ -9,10 +9,9 @@ from .store import AccountStore
 def main() -> None:
     cfg = config.load()
     store = AccountStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
-    store.ensure_indexes()
     # Spaces first, so a space.created is usually out before its first member's event; consumers must not rely on it
     # (the two live in different documents, and no order holds between documents).
-    worker.run(cfg.settings, [store.spaces, store.users], [])
+    worker.run(cfg.settings, [store.spaces, store.users], [], ensure_indexes=store.ensure_indexes)
 
 
 if __name__ == "__main__":
