@@ -39,6 +39,8 @@ func main() {
 
 	// FerretDB itself listens on a private Unix socket; only the proxy is reachable over TCP.
 	socket := filepath.Join(os.TempDir(), fmt.Sprintf("idealab-ferretdb-%d.sock", os.Getpid()))
+	// A socket already there is a killed process's (SIGKILL skips the deferred remove) whose pid we got again.
+	os.Remove(socket)
 	defer os.Remove(socket)
 
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
