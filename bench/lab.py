@@ -24,9 +24,11 @@ _spec.loader.exec_module(deploy_lab)
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
-# The FerretDB binary deploy/servers.sh builds; another build (one with a PostgreSQL backend) may be named here.
+# The FerretDB binary deploy/servers.sh builds (with -postgresql-url since it can run on PostgreSQL); another
+# build may be named here.
 FERRETDB = Path(os.environ.get("BENCH_FERRETDB", CACHE / "bin" / "ferretdb"))
-POSTGRESQL = Path("/usr/lib/postgresql/15/bin")
+POSTGRESQL = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
+                 default=Path("/usr/lib/postgresql/15/bin"))  # Debian's newest installed
 DATABASE = os.environ.get("BENCH_DATABASE", "own")
 
 
