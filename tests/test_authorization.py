@@ -39,6 +39,9 @@ MATRIX = {
         "GET ": everyone(200),
         "GET /<idea_id>": everyone(404),
         "GET /me/data": signed_in(200),
+        "POST /images": only({"member": 422, "product_team": 422}),
+        # Served to anyone who has its (unguessable) id, like a link to it.
+        "GET /images/<image_id>": everyone(404),
         "POST /<idea_id>/comments": only({"member": 422, "product_team": 422}),
         "GET /<idea_id>/comments": everyone(404),
         # Members and the product team cannot hide content; there is no route that deletes any.

@@ -1,14 +1,25 @@
 """HTTP routes of the ideas service: load the request schema, run the use case, dump the response schema."""
-from flask import Blueprint, request
-from werkzeug.exceptions import NotFound
+from flask import Blueprint, Response, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from idealab import auth
-from idealab.web import load, store
+from idealab import auth, openapi
+from idealab.web import PROBLEM, load, store
 
 from . import domain, handlers, schemas
 
 bp = Blueprint("ideas", __name__)
 MODERATORS = ("moderator", "admin")
+# Room for the multipart form around the largest image; past it the body is refused before it is read whole.
+MAX_UPLOAD_BYTES = domain.MAX_IMAGE_BYTES + 64 * 1024
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
+# Served as a file that runs nothing and is never read as anything but its stored type.
+IMAGE_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff",
+                 "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 @bp.post("")
@@ -17,6 +28,44 @@ def submit():
     fields = load(schemas.IdeaSubmission())
     idea = handlers.submit_idea(store(), fields, auth.current_principal())
     return schemas.Idea().dump(idea), 201, {"Location": f"/api/ideas/{idea['_id']}"}
+
+
+@bp.post("/images")
+@auth.require("member", "product_team")
+@openapi.describe(
+    requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["image"],
+        "properties": {"image": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                                 "description": "a PNG, JPEG, WebP or GIF image of at most 2 MB"}}}}}},
+    responses={"400": _problem("the body is not a readable form"),
+               "413": _problem("the image is over 2 MB"),
+               "415": _problem("the file is not a PNG, JPEG, WebP or GIF image"),
+               "422": _problem("no file in the form's `image` field")})
+def upload_image():
+    """Uploads an image for an idea. Its type is read from its bytes; send its id as the idea's `image_id`."""
+    request.max_content_length = MAX_UPLOAD_BYTES  # RequestEntityTooLarge (413) when the form is read
+    upload = request.files.get("image")
+    if upload is None:
+        raise ValidationError({"image": ["a file in the multipart/form-data field `image`"]})
+    data = upload.stream.read(domain.MAX_IMAGE_BYTES + 1)
+    if len(data) > domain.MAX_IMAGE_BYTES:
+        raise RequestEntityTooLarge("an image may be at most 2 MB")
+    image = handlers.upload_image(store(), data, auth.current_principal())
+    return schemas.Image().dump(image), 201, {"Location": domain.image_url(image["_id"])}
+
+
+@bp.get("/images/<image_id>")
+@openapi.describe(responses={"200": {"description": "the image's bytes, as uploaded",
+                                     "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                                 for kind in IMAGE_TYPES}}})
+def image(image_id: str):
+    """An idea's image. Served to anyone with its id: ids are random and unguessable, and only the ideas that show
+    the image tell it, so an image of an invite-only space's idea is as private as that idea's page (not checked
+    here, which keeps images cacheable by any browser or proxy)."""
+    found = store().image(image_id)
+    if found is None:
+        raise NotFound(f"no image {image_id}")
+    return Response(found["data"], content_type=found["content_type"], headers=IMAGE_HEADERS)
 
 
 @bp.get("")

@@ -6,14 +6,43 @@ from idealab.events import new_event
 
 SORTS = ("newest", "most_voted", "most_discussed")
 HIDE, RESTORE = "hide", "restore"
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+# What a file is, by its first bytes: the name and Content-Type a browser sends are the sender's word, not a fact.
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                    (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
 
 
 class ModerationConflict(Exception):
     """Hiding what is hidden already, or restoring what is shown."""
 
 
-def submit(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
-    """A new idea, open for votes, and the event announcing it (`space`: an invite-only panel, or None)."""
+class NotAnImage(Exception):
+    """Bytes that are not a PNG, JPEG, WebP or GIF image."""
+
+
+def image_type(data: bytes) -> str | None:
+    """The content type of an image, read from its first bytes; None for anything else."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for signature, kind in IMAGE_SIGNATURES if data.startswith(signature)), None)
+
+
+def image_url(image_id: str) -> str:
+    return f"/api/ideas/images/{image_id}"
+
+
+def new_image(data: bytes, owner_id: str, now: datetime) -> dict:
+    """An uploaded image, to be attached to an idea by its owner. Its id is random: it is the only key to it."""
+    content_type = image_type(data)
+    if content_type is None:
+        raise NotAnImage("not an image: PNG, JPEG, WebP or GIF only")
+    return {"_id": uuid.uuid4().hex, "owner_id": owner_id, "content_type": content_type, "size": len(data),
+            "data": data, "uploaded_at": now}
+
+
+def submit(fields: dict, author_id: str, now: datetime, image_id: str | None = None) -> tuple[dict, dict]:
+    """A new idea, open for votes, and the event announcing it (`space`: an invite-only panel, or None; `image_id`:
+    an image its author uploaded, or None)."""
     idea = {
         "_id": uuid.uuid4().hex,
         "title": fields["title"].strip(),
@@ -27,6 +56,7 @@ def submit(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
         "tally_version": 0,
         "comment_count": 0,
         "hidden": None,
+        "image": {"id": image_id, "url": image_url(image_id)} if image_id else None,
     }
     event = new_event("idea.submitted", {
         "idea_id": idea["_id"], "title": idea["title"], "description": idea["description"],

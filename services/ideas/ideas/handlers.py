@@ -1,7 +1,8 @@
 """Use cases and event handlers of the ideas service."""
 from datetime import datetime, timezone
 
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, UnprocessableEntity
+from marshmallow import ValidationError
+from werkzeug.exceptions import Conflict, Forbidden, NotFound, UnprocessableEntity, UnsupportedMediaType
 
 from idealab.auth import Principal, can_see
 from idealab.events import Event
@@ -14,12 +15,25 @@ from .store import IdeaStore
 def submit_idea(store: IdeaStore, fields: dict, author: Principal) -> dict:
     if not author.can_see(fields.get("space")):
         raise Forbidden("only members of this space may post in it")
-    idea, event = domain.submit(fields, author.user_id, _now())
+    image_id = fields.get("image_id")
+    if image_id and store.image_owner(image_id) != author.user_id:
+        raise ValidationError({"image_id": [f"no image {image_id} uploaded by you"]})
+    idea, event = domain.submit(fields, author.user_id, _now(), image_id)
     store.add(idea, event)
     return idea
 
 
-IDEA_TEXT, COMMENT_TEXT = ("title", "description"), ("text",)
+def upload_image(store: IdeaStore, data: bytes, owner: Principal) -> dict:
+    try:
+        image = domain.new_image(data, owner.user_id, _now())
+    except domain.NotAnImage as exc:
+        raise UnsupportedMediaType(str(exc)) from exc
+    store.add_image(image)
+    return image
+
+
+# What a hidden idea or comment shows readers nothing of (an idea's image may be what was wrong with it).
+IDEA_TEXT, COMMENT_TEXT = ("title", "description", "image"), ("text",)
 
 
 def _now() -> datetime:
@@ -70,7 +84,8 @@ def moderate(store: IdeaStore, idea_id: str, comment_id: str | None, action: str
 
 
 def my_data(store: IdeaStore, user_id: str) -> dict:
-    return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id)}
+    return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id),
+            "images": store.images_by(user_id)}
 
 
 def _is_staff(principal: Principal | None) -> bool:

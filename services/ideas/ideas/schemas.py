@@ -3,10 +3,11 @@ from marshmallow import Schema, fields, validate
 
 from idealab.fields import Text
 
-from .domain import SORTS
+from .domain import SORTS, image_url
 
 
 SPACE = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error="a space id: letters, digits, - and _")
+IMAGE_ID = validate.Regexp(r"^[0-9a-f]{32}$", error="the id of an image you uploaded")
 CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", error="lower-case letters, digits and dashes, 1-40 long")
 
 
@@ -15,6 +16,7 @@ class IdeaSubmission(Schema):
     description = Text(required=True, validate=validate.Length(min=1, max=5000))
     category = fields.String(required=True, validate=CATEGORY)
     space = fields.String(load_default=None, validate=SPACE)
+    image_id = fields.String(load_default=None, validate=IMAGE_ID)
 
 
 class IdeaListQuery(Schema):
@@ -62,6 +64,23 @@ class Comment(Schema):
     moderation = fields.List(fields.Nested(ModerationEntry))
 
 
+class Image(Schema):
+    id = fields.String(attribute="_id")
+    url = fields.Function(lambda image: image_url(image["_id"]))
+    content_type = fields.String()
+    size = fields.Integer()
+
+
+class ImageUpload(Image):
+    """What the owner sees of their uploads (their data download)."""
+    uploaded_at = fields.AwareDateTime()
+
+
+class IdeaImage(Schema):
+    id = fields.String()
+    url = fields.String()
+
+
 class Idea(Schema):
     id = fields.String(attribute="_id")
     title = fields.String()
@@ -73,6 +92,7 @@ class Idea(Schema):
     status = fields.String()
     vote_count = fields.Integer()
     comment_count = fields.Integer()
+    image = fields.Nested(IdeaImage, allow_none=True)
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
 
@@ -80,3 +100,4 @@ class Idea(Schema):
 class MyData(Schema):
     ideas = fields.List(fields.Nested(Idea))
     comments = fields.List(fields.Nested(Comment))
+    images = fields.List(fields.Nested(ImageUpload))

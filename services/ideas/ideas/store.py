@@ -19,16 +19,33 @@ class IdeaStore:
     def __init__(self, db: Database):
         self.ideas = db["ideas"]
         self.comments = db["comments"]
+        # One document per image (at most 2 MB, far below BSON's 16 MB): stored by one write, so never half stored,
+        # which GridFS (chunks, then the file's document, with no transaction on FerretDB) cannot promise.
+        self.images = db["images"]
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
             self.ideas.create_index(keys)
         self.comments.create_index([("idea_id", ASCENDING), *COMMENT_ORDER])
+        self.images.create_index("owner_id")
         for collection in (self.ideas, self.comments):
             outbox.ensure_indexes(collection)
 
     def add(self, idea: dict, event: dict) -> None:
         self.ideas.insert_one(outbox.with_events(idea, event))
+
+    def add_image(self, image: dict) -> None:
+        self.images.insert_one(image)
+
+    def image(self, image_id: str) -> dict | None:
+        return self.images.find_one({"_id": image_id})
+
+    def image_owner(self, image_id: str) -> str | None:
+        found = self.images.find_one({"_id": image_id}, {"owner_id": 1})
+        return found and found["owner_id"]
+
+    def images_by(self, owner_id: str) -> "list[dict]":
+        return list(self.images.find({"owner_id": owner_id}, {"data": 0}).sort("uploaded_at", ASCENDING))
 
     def get(self, idea_id: str) -> dict | None:
         return self.ideas.find_one({"_id": idea_id}, {outbox.FIELD: 0})
@@ -49,6 +66,7 @@ class IdeaStore:
         # Ideas and comments stay (honesty: nothing is deleted), attributed to nobody: "deleted member".
         for collection in (self.ideas, self.comments):
             collection.update_many({"author_id": author_id}, {"$set": {"author_id": None}})
+        self.images.update_many({"owner_id": author_id}, {"$set": {"owner_id": None}})
 
     def add_comment(self, comment: dict, event: dict) -> None:
         self.comments.insert_one(outbox.with_events(comment, event))

@@ -107,3 +107,19 @@ def test_readers_see_that_an_item_was_hidden_and_why_and_staff_see_everything():
     assert shown["hidden"] == {"reason": "Spam", "at": NOW} and "moderation" not in shown
     assert domain.as_shown(hidden, staff=True, text_fields=("title",)) == hidden
     assert "moderation" not in domain.as_shown({**idea, "moderation": []}, staff=False, text_fields=("title",))
+
+
+@pytest.mark.parametrize("first_bytes, kind", [
+    (b"\x89PNG\r\n\x1a\n\x00", "image/png"), (b"\xff\xd8\xff\xdb", "image/jpeg"), (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"), (b"RIFF\x00\x00\x00\x00WEBPVP8L", "image/webp"),
+    (b"RIFF\x00\x00\x00\x00WAVEfmt ", None), (b"<svg/>", None), (b"%PDF-1.7", None), (b"", None)])
+def test_an_images_type_is_read_from_its_first_bytes(first_bytes, kind):
+    assert domain.image_type(first_bytes) == kind
+
+
+def test_an_image_gets_a_random_id_and_anything_else_is_no_image():
+    first, second = (domain.new_image(b"GIF89a", "ann", NOW) for _ in range(2))
+    assert (first["content_type"], first["size"], first["owner_id"]) == ("image/gif", 6, "ann")
+    assert first["_id"] != second["_id"]
+    with pytest.raises(domain.NotAnImage):
+        domain.new_image(b"<script>", "ann", NOW)
