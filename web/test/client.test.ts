@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient, Problem, type Session } from "../src/api/client";
+import { ApiClient, Problem, type Session, type Uploader } from "../src/api/client";
 import { store } from "../src/store";
 
 /** An unsigned token with these claims: enough for the client, which only reads them. */
@@ -109,5 +109,50 @@ describe("ApiClient", () => {
   it("returns nothing for a 204", async () => {
     const { fetcher } = lab(() => new Response(null, { status: 204 }));
     expect(await new ApiClient(signedIn(), fetcher).delete("/api/votes/ideas/1")).toBeUndefined();
+  });
+});
+
+describe("ApiClient.upload", () => {
+  /** A fake uploader that reports halfway and then all sent, and answers with `answer(token)`. */
+  function uploader(answer: (token?: string) => Response) {
+    const sent: { path: string; token?: string; image: FormDataEntryValue | null }[] = [];
+    const upload: Uploader = async (path, form, token, onProgress) => {
+      sent.push({ path, token, image: form.get("image") });
+      onProgress(0.5);
+      onProgress(1);
+      return answer(token);
+    };
+    return { sent, upload };
+  }
+
+  it("sends the form with the bearer token, reports its progress and returns the answer", async () => {
+    const { sent, upload } = uploader(() => json(201, { id: "img-1" }));
+    const client = new ApiClient(signedIn("tok"), lab(() => json(500, {})).fetcher, upload);
+    const form = new FormData();
+    form.append("image", new Blob(["GIF89a"], { type: "image/gif" }), "a.gif");
+    const progress: number[] = [];
+
+    expect(await client.upload("/api/ideas/images", form, (fraction) => progress.push(fraction))).toEqual({ id: "img-1" });
+
+    expect(progress).toEqual([0.5, 1]);
+    expect(sent.map((s) => [s.path, s.token])).toEqual([["/api/ideas/images", "tok"]]);
+    expect(sent[0].image).toBeInstanceOf(Blob);
+  });
+
+  it("refreshes an expired token and sends the form again", async () => {
+    const fresh = token("ann");
+    const { fetcher } = lab(() => json(200, { access_token: fresh, refresh_token: "refresh-2" }));
+    const { sent, upload } = uploader((t) => (t === fresh ? json(201, { id: "img-1" }) : json(401, { title: "Unauthorized" })));
+
+    await new ApiClient(signedIn("old"), fetcher, upload).upload("/api/ideas/images", new FormData());
+
+    expect(sent.map((s) => s.token)).toEqual(["old", fresh]);
+  });
+
+  it("turns a refusal into a Problem", async () => {
+    const { upload } = uploader(() => json(413, { title: "Content Too Large", detail: "an image may be at most 2 MB" }));
+    const failure = new ApiClient(signedIn(), lab(() => json(500, {})).fetcher, upload).upload("/api/ideas/images", new FormData());
+
+    await expect(failure).rejects.toMatchObject({ status: 413, detail: "an image may be at most 2 MB" });
   });
 });

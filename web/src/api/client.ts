@@ -61,6 +61,35 @@ export function sessionOf(tokens: Tokens): Session {
 
 const REFRESH_PATH = "/api/accounts/sessions/refresh";
 
+/** Sends a form and reports how much of it has gone (0 to 1); answers like fetch. */
+export type Uploader = (
+  path: string,
+  form: FormData,
+  token: string | undefined,
+  onProgress: (fraction: number) => void,
+) => Promise<Response>;
+
+/** The browser's uploader: XMLHttpRequest, since fetch tells nothing of an upload's progress. */
+export const xhrUpload: Uploader = (path, form, token, onProgress) =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Accept", "application/json");
+    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.responseType = "text";
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+    xhr.onload = () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(":");
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers }));
+    };
+    xhr.onerror = () => reject(new Problem(0, "Network error", "the upload did not reach the lab"));
+    xhr.send(form);
+  });
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
@@ -72,6 +101,7 @@ export class ApiClient {
   constructor(
     readonly session: Store<Session | null>,
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    private readonly uploader: Uploader = xhrUpload,
   ) {}
 
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -90,11 +120,20 @@ export class ApiClient {
     return this.request<T>("DELETE", path, { ...options, body });
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.signed<T>(path, (token) => this.send(method, path, options, token));
+  }
+
+  /** Posts a multipart form, telling `onProgress` how much of it has gone (0 to 1). */
+  upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void = () => {}): Promise<T> {
+    return this.signed<T>(path, (token) => this.uploader(path, form, token, onProgress));
+  }
+
+  private async signed<T>(path: string, send: (token?: string) => Promise<Response>): Promise<T> {
     const sent = this.session.get();
-    let response = await this.send(method, path, options, sent?.accessToken);
+    let response = await send(sent?.accessToken);
     if (response.status === 401 && sent?.refreshToken && path !== REFRESH_PATH && (await this.refresh(sent))) {
-      response = await this.send(method, path, options, this.session.get()?.accessToken);
+      response = await send(this.session.get()?.accessToken);
     }
     return this.read<T>(response);
   }

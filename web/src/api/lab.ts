@@ -39,7 +39,19 @@ export interface Idea {
   vote_count: number;
   comment_count?: number;
   hidden?: Hidden | null;
+  image?: { id: string; url: string } | null;
 }
+
+/** An uploaded image, to attach to an idea by its id. */
+export interface UploadedImage {
+  id: string;
+  url: string;
+  content_type: string;
+  size: number;
+}
+
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
 export interface Comment {
   id: string;
@@ -111,7 +123,13 @@ export const ideas = {
   list: (sort: Sort, limit: number, offset: number) =>
     api.get<{ ideas: Idea[] }>(`/api/ideas?sort=${sort}&limit=${limit}&offset=${offset}`),
   get: (id: string) => api.get<Idea>(`/api/ideas/${enc(id)}`),
-  submit: (idea: { title: string; description: string; category: string }) => api.post<Idea>("/api/ideas", idea),
+  submit: (idea: { title: string; description: string; category: string; image_id?: string }) =>
+    api.post<Idea>("/api/ideas", idea),
+  uploadImage: (file: File, onProgress: (fraction: number) => void) => {
+    const form = new FormData();
+    form.append("image", file);
+    return api.upload<UploadedImage>("/api/ideas/images", form, onProgress);
+  },
   comments: (ideaId: string) => api.get<{ comments: Comment[] }>(`/api/ideas/${enc(ideaId)}/comments?limit=500`),
   comment: (ideaId: string, text: string, replyTo: string | null) =>
     api.post<Comment>(`/api/ideas/${enc(ideaId)}/comments`, { text, reply_to: replyTo }),

@@ -38,6 +38,7 @@ export function IdeaPage({ id }: { id: string }) {
         <span>{label("category", idea.data.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.data.submitted_at) })}</span>
       </p>
+      {idea.data.image && <img class="idea-image" src={idea.data.image.url} alt={idea.data.title ?? ""} />}
       <div class="idea-body">
         {idea.data.description !== null && <p class="description">{idea.data.description}</p>}
         <VoteBox ideaId={id} />

@@ -70,6 +70,7 @@ function IdeaCard({ idea }: { idea: Idea }) {
       <h2>
         <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title ?? t("moderation.hiddenIdea")}</a>
       </h2>
+      {idea.image && <img class="card-image" src={idea.image.url} alt={idea.title ?? ""} loading="lazy" />}
       {idea.hidden && <p class="hidden-note">{t("moderation.hidden", { reason: idea.hidden.reason })}</p>}
       {idea.description !== null && <p class="excerpt">{excerpt(idea.description)}</p>}
       <p class="meta">

@@ -1,8 +1,9 @@
-// Sharing an idea. The API's problem+json names the fields it refused; each error shows under its field.
-// (No image upload: the lab has no media API yet.)
+// Sharing an idea, with an image if the member wants. The API's problem+json names the fields it refused; each
+// error shows under its field.
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { ideas } from "../api/lab";
+import { ImageField } from "../components/ImageField";
 import { Field, FormError, PageTitle, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
@@ -15,8 +16,10 @@ export function SubmitPage() {
   const { t, label } = useT();
   const user = useStore(session)?.user;
   const [fields, setFields] = useState({ title: "", description: "", category: "" });
+  const [imageId, setImageId] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
   const form = useSubmit(
-    () => ideas.submit(fields),
+    () => ideas.submit(imageId ? { ...fields, image_id: imageId } : fields),
     (idea) => navigate(`/ideas/${encodeURIComponent(idea.id)}`),
   );
   if (!user) return <SignInFirst title={t("submit.title")} />;
@@ -64,7 +67,9 @@ export function SubmitPage() {
             ))}
           </select>
         </Field>
-        <button type="submit" class="button" disabled={form.sending}>
+        <ImageField onChange={setImageId} onBusy={setUploading} error={form.fieldError("image_id")} />
+        {uploading && <p class="hint">{t("submit.field.image.wait")}</p>}
+        <button type="submit" class="button" disabled={form.sending || uploading}>
           {form.sending ? t("submit.sending") : t("submit.send")}
         </button>
       </form>
