@@ -1,6 +1,8 @@
-"""The core flow in the browser: a member signs up and shares an idea, others vote it over the threshold, the product
+"""The core flow in the browser: a member signs up and shares an idea with an image, others vote it over the threshold, the product
 team plans it with a message, and the member sees the unread badge and the notification."""
 import re
+import struct
+import zlib
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +12,18 @@ from .conftest import PASSWORD, THRESHOLD, eventually, screenshot
 pytestmark = pytest.mark.browser
 
 TITLE = "Freeze my card from the home screen"
+
+
+def png(width: int = 96, height: int = 64) -> bytes:
+    """A valid PNG: a blue card on white, made here (the test needs nothing from outside)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    def pixel(x: int, y: int) -> bytes:
+        return b"\x1f\x4e\xa8" if 8 <= x < width - 8 and 12 <= y < height - 12 else b"\xff\xff\xff"
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
@@ -39,9 +53,36 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
     title_field.fill(TITLE)
     page.get_by_label("Description").fill("One tap on the home screen, before the thief gets to use it.")
     page.get_by_label("Category").select_option("cards")
+
+    # An image: a file that only claims to be a PNG is refused by the service (by its bytes), in words; a real one
+    # uploads with its progress shown, and the idea shows it.
+    image_field = page.get_by_label("Image (optional)")
+    image_field.set_input_files(files=[{"name": "card.png", "mimeType": "image/png", "buffer": b"<svg/>"}])
+    expect(page.locator("#field-image-error")).to_have_text("This file is not a PNG, JPEG, WebP or GIF image.")
+    held = []  # the upload waits here until the progress bar has been seen
+    page.route("**/api/ideas/images", lambda route: held.append(route))
+    image_field.set_input_files(files=[{"name": "card.png", "mimeType": "image/png", "buffer": png()}])
+    expect(page.get_by_role("progressbar", name="Uploading the image")).to_be_visible()
+    expect(page.get_by_role("button", name="Share my idea")).to_be_disabled()
+    for _ in range(100):  # waiting through Playwright lets it hand the request to the route
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    page.unroute("**/api/ideas/images")
+    expect(page.get_by_text("Image uploaded.")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(page.locator("#field-image-error")).to_have_count(0)
+    expect(page.get_by_role("img", name="Preview of the chosen image")).to_be_visible()
+    accessible(page, "submit form with an image")
+    screenshot(page, "submit-image")
+
     page.get_by_role("button", name="Share my idea").click()
     expect(page).to_have_url(re.compile(r"/ideas/[^/]+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    image = page.get_by_role("img", name=TITLE)
+    expect(image).to_be_visible()
+    eventually(lambda: image.evaluate("img => img.complete && img.naturalWidth") == 96, "the idea's image to load")
     idea_path = page.url.removeprefix(page.url.split("/ideas/")[0])
     idea_id = idea_path.rsplit("/", 1)[1]
 
