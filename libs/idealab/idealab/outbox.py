@@ -20,27 +20,32 @@ from . import metrics
 log = logging.getLogger(__name__)
 
 FIELD = "outbox"
+# Set on a document while its outbox holds events. The relay finds pending documents by this flag: FerretDB hands
+# a top-level equality to its PostgreSQL backend (an index lookup, ~10 ms), while `outbox.0: {$exists}` made it
+# read every document of the collection (~5 s for 50,000 votes) on every poll.
+PENDING = "outbox_pending"
+IS_PENDING = {PENDING: True}
 
 
 def with_events(document: dict, *events: dict) -> dict:
     """A new document carrying its events (for insert_one)."""
-    return {**document, FIELD: list(events)}
+    return {**document, FIELD: list(events), PENDING: True}
 
 
 def recording(update: dict, *events: dict) -> dict:
     """`update` that also records `events` in the document it changes: one atomic single-document write."""
     push = {**update.get("$push", {}), FIELD: {"$each": list(events)}}
-    return {**update, "$push": push}
+    flag = {**update.get("$set", {}), PENDING: True}
+    return {**update, "$push": push, "$set": flag}
 
 
 def ensure_indexes(collection: Collection) -> None:
-    collection.create_index(f"{FIELD}.id")
+    collection.create_index(PENDING)
 
 
 def pending_events(collection: Collection) -> int:
     """Events in `collection` not published yet (the outbox backlog)."""
-    counted = list(collection.aggregate([{"$match": {f"{FIELD}.0": {"$exists": True}}}, {"$unwind": f"${FIELD}"},
-                                         {"$count": "events"}]))
+    counted = list(collection.aggregate([{"$match": IS_PENDING}, {"$unwind": f"${FIELD}"}, {"$count": "events"}]))
     return counted[0]["events"] if counted else 0
 
 
@@ -85,15 +90,17 @@ class Relay:
         self.lease = lease
 
     def pending(self) -> int:
-        return sum(c.count_documents({f"{FIELD}.0": {"$exists": True}}) for c in self.collections)
+        return sum(c.count_documents(IS_PENDING) for c in self.collections)
 
     def run_once(self) -> int:
         """Publishes one batch from every collection; returns how many events went out."""
         sent = 0
         for collection in self.collections:
-            docs = list(collection.find({f"{FIELD}.0": {"$exists": True}}, {FIELD: 1}).limit(self.batch_size))
+            docs = list(collection.find(IS_PENDING, {FIELD: 1}).limit(self.batch_size))
             events = [event for doc in docs for event in doc[FIELD]]
             if not events:
+                for doc in docs:
+                    self._settle(collection, doc["_id"])
                 continue
             self.publisher.publish(events)  # raises unless every event is acknowledged by all in-sync replicas
             for doc in docs:
@@ -101,9 +108,15 @@ class Relay:
                     # $pull of the whole event as read: FerretDB v1 matches $pull values by equality only and
                     # silently ignores conditions such as {"id": ...} or {"id": {"$in": [...]}}.
                     collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: event}})
+                self._settle(collection, doc["_id"])
             sent += len(events)
             metrics.OUTBOX_PUBLISHED.labels(collection.name).inc(len(events))
         return sent
+
+    @staticmethod
+    def _settle(collection: Collection, doc_id) -> None:
+        # Only once the outbox is empty: an event recorded since the read keeps the document pending.
+        collection.update_one({"_id": doc_id, FIELD: {"$size": 0}}, {"$unset": {PENDING: ""}})
 
     def run(self, stopping, idle_seconds: float = 0.05, max_idle_seconds: float = 0.4,
             retry_seconds: float = 1.0) -> None:

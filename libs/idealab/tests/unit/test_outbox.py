@@ -17,26 +17,32 @@ class FakeCursor(list):
 class FakeCollection:
     """An in-memory stand-in for the few pymongo calls the relay makes (the integration tests use a real one)."""
 
-    PENDING = {f"{outbox.FIELD}.0": {"$exists": True}}
     name = "things"
 
     def __init__(self, *documents: dict):
-        self.documents = {d["_id"]: copy.deepcopy(d) for d in documents}
+        # Flagged as the writes of with_events/recording flag them.
+        self.documents = {d["_id"]: {**copy.deepcopy(d), **({outbox.PENDING: True} if d.get(outbox.FIELD) else {})}
+                          for d in documents}
 
     def _pending(self) -> list[dict]:
-        return [d for d in self.documents.values() if d.get(outbox.FIELD)]
+        return [d for d in self.documents.values() if d.get(outbox.PENDING)]
 
     def count_documents(self, query: dict) -> int:
-        assert query == self.PENDING
+        assert query == outbox.IS_PENDING
         return len(self._pending())
 
     def find(self, query: dict, projection: dict) -> FakeCursor:
-        assert query == self.PENDING and projection == {outbox.FIELD: 1}
+        assert query == outbox.IS_PENDING and projection == {outbox.FIELD: 1}
         return FakeCursor({"_id": d["_id"], outbox.FIELD: copy.deepcopy(d[outbox.FIELD])} for d in self._pending())
 
     def update_one(self, query: dict, update: dict) -> None:
-        assert set(update) == {"$pull"}
         doc = self.documents[query["_id"]]
+        if "$unset" in update:  # the relay settling a document whose outbox it emptied
+            assert query == {"_id": doc["_id"], outbox.FIELD: {"$size": 0}} and update == {"$unset": {outbox.PENDING: ""}}
+            if not doc[outbox.FIELD]:
+                doc.pop(outbox.PENDING, None)
+            return
+        assert set(update) == {"$pull"}
         for field, value in update["$pull"].items():
             doc[field] = [item for item in doc[field] if item != value]
 
@@ -52,13 +58,15 @@ def ids(published: list[dict]) -> list[str]:
 def test_with_events_returns_the_document_carrying_its_events_and_leaves_the_original_alone():
     idea = {"_id": "idea-1", "title": "Dark mode"}
     stored = outbox.with_events(idea, event("e1"), event("e2"))
-    assert stored == {"_id": "idea-1", "title": "Dark mode", "outbox": [event("e1"), event("e2")]}
+    assert stored == {"_id": "idea-1", "title": "Dark mode", "outbox": [event("e1"), event("e2")],
+                      "outbox_pending": True}
     assert idea == {"_id": "idea-1", "title": "Dark mode"}
 
 
 def test_recording_adds_the_events_to_an_update_without_a_push():
     update = outbox.recording({"$set": {"status": "planned"}}, event("e1"))
-    assert update == {"$set": {"status": "planned"}, "$push": {"outbox": {"$each": [event("e1")]}}}
+    assert update == {"$set": {"status": "planned", "outbox_pending": True},
+                      "$push": {"outbox": {"$each": [event("e1")]}}}
 
 
 def test_recording_keeps_the_pushes_the_update_already_had():
@@ -68,7 +76,7 @@ def test_recording_keeps_the_pushes_the_update_already_had():
 
     update = outbox.recording(original, event("e1"), event("e2"))
 
-    assert update == {"$set": {"status": "planned"}, "$inc": {"version": 1},
+    assert update == {"$set": {"status": "planned", "outbox_pending": True}, "$inc": {"version": 1},
                       "$push": {"history": entry, "outbox": {"$each": [event("e1"), event("e2")]}}}
     assert original == before  # the caller's update is not changed behind its back
 
