@@ -5,8 +5,13 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 
-def connect(uri: str, database: str) -> Database:
-    client = MongoClient(uri, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, socketTimeoutMS=10000,
+API_SOCKET_TIMEOUT_MS = 10_000
+# A worker's bulk writes (a fan-out chunk on a busy server) may take longer than any API request should.
+WORKER_SOCKET_TIMEOUT_MS = 60_000
+
+
+def connect(uri: str, database: str, socket_timeout_ms: int = API_SOCKET_TIMEOUT_MS) -> Database:
+    client = MongoClient(uri, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, socketTimeoutMS=socket_timeout_ms,
                          tz_aware=True)
     return client[database]
 

@@ -5,7 +5,7 @@ import threading
 from idealab import events, worker
 from idealab.kafka import TRANSIENT
 from idealab.mail import Mailer
-from idealab.mongo import connect
+from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from idealab.outbox import Lease
 
 from . import config, handlers
@@ -15,7 +15,7 @@ from .store import NotificationStore
 def main() -> None:
     settings = config.load()
     mail = config.load_mail()
-    store = NotificationStore(connect(settings.mongodb_uri, settings.database))
+    store = NotificationStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     worker.run(settings, [], [
         worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                           events.ACCOUNTS_TOPIC],
