@@ -4,7 +4,6 @@ topics and databases are dropped afterwards."""
 import importlib.util
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.testing import TokenSigner, unique
+from idealab.testing import TokenSigner, free_port, unique
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -30,12 +29,6 @@ FERRETDB = Path(os.environ.get("BENCH_FERRETDB", CACHE / "bin" / "ferretdb"))
 POSTGRESQL = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
                  default=Path("/usr/lib/postgresql/15/bin"))  # Debian's newest installed
 DATABASE = os.environ.get("BENCH_DATABASE", "own")
-
-
-def free_port() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return str(s.getsockname()[1])
 
 
 @dataclass
@@ -97,7 +90,7 @@ def own_postgresql():
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_owner:
         shutil.chown(data, "postgres")
-    port = free_port()
+    port = str(free_port())
     run = lambda *argv: subprocess.run([*as_owner, *argv], check=True, capture_output=True)  # noqa: E731
     run(str(POSTGRESQL / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
     run(str(POSTGRESQL / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "server.log"), "-o",
@@ -128,8 +121,7 @@ def database_server():
 def running_lab(**overrides: str):
     """A lab with `overrides` in its environment (GUNICORN_WORKERS, VOTE_THRESHOLD…) on the database server
     BENCH_DATABASE names; stopped and forgotten after."""
-    ports = {f"{name}_PORT": free_port()
-             for name in ("GATEWAY", "IDEAS", "VOTES", "ROADMAP", "NOTIFICATIONS", "ACCOUNTS", "SMTP")}
+    ports = deploy_lab.free_ports()
     # Tokens for a whole run are signed up front: an hour keeps them valid however long it takes.
     signer = TokenSigner(ttl_seconds=3600)
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))

@@ -6,6 +6,7 @@ answers for every service. Used by `make up` / `make down` and by the end-to-end
 """
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,19 @@ DEFAULTS = {
     "NOTIFICATIONS_PORT": "8004", "ACCOUNTS_PORT": "8005", "SMTP_PORT": "8025",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
 }
+
+
+def free_ports() -> dict[str, str]:
+    """A free loopback port for every Procfile process that listens (gateway, APIs, workers' health and metrics,
+    mail), so a test or benchmark lab never meets `make up` or another lab."""
+    services = [s.upper() for s in SERVICES]
+    names = ["GATEWAY", "SMTP", *services, *(f"{s}_WORKER_METRICS" for s in services)]
+    ports = {}
+    for name in names:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports[f"{name}_PORT"] = str(s.getsockname()[1])
+    return ports
 
 
 def environment(overrides: dict | None = None) -> dict:

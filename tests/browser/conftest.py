@@ -48,7 +48,7 @@ def identity_provider():
 def lab_env(servers, identity_provider):
     if not (ROOT / "web" / "dist" / "index.html").exists():
         subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "build"], check=True)
-    ports = e2e.lab_ports()
+    ports = lab.free_ports()
     identity_provider.redirect_uri = f"http://127.0.0.1:{ports['GATEWAY_PORT']}/api/accounts/oidc/bank/callback"
     return lab.environment({
         "OIDC_PROVIDERS": "bank", "OIDC_BANK_DISPLAY_NAME": "My Bank", "OIDC_BANK_ISSUER": identity_provider.issuer,

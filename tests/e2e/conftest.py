@@ -25,16 +25,9 @@ def gateway_script():
     return ROOT / "deploy" / "gateway" / "run.sh"
 
 
-def lab_ports() -> dict[str, str]:
-    """A free port for every process of the Procfile that listens (gateway, APIs, workers' metrics, mail)."""
-    services = [s.upper() for s in lab.SERVICES]
-    names = ["GATEWAY", "SMTP", *services, *(f"{s}_WORKER_METRICS" for s in services)]
-    return {f"{name}_PORT": str(free_port()) for name in names}
-
-
 @pytest.fixture(scope="session")
 def lab_env(servers, jwks_url):
-    ports = lab_ports()
+    ports = lab.free_ports()
     # Sign-in limits raised: browser and e2e tests sign many people in from one address (test_gateway.py checks
     # the defaults on a gateway of its own).
     return lab.environment({
