@@ -46,6 +46,7 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
     app = Flask(settings.service)
     app.json.sort_keys = False
     _install_request_ids(app)
+    _refuse_nul_characters(app)
     _install_error_handlers(app)
     metrics.instrument(app, settings.service)
     service_store = make_store(db)
@@ -100,6 +101,26 @@ def _install_request_ids(app: Flask) -> None:
         if tokens:
             logs.request_id.reset(tokens[0])
             logs.correlation_id.reset(tokens[1])
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul_characters(app: Flask) -> None:
+    """PostgreSQL cannot store, or even compare, text holding U+0000, so FerretDB's PostgreSQL backend fails such a
+    query (500). No product text needs it: it is refused up front, whatever the database."""
+    @app.before_request
+    def refuse_nul():
+        if _has_nul(request.path) or _has_nul(request.args.to_dict(flat=False)) or _has_nul(
+                request.get_json(silent=True)):
+            return problem(400, "Bad Request", "text may not contain the NUL character (U+0000)")
 
 
 def _install_error_handlers(app: Flask) -> None:

@@ -124,6 +124,17 @@ def test_a_body_that_is_not_a_json_object_is_a_400_problem(client, kwargs):
     assert "JSON object" in body["detail"]
 
 
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/things/ideas", {"title": "Dark\u0000mode"}),
+    ("/api/things/ideas", {"title": "Dark mode", "tags": [{"\u0000": 1}]}),
+    ("/api/things/ideas?sort=new%00", {"title": "Dark mode"}),
+    ("/api/things/ideas%00", {"title": "Dark mode"}),
+])
+def test_text_holding_a_nul_character_is_a_400_problem(client, path, body):
+    # PostgreSQL (FerretDB's PostgreSQL backend) fails any query holding U+0000: it must not reach the database.
+    assert_problem(client.post(path, json=body), 400)
+
+
 def test_an_unknown_route_is_a_404_problem(client):
     assert_problem(client.get("/api/things/nowhere"), 404)
 
