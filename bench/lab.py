@@ -28,7 +28,7 @@ SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
 FERRETDB = Path(os.environ.get("BENCH_FERRETDB", CACHE / "bin" / "ferretdb"))
 POSTGRESQL = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
                  default=Path("/usr/lib/postgresql/15/bin"))  # Debian's newest installed
-DATABASE = os.environ.get("BENCH_DATABASE", "own")
+DATABASE = os.environ.get("BENCH_DATABASE", "postgresql")  # as deploy/servers.sh stores by default
 
 
 @dataclass
@@ -105,8 +105,8 @@ def own_postgresql():
 
 @contextmanager
 def database_server():
-    """(uri, pid or None) of the database server BENCH_DATABASE names: `own` (default, FerretDB on SQLite of the
-    benchmark's own), `postgresql` (FerretDB of its own on a PostgreSQL of its own) or `shared` (MONGODB_URI)."""
+    """(uri, pid or None) of the database server BENCH_DATABASE names: `postgresql` (default, FerretDB of its own on a
+    PostgreSQL of its own), `own` (FerretDB on SQLite of the benchmark's own) or `shared` (MONGODB_URI)."""
     if DATABASE == "shared":
         yield SHARED_MONGODB, None
     elif DATABASE == "postgresql":
