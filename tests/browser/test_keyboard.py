@@ -51,7 +51,7 @@ def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, perso
     expect(page).to_have_url(re.compile(r"/ideas/[^/]+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notify me before a direct debit leaves")
     # The vote button shows once the votes service has learnt of the new idea (an event away).
-    expect(page.locator("button[aria-pressed]")).to_be_visible(timeout=30_000)
+    expect(page.locator("button[aria-pressed]")).to_be_visible(timeout=45_000)
     tab_to(page, "button[aria-pressed]")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Withdraw my vote")).to_be_visible()

@@ -4,14 +4,15 @@ import { api, Problem, type Tokens } from "./client";
 const enc = encodeURIComponent;
 
 /** A new idea reaches the votes and roadmap services by an event, a moment after the ideas service took it: until
- * then they answer 404. Asks again a few times before believing the 404. */
-export async function onceKnown<T>(ask: () => Promise<T>, attempts = 20, pauseMs = 500): Promise<T> {
+ * then they answer 404. Asks again, less and less often (up to every 2 s, for about 40 s: a worker that just joined
+ * its group can take that long), before believing the 404. */
+export async function onceKnown<T>(ask: () => Promise<T>, attempts = 25, pauseMs = 250): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ask();
     } catch (error) {
       if (!(error instanceof Problem && error.status === 404) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs * attempt, 2000)));
     }
   }
 }
