@@ -71,8 +71,7 @@ def lab_log(lab_env):
 @pytest.fixture(scope="package")
 def running_lab(lab_env, lab_log):
     with e2e.lab_running(lab_env, lab_log) as process:
-        yield process
-    lab_log.unlink()
+        yield process  # the log stays in .cache/logs, to read when a test failed
 
 
 @pytest.fixture(scope="package")
@@ -248,5 +247,6 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png", full_page=True)
 
 
-def eventually(check, what: str, timeout: float = 30):
+def eventually(check, what: str, timeout: float = 60):
+    # Generous: the whole lab and the browser share two cores, and an event may wait on a consumer group rebalance.
     return wait_for(check, timeout=timeout, interval=0.3, what=what)

@@ -117,7 +117,7 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
 
     # The member's header shows the unread badge (polled), and the inbox the notification.
     page.goto("/")
-    expect(page.get_by_test_id("unread-badge")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("unread-badge")).to_be_visible(timeout=60_000)
     page.get_by_test_id("inbox-link").click()
     entry = page.locator(".notification", has_text="Coming in the spring release.")
     expect(entry).to_be_visible()
