@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
 from marshmallow import ValidationError
 from pymongo.errors import ConnectionFailure
@@ -127,6 +127,8 @@ class ConsumerLoop:
             self.consumer.partitions_for_topic(topic)
         self.consumer.subscribe(self.topics)
         self._lag_shown: set[TopicPartition] = set()
+        # Offsets whose records are handled but whose commit a rebalance refused: committed after the next poll.
+        self._uncommitted: dict[TopicPartition, int] = {}
 
     def run(self, stopping) -> None:
         try:
@@ -134,6 +136,7 @@ class ConsumerLoop:
                 unfinished = {}
                 try:
                     unfinished = dict(self.consumer.poll(timeout_ms=200))
+                    self._commit_handled()
                     for tp, records in list(unfinished.items()):
                         self._process_partition(tp, records, stopping)
                         del unfinished[tp]
@@ -144,9 +147,7 @@ class ConsumerLoop:
                     log.warning("consumer %s cannot reach Kafka (%s); retrying", self.group, exc)
                     owned = self.consumer.assignment()
                     for tp, records in unfinished.items():
-                        # A rebalance (a commit refused with RebalanceInProgress) may have given it to another
-                        # instance, which reads it from the last commit; seeking a partition not owned would raise.
-                        if tp in owned:
+                        if tp in owned:  # seeking a partition given away meanwhile would raise
                             self.consumer.seek(tp, records[0].offset)
                     stopping.wait(self.retry_seconds)
         finally:
@@ -164,7 +165,24 @@ class ConsumerLoop:
                 continue
             break  # stopping: what is not committed is read again by the next owner of the partition
         if done is not None:
-            self.consumer.commit({tp: OffsetAndMetadata(done + 1, "", -1)})
+            self._uncommitted[tp] = done + 1
+            self._commit_handled()
+
+    def _commit_handled(self) -> None:
+        """Commits what is handled. While the group rebalances the commit is refused: it is kept and tried again
+        after the next poll, which takes part in the rebalance. A partition kept through it keeps its position (so
+        the offsets stay right); one given away is read again from its last commit by its new owner (handlers are
+        idempotent). Seeking back and reading the records again instead kept the commit failing for as long as the
+        rebalance took (seen for over 20 s in a CI run)."""
+        owned = self.consumer.assignment()
+        self._uncommitted = {tp: offset for tp, offset in self._uncommitted.items() if tp in owned}
+        if not self._uncommitted:
+            return
+        try:
+            self.consumer.commit({tp: OffsetAndMetadata(o, "", -1) for tp, o in self._uncommitted.items()})
+            self._uncommitted = {}
+        except (RebalanceInProgressError, CommitFailedError) as exc:
+            log.info("consumer %s: the group is rebalancing, commit kept for later (%s)", self.group, exc)
 
     def _show_lag(self) -> None:
         """Sets the lag gauge of every partition the group owns now, and drops those it no longer owns (another
