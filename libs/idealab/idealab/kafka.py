@@ -173,9 +173,9 @@ class ConsumerLoop:
         after the next poll, which takes part in the rebalance. A partition kept through it keeps its position (so
         the offsets stay right); one given away is read again from its last commit by its new owner (handlers are
         idempotent). Seeking back and reading the records again instead kept the commit failing for as long as the
-        rebalance took (seen for over 20 s in a CI run)."""
-        owned = self.consumer.assignment()
-        self._uncommitted = {tp: offset for tp, offset in self._uncommitted.items() if tp in owned}
+        rebalance took (seen for over 20 s in a CI run). Offsets are kept even for a partition the assignment does
+        not show at the moment (it is empty while the group rebalances): at worst a commit for a partition given away
+        moves its offset back, and its new owner reads a few records again."""
         if not self._uncommitted:
             return
         try:
