@@ -1,21 +1,12 @@
 """Bad input through the gateway: a clear 4xx problem+json, never a 500, and nothing stored twice or half."""
 import pytest
 
-from idealab.testing import wait_for
+from idealab.testing import assert_problem, wait_for
 
 pytestmark = pytest.mark.e2e
 
-PROBLEM = "application/problem+json"
 GOOD = {"title": "Round up card payments into savings", "description": "Every payment, rounded up.",
         "category": "savings"}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status and body["title"]
-    return body
 
 
 @pytest.fixture

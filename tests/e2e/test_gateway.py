@@ -5,7 +5,7 @@ import subprocess
 import pytest
 import requests
 
-from idealab.testing import free_port, unique, wait_for
+from idealab.testing import assert_problem, free_port, unique, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -33,12 +33,6 @@ def strict_gateway(lab_env, running_lab, gateway_script):
     yield url
     process.terminate()
     process.wait(timeout=10)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/problem+json")
-    return response.json()
 
 
 def assert_hardened(response) -> None:

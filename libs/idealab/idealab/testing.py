@@ -34,6 +34,16 @@ def wait_for(check, timeout: float = 30, interval: float = 0.1, what: str = "con
         time.sleep(interval)
 
 
+def assert_problem(response, status: int) -> dict:
+    """Asserts `response` (a Flask test client's or a `requests` one) is a problem+json with `status`; returns it."""
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    assert response.status_code == status, text
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers["Content-Type"]
+    body = json.loads(text)
+    assert body["status"] == status and body["title"], body
+    return body
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now, so a test's processes never meet `make up` or another run."""
     with socket.socket() as s:

@@ -8,11 +8,10 @@ from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 
 from idealab import auth, web
 from idealab.config import Settings
-from idealab.testing import TokenSigner
+from idealab.testing import TokenSigner, assert_problem
 
 SIGNER = TokenSigner()
 JWKS_URL = SIGNER.jwks_url(tempfile.mkdtemp())
-PROBLEM = "application/problem+json"
 
 
 class FakeDb:
@@ -79,14 +78,6 @@ def client():
     return make_app(FakeDb()).test_client()
 
 
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status
-    assert response.mimetype == PROBLEM
-    body = response.get_json(force=True)
-    assert body["status"] == status and body["title"] and body["type"] == "about:blank"
-    return body
-
-
 def test_the_app_builds_its_store_over_the_database_it_was_given_and_indexes_it():
     db = FakeDb()
     app = make_app(db)
@@ -104,7 +95,7 @@ def test_a_valid_body_is_loaded_through_the_schema(client):
 def test_invalid_input_is_a_422_problem_listing_the_wrong_fields(client):
     response = client.post("/api/things/ideas", json={"title": "ab", "votes": "many"})
     body = assert_problem(response, 422)
-    assert set(body["errors"]) == {"title", "votes"}
+    assert set(body["errors"]) == {"title", "votes"} and body["type"] == "about:blank"
 
 
 def test_an_unknown_field_is_refused_with_a_422_problem(client):
@@ -197,7 +188,6 @@ def test_readyz_is_a_503_when_the_database_is_unreachable():
     response = make_app(FakeDb(reachable=False)).test_client().get("/api/things/readyz")
     assert_problem(response, 503)
     assert "Retry-After" in response.headers
-
 
 
 def test_log_lines_are_json_carrying_the_request_id_and_the_correlation_id(capsys):

@@ -8,19 +8,12 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 
-
+from idealab.testing import assert_problem
 
 pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 PASSWORD = "correct horse battery staple"  # what the conftest signs people up with
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    assert response.mimetype == PROBLEM
-    assert response.get_json()["status"] == status
-    return response.get_json()
 
 
 def claims_of(access_token: str) -> dict:

@@ -6,16 +6,11 @@ import sys
 import jwt
 import pytest
 
+from idealab.testing import assert_problem
+
 pytestmark = pytest.mark.integration
 
-PROBLEM = "application/problem+json"
 PASSWORD = "correct horse battery staple"  # what the conftest signs people up with
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_json()
-    assert response.mimetype == PROBLEM
-    return response.get_json()
 
 
 def claims_of(access_token: str) -> dict:

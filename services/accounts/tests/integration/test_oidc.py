@@ -8,10 +8,10 @@ import pytest
 import requests
 
 from accounts.config import OidcProvider
+from idealab.testing import assert_problem
 
 pytestmark = pytest.mark.integration
 
-PROBLEM = "application/problem+json"
 PASSWORD = "correct horse battery staple"  # what the conftest signs people up with
 
 
@@ -62,12 +62,6 @@ def assert_refused(response, error: str) -> str:
     told = fragment(response)
     assert told["error"] == error and "access_token" not in told
     return told["error_description"]
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    return response.get_json()
 
 
 def test_the_providers_are_listed_for_the_sign_in_buttons(client, corp):

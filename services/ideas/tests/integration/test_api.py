@@ -3,14 +3,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import TokenSigner
+from idealab.testing import TokenSigner, assert_problem
 from idealab.events import new_event
 from idealab.testing import as_consumed
 from ideas import domain, handlers
 
 pytestmark = pytest.mark.integration
 
-PROBLEM = "application/problem+json"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 VALID = {"title": "Block a lost card from the phone", "description": "One tap in the app.", "category": "cards"}
 
@@ -23,15 +22,6 @@ def listed(client, sort: str) -> list[str]:
     response = client.get(f"/api/ideas?sort={sort}")
     assert response.status_code == 200
     return [idea["title"] for idea in response.get_json()["ideas"]]
-
-
-def assert_problem(response, status: int):
-    assert response.status_code == status
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["status"] == status
-    assert body["title"]
-    return body
 
 
 def test_a_member_submits_an_idea_and_finds_it_where_the_location_says(client, bearer):

@@ -2,7 +2,7 @@
 and nothing is ever deleted (honesty is the point)."""
 import pytest
 
-from idealab.testing import as_consumed
+from idealab.testing import as_consumed, assert_problem
 from ideas import handlers
 
 pytestmark = pytest.mark.integration
@@ -24,12 +24,6 @@ def thread(client, idea_id, headers=None) -> list[dict]:
     response = client.get(f"/api/ideas/{idea_id}/comments", headers=headers or {})
     assert response.status_code == 200, response.get_json()
     return response.get_json()["comments"]
-
-
-def assert_problem(response, status):
-    assert response.status_code == status, response.get_json()
-    assert response.mimetype == "application/problem+json"
-    return response.get_json()
 
 
 def test_members_comment_and_reply_and_everyone_reads_the_thread_oldest_first(client, bearer, idea, store):

@@ -6,12 +6,11 @@ import zlib
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab.testing import as_consumed, assert_problem
 from ideas import handlers
 
 pytestmark = pytest.mark.integration
 
-PROBLEM = "application/problem+json"
 IDEA = {"title": "Show the card's picture", "description": "So I know which card I block.", "category": "cards"}
 
 
@@ -27,12 +26,6 @@ def png(width: int = 2, height: int = 2) -> bytes:
 def upload(client, headers, data: bytes, filename: str = "card.png", content_type: str = "image/png"):
     return client.post("/api/ideas/images", headers=headers,
                        data={"image": (io.BytesIO(data), filename, content_type)}, content_type="multipart/form-data")
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == PROBLEM
-    return response.get_json()
 
 
 def test_a_member_uploads_a_png_and_it_is_served_as_uploaded_with_headers_that_run_nothing(client, bearer):

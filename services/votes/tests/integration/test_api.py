@@ -4,12 +4,10 @@ from datetime import datetime, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab.testing import as_consumed, assert_problem
 from votes import handlers
 
 pytestmark = pytest.mark.integration
-
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
@@ -24,12 +22,6 @@ def submitted(store, idea_id: str) -> str:
         "author_id": "ann", "submitted_at": datetime(2025, 3, 1, tzinfo=timezone.utc)},
         source="/ideas", subject=idea_id)))
     return idea_id
-
-
-def assert_problem(response, status: int):
-    assert response.status_code == status
-    assert response.mimetype == PROBLEM
-    assert response.get_json()["status"] == status
 
 
 def outbox_types(store, idea_id: str, voter_id: str) -> list[tuple[str, int]]:
