@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from idealab.testing import unique, wait_for
 
@@ -58,6 +58,8 @@ def lab_env(servers, identity_provider):
         "JWKS_URL": f"http://127.0.0.1:{ports['ACCOUNTS_PORT']}/api/accounts/.well-known/jwks.json",
         "PUBLIC_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}",
         "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",  # everyone signs in from 127.0.0.1
+        # Cheap password hashing, as in tests/contract: the default cost takes seconds per sign-in on a loaded box.
+        "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192", "ARGON2_PARALLELISM": "1",
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })
 
@@ -140,6 +142,9 @@ def new_context(chromium, gateway, identity_provider):
 
     def make(**options):
         context = chromium.new_context(**{**defaults, **options})
+        # The lab and the browser share two cores: Playwright's 5 s defaults are too short for it.
+        expect.set_options(timeout=15_000)
+        context.set_default_timeout(30_000)
         context.on("request", lambda r: r.url.startswith(ours) or elsewhere.append(r.url))
         context.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
         contexts.append(context)
