@@ -2,9 +2,11 @@
 team plans it with a message, and the member sees the unread badge and the notification."""
 import re
 import struct
+import time
 import zlib
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD, THRESHOLD, eventually, screenshot
@@ -27,7 +29,7 @@ def png(width: int = 96, height: int = 64) -> bytes:
 
 
 def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
-        page, new_context, person, signed_in, accessible):
+        page, new_context, person, signed_in, accessible, gateway):
     # A member signs up through the page and is signed in at once.
     ann_email = f"ann-{id(page)}@example.com"
     page.goto("/sign-up")
@@ -64,10 +66,10 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
     image_field.set_input_files(files=[{"name": "card.png", "mimeType": "image/png", "buffer": png()}])
     expect(page.get_by_role("progressbar", name="Uploading the image")).to_be_visible()
     expect(page.get_by_role("button", name="Share my idea")).to_be_disabled()
-    for _ in range(100):  # waiting through Playwright lets it hand the request to the route
-        if held:
-            break
+    deadline = time.monotonic() + 30  # a loaded box can take seconds to send it
+    while not held and time.monotonic() < deadline:  # waiting through Playwright lets it hand the request to the route
         page.wait_for_timeout(100)
+    assert held, "the image upload did not reach the route holding it within 30 s"
     held[0].continue_()
     page.unroute("**/api/ideas/images")
     expect(page.get_by_text("Image uploaded.")).to_be_visible()
@@ -86,8 +88,13 @@ def test_member_idea_goes_from_submission_to_planned_and_the_member_is_told(
     idea_path = page.url.removeprefix(page.url.split("/ideas/")[0])
     idea_id = idea_path.rsplit("/", 1)[1]
 
-    # The author votes from the page: the count moves at once and the server confirms it.
+    # The author votes from the page: the count moves at once and the server confirms it. The button shows once the
+    # votes service has learnt of the idea (an event away, which can take longer than the page keeps retrying).
+    eventually(lambda: requests.get(f"{gateway}/api/votes/ideas/{idea_id}", timeout=10).status_code == 200,
+               "the votes service to know the idea")
+    page.reload()
     vote = page.get_by_role("button", name="Vote for this idea")
+    expect(vote).to_be_visible(timeout=30_000)
     vote.click()
     expect(page.get_by_role("button", name="Withdraw my vote")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#vote-count")).to_have_text("1 vote")

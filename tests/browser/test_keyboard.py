@@ -2,9 +2,10 @@
 import re
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, eventually
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def tab_to(page, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
-def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, person):
+def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, person, gateway):
     who = person("Ida")
     page.goto("/")
     tab_to(page, "a.skip")  # the first stop skips the header
@@ -50,8 +51,13 @@ def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, perso
 
     expect(page).to_have_url(re.compile(r"/ideas/[^/]+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notify me before a direct debit leaves")
-    # The vote button shows once the votes service has learnt of the new idea (an event away).
-    expect(page.locator("button[aria-pressed]")).to_be_visible(timeout=45_000)
+    # The vote button shows once the votes service has learnt of the new idea (an event away, which can take longer
+    # than the page keeps retrying): wait for the service itself, then load the page again.
+    idea_id = page.url.rsplit("/", 1)[1]
+    eventually(lambda: requests.get(f"{gateway}/api/votes/ideas/{idea_id}", timeout=10).status_code == 200,
+               "the votes service to know the idea")
+    page.reload()
+    expect(page.locator("button[aria-pressed]")).to_be_visible(timeout=30_000)
     tab_to(page, "button[aria-pressed]")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Withdraw my vote")).to_be_visible()
