@@ -3,7 +3,7 @@ readers see the reason instead of the text."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .conftest import eventually, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,9 @@ def test_members_discuss_an_idea_and_a_moderator_hides_a_reply(signed_in, person
     expect(hidden).to_contain_text("Hidden by a moderator: Rude to another member")
     expect(hidden).not_to_contain_text("off-topic")
 
+    # The list's count is the ideas worker's, from the comment events: wait for it before looking.
+    eventually(lambda: author.call("GET", f"/api{path}").json()["comment_count"] == 1,
+               "the ideas worker to count the comments")
     page.goto("/?sort=most_discussed")
     card = page.locator("ol.cards > li").filter(has_text="Let me name my savings pots")
     expect(card).to_contain_text("1 comment")  # the hidden reply is not counted
