@@ -25,7 +25,8 @@ def test_a_poison_message_on_every_topic_is_dead_lettered_by_every_group_and_con
         system, servers, namespace, publish, event, idea_id, service_db):
     for service in SERVICES:
         system.worker(service)
-    reads = {s: wait_for(lambda: subscriptions(servers.kafka, namespace + s), what=f"the {s} group to form")
+    # Four workers starting together: their groups form while the box is busiest.
+    reads = {s: wait_for(lambda: subscriptions(servers.kafka, namespace + s), timeout=90, what=f"the {s} group to form")
              for s in SERVICES}
     producer = KafkaProducer(bootstrap_servers=servers.kafka, acks="all")
     for topic in events.TOPICS:
