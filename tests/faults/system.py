@@ -213,18 +213,22 @@ class Voting(threading.Thread):
         self.failures: list[str] = []
 
     def run(self) -> None:
-        for voter in self.voters:
-            session = requests.Session()
-            session.headers.update(self.bearer(voter))
-            for n, idea_id in enumerate(self.ideas):
-                self._call(session.post, idea_id, 201)
-                if n == 0 and voter in self.withdrawing:
-                    self._call(session.delete, idea_id, 204)
+        try:
+            for voter in self.voters:
+                session = requests.Session()
+                session.headers.update(self.bearer(voter))
+                for n, idea_id in enumerate(self.ideas):
+                    self._call(session.post, idea_id, 201)
+                    if n == 0 and voter in self.withdrawing:
+                        self._call(session.delete, idea_id, 204)
+        except Exception as error:  # noqa: BLE001 - else the thread ends quietly and `failures` stays empty
+            self.failures.append(f"the voting stopped after {self.requests_made} requests: {error!r}")
 
     def _call(self, method, idea_id: str, expected: int) -> None:
-        # The votes service learns of an idea from idea.submitted: until then it answers 404.
+        # The votes service learns of an idea from idea.submitted: until then it answers 404. Its worker may be
+        # waiting on a rebalance after a kill.
         response = wait_for(lambda: (r := method(f"{self.votes_url}/ideas/{idea_id}", timeout=10)).status_code != 404
-                            and r, what="the votes service to know the idea")
+                            and r, timeout=90, what="the votes service to know the idea")
         if response.status_code != expected:
             self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
         self.requests_made += 1

@@ -33,8 +33,9 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
     voting = Voting(votes_api.url, idea_ids, bearer, VOTERS, WITHDRAWING)
     voting.start()
     for n, worker in enumerate(workers.values(), start=1):
+        # The voting waits on the votes worker, which the previous kill left to a rebalance.
         wait_for(lambda: voting.requests_made >= voting.total * n // (len(workers) + 1) or not voting.is_alive(),
-                 what="the voting to go on")
+                 timeout=120, what="the voting to go on")
         worker.kill()
         worker.start()
     voting.join(120)
