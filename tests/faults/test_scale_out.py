@@ -23,8 +23,9 @@ def test_two_votes_workers_share_the_partitions_and_the_survivor_takes_over_the_
     ideas = [namespace + idea for idea in IDEAS]
     publish(*(event.submitted(idea_id) for idea_id in ideas))
     group = namespace + "votes"
+    # Two instances starting together: the group rebalances as the second joins.
     shares = wait_for(lambda: (found := assignments(servers.kafka, group)) and len(found) == 2 and all(found)
-                      and found, what="both instances to hold partitions")
+                      and found, timeout=90, what="both instances to hold partitions")
     every_partition = {(t, p) for t in subscriptions(servers.kafka, group) for p in range(PARTITIONS)}
     assert not shares[0] & shares[1] and shares[0] | shares[1] == every_partition
 
@@ -36,12 +37,13 @@ def test_two_votes_workers_share_the_partitions_and_the_survivor_takes_over_the_
 
     voting = Voting(votes_api.url, ideas, bearer, VOTERS)
     voting.start()
-    wait_for(lambda: voting.requests_made >= voting.total // 3, what="the voting to go on")
+    wait_for(lambda: voting.requests_made >= voting.total // 3, timeout=90, what="the voting to go on")
     holder.kill()
     voting.join(120)
     assert not voting.is_alive() and voting.failures == []
 
-    wait_for(lambda: assignments(servers.kafka, group) == [every_partition], timeout=60,
+    # The killed instance's partitions move once its session times out and the group rebalances.
+    wait_for(lambda: assignments(servers.kafka, group) == [every_partition], timeout=120,
              what="the survivor to hold every partition")
     # The lease passes when it expires, which need not be before the group's rebalance ends.
     wait_for(lambda: (lease := leases.find_one({"_id": "outbox-relay"}))
