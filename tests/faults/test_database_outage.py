@@ -70,4 +70,5 @@ def test_a_worker_started_while_its_database_is_down_waits_for_it_and_then_works
     private_database.start()
     with MongoClient(private_database.uri) as client:
         votable = client[worker.env["VOTES_DATABASE"]]["ideas"]
-        wait_for(lambda: votable.find_one({"_id": idea_id}), what="the worker to open the idea to votes")
+        # The worker gets going once the database is back, joins its group and reads the event from Kafka.
+        wait_for(lambda: votable.find_one({"_id": idea_id}), timeout=90, what="the worker to open the idea to votes")
