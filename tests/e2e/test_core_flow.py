@@ -46,9 +46,10 @@ def test_voters_and_author_are_notified_once_when_the_product_team_plans_a_popul
     assert voters[0].post(f"/api/votes/ideas/{idea_id}").status_code == 409
 
     wait_for(lambda: author.get(f"/api/votes/ideas/{idea_id}").json()["count"] == THRESHOLD, what="the tally")
-    wait_for(lambda: author.get(f"/api/roadmap/ideas/{idea_id}").json()["status"] == "under_review",
+    # Two relay hops and two consumer hops from the votes (vote, then threshold or tally event).
+    wait_for(lambda: author.get(f"/api/roadmap/ideas/{idea_id}").json()["status"] == "under_review", timeout=90,
              what="the threshold to send the idea to review")
-    wait_for(lambda: author.get(f"/api/ideas/{idea_id}").json()["vote_count"] == THRESHOLD,
+    wait_for(lambda: author.get(f"/api/ideas/{idea_id}").json()["vote_count"] == THRESHOLD, timeout=90,
              what="the ideas list to show the votes")
 
     moved = team.post(f"/api/roadmap/ideas/{idea_id}/status",

@@ -31,7 +31,8 @@ def test_a_panel_idea_goes_the_whole_way_for_its_members_and_leaks_nowhere(membe
     for voter in voters:
         assert vote(voter, idea_id).status_code == 201
     assert voters[0].post(f"/api/ideas/{idea_id}/comments", json={"text": "Yes!"}).status_code == 201
-    wait_for(lambda: author.get(f"/api/roadmap/ideas/{idea_id}").json().get("status") == "under_review",
+    # Two relay hops and two consumer hops from the votes (vote, then threshold event).
+    wait_for(lambda: author.get(f"/api/roadmap/ideas/{idea_id}").json().get("status") == "under_review", timeout=90,
              what="the threshold to send the panel idea to review")
     assert team.post(f"/api/roadmap/ideas/{idea_id}/status",
                      json={"status": "planned", "message": "The panel convinced us."}).status_code == 200
