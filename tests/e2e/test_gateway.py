@@ -29,7 +29,7 @@ def strict_gateway(lab_env, running_lab, gateway_script):
             return requests.get(f"{url}/api/ideas/healthz", timeout=2).status_code == 200
         except requests.ConnectionError:
             return False
-    wait_for(answers, timeout=15, what="the strict gateway")
+    wait_for(answers, what="the strict gateway")  # the default minute: 15 s was too short on a loaded box
     yield url
     process.terminate()
     process.wait(timeout=10)
