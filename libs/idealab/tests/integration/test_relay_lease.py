@@ -25,10 +25,11 @@ def test_one_instance_holds_the_lease_and_renews_it_while_the_others_wait(lease)
 
 
 def test_a_lease_its_holder_stopped_renewing_passes_to_another_instance_once_expired(lease):
-    dead, successor = lease(ttl_seconds=0.3), lease(ttl_seconds=0.3)
+    # A TTL well above a database round trip under load: with 0.3 s the lease could expire between two calls.
+    dead, successor = lease(ttl_seconds=2), lease(ttl_seconds=2)
     assert dead.held()
     assert not successor.held()
-    wait_for(successor.held, timeout=5, interval=0.05, what="the lease to expire")
+    wait_for(successor.held, timeout=15, interval=0.05, what="the lease to expire")
     assert not dead.held(), "the old holder finds it taken when it comes back"
 
 
