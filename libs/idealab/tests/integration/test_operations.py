@@ -55,7 +55,7 @@ def test_a_worker_reports_its_health_readiness_and_what_it_did(worker_env, publi
                          and value(s, "idealab_events_total", **handled) == 1
                          and value(s, "idealab_dead_letters_total", group=group) == 1
                          and value(s, "idealab_outbox_published_total", collection="votes") and s,
-                         timeout=30, what="the vote published and handled, and the poison dead-lettered")
+                         timeout=90, what="the vote published and handled, and the poison dead-lettered")
         assert value(found, "idealab_events_total", group=group, type="<malformed>", outcome="dead_lettered") == 1
         lags = [s for s in found if s.name == "idealab_consumer_lag" and s.labels["group"] == group]
         assert {s.labels["topic"] for s in lags} <= {namespace + events.IDEAS_TOPIC, namespace + events.VOTES_TOPIC}
