@@ -9,7 +9,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
@@ -125,10 +125,11 @@ class ConsumerLoop:
         # Know every topic's partitions before joining: a group formed on empty metadata gets no partitions.
         for topic in self.topics:
             self.consumer.partitions_for_topic(topic)
-        self.consumer.subscribe(self.topics)
         self._lag_shown: set[TopicPartition] = set()
         # Offsets whose records are handled but whose commit a rebalance refused: committed after the next poll.
         self._uncommitted: dict[TopicPartition, int] = {}
+        self.joined = False  # has taken part in the group once (a worker's readiness)
+        self.consumer.subscribe(self.topics, listener=_Assignments(self._assigned))
 
     def run(self, stopping) -> None:
         try:
@@ -170,12 +171,9 @@ class ConsumerLoop:
 
     def _commit_handled(self) -> None:
         """Commits what is handled. While the group rebalances the commit is refused: it is kept and tried again
-        after the next poll, which takes part in the rebalance. A partition kept through it keeps its position (so
-        the offsets stay right); one given away is read again from its last commit by its new owner (handlers are
-        idempotent). Seeking back and reading the records again instead kept the commit failing for as long as the
-        rebalance took (seen for over 20 s in a CI run). Offsets are kept even for a partition the assignment does
-        not show at the moment (it is empty while the group rebalances): at worst a commit for a partition given away
-        moves its offset back, and its new owner reads a few records again."""
+        after the next poll, which takes part in the rebalance (and drops the offsets of partitions given away).
+        Seeking back and reading the records again instead kept the commit failing for as long as the rebalance took
+        (seen for over 20 s in a CI run)."""
         if not self._uncommitted:
             return
         try:
@@ -183,6 +181,13 @@ class ConsumerLoop:
             self._uncommitted = {}
         except (RebalanceInProgressError, CommitFailedError) as exc:
             log.info("consumer %s: the group is rebalancing, commit kept for later (%s)", self.group, exc)
+
+    def _assigned(self, partitions: set[TopicPartition]) -> None:
+        # Kept offsets of a partition now someone else's are dropped, not committed: the broker does not check who
+        # owns a partition, so they could move its new owner's offset back. That owner reads again from the last
+        # commit (handlers are idempotent).
+        self._uncommitted = {tp: o for tp, o in self._uncommitted.items() if tp in partitions}
+        self.joined = True
 
     def _show_lag(self) -> None:
         """Sets the lag gauge of every partition the group owns now, and drops those it no longer owns (another
@@ -241,3 +246,16 @@ class ConsumerLoop:
                    ("partition", str(record.partition).encode()), ("offset", str(record.offset).encode())]
         self.dead_letters.send_raw(dlq_topic(self.group), record.key, record.value, headers)
         metrics.DEAD_LETTERS.labels(self.group, record.topic).inc()
+
+
+class _Assignments(ConsumerRebalanceListener):
+    """Tells a loop, inside its poll, which partitions the group has given it."""
+
+    def __init__(self, on_assigned: Callable[[set[TopicPartition]], None]):
+        self.on_assigned = on_assigned
+
+    def on_partitions_revoked(self, revoked) -> None:
+        pass  # what is handled but not committed is kept until the new assignment is known
+
+    def on_partitions_assigned(self, assigned) -> None:
+        self.on_assigned(set(assigned))

@@ -37,9 +37,11 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())
     threads: list[threading.Thread] = []
+    loops: list[ConsumerLoop] = []
     port = env("METRICS_PORT", "")
     if port:  # from the start: a worker waiting for its servers is alive, and not ready until its jobs run
         _serve_health(settings, int(port), outbox_collections, started=lambda: bool(threads),
+                      joined=lambda: bool(threads) and all(loop.joined for loop in loops),
                       alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
     # Started while the database or Kafka is away, the worker waits for them rather than exiting at once (under
     # honcho, one process exiting stops them all), in short attempts so that a SIGTERM is obeyed within seconds.
@@ -55,9 +57,9 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         lease = Lease(outbox_collections[0].database["leases"], "outbox-relay")  # one relay among the instances
         jobs["relay"] = Relay(outbox_collections, publisher, lease=lease).run
     for c in consumers:
-        loop = ConsumerLoop(settings.kafka_bootstrap_servers, c.group, c.topics, c.handlers, publisher,
-                            settings.namespace)
-        jobs[c.group] = loop.run
+        loops.append(ConsumerLoop(settings.kafka_bootstrap_servers, c.group, c.topics, c.handlers, publisher,
+                                  settings.namespace))
+        jobs[c.group] = loops[-1].run
     failed = threading.Event()
 
     def guarded(name, job):
@@ -92,10 +94,12 @@ def _retrying(what: str, step: Callable[[], None], stopping: threading.Event, re
     return False
 
 
-def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive, started) -> None:
+def _serve_health(settings: Settings, port: int, outbox_collections: list[Collection], alive, started,
+                  joined) -> None:
     REGISTRY.register(metrics.OutboxBacklog(outbox_collections, pending_events))
     health.serve(port, alive, {
         "database": health.database_check(connect(settings.mongodb_uri, settings.database)),
         "kafka": health.KafkaCheck(settings.kafka_bootstrap_servers),
         "started": started,
+        "joined": joined,  # every consumer group has given this worker its share once
     }, host=env("METRICS_HOST", "127.0.0.1"))

@@ -38,7 +38,8 @@ def test_a_worker_reports_its_health_readiness_and_what_it_did(worker_env, publi
     with running_worker("votes.worker", worker_env("votes", METRICS_PORT=str(port))):
         ready = wait_for(lambda: _get(f"{url}/readyz"), timeout=60, what="the worker's /readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok", "started": "ok"}}
+        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok", "started": "ok",
+                                                                 "joined": "ok"}}
         assert requests.get(f"{url}/healthz", timeout=30).json() == {"status": "ok"}
 
         publish(event.submitted(idea_id))
@@ -109,7 +110,8 @@ def test_a_worker_waiting_for_its_database_is_alive_but_not_ready(worker_env):
         assert requests.get(f"{url}/healthz", timeout=30).status_code == 200
         ready = requests.get(f"{url}/readyz", timeout=30)
         assert ready.status_code == 503
-        assert ready.json()["checks"] == {"database": "failing", "kafka": "ok", "started": "failing"}
+        assert ready.json()["checks"] == {"database": "failing", "kafka": "ok", "started": "failing",
+                                              "joined": "failing"}
 
 
 def _answers(url: str) -> bool:
