@@ -21,6 +21,8 @@ DEFAULTS = {
     "GATEWAY_PORT": "8080", "IDEAS_PORT": "8001", "VOTES_PORT": "8002", "ROADMAP_PORT": "8003",
     "NOTIFICATIONS_PORT": "8004", "ACCOUNTS_PORT": "8005", "SMTP_PORT": "8025",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
+    # As the Procfile's defaults.
+    **{f"{s.upper()}_WORKER_METRICS_PORT": str(9101 + n) for n, s in enumerate(SERVICES)},
 }
 
 
@@ -29,12 +31,14 @@ def free_ports() -> dict[str, str]:
     mail), so a test or benchmark lab never meets `make up` or another lab."""
     services = [s.upper() for s in SERVICES]
     names = ["GATEWAY", "SMTP", *services, *(f"{s}_WORKER_METRICS" for s in services)]
-    ports = {}
-    for name in names:
-        with socket.socket() as s:
+    sockets = [socket.socket() for _ in names]
+    try:
+        for s in sockets:  # all held until every port is chosen, so no two names get the same one
             s.bind(("127.0.0.1", 0))
-            ports[f"{name}_PORT"] = str(s.getsockname()[1])
-    return ports
+        return {f"{name}_PORT": str(s.getsockname()[1]) for name, s in zip(names, sockets)}
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def environment(overrides: dict | None = None) -> dict:
@@ -55,16 +59,18 @@ def gateway_url(env: dict) -> str:
     return f"http://127.0.0.1:{env['GATEWAY_PORT']}"
 
 
-def wait_ready(env: dict, process: subprocess.Popen, timeout: float = 90) -> None:
-    """Every service is ready through the gateway (its database answers), and every worker has joined its group."""
+def wait_ready(env: dict, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Every service is ready through the gateway (its database answers), and every worker has joined its consumer
+    groups, so that the first event after start-up is not also waiting for a group to form."""
     url = gateway_url(env)
     deadline = time.monotonic() + timeout
-    pending = list(SERVICES)
+    pending = [*(f"{url}/api/{s}/readyz" for s in SERVICES),
+               *(f"http://127.0.0.1:{env[f'{s.upper()}_WORKER_METRICS_PORT']}/readyz" for s in SERVICES)]
     while pending:
         if process.poll() is not None:
             raise RuntimeError(f"the lab stopped while starting (exit {process.returncode})")
         try:
-            if requests.get(f"{url}/api/{pending[0]}/readyz", timeout=2).status_code == 200:
+            if requests.get(pending[0], timeout=2).status_code == 200:
                 pending.pop(0)
                 continue
         except requests.RequestException:
