@@ -22,13 +22,23 @@ from kafka import KafkaConsumer, TopicPartition
 from .events import Event, new_event, parse
 
 
-def wait_for(check, timeout: float = 30, interval: float = 0.1, what: str = "condition"):
-    """Polls `check` until it returns something truthy (returned), or fails after `timeout` seconds."""
+# What a check may raise while the effect it looks for is still on its way (a 502 or a 503 body, a document or a
+# field not written yet, a service not listening yet): "not yet", not a failure.
+NOT_YET = (OSError, KeyError, IndexError, TypeError, ValueError)
+
+
+def wait_for(check, timeout: float = 60, interval: float = 0.1, what: str = "condition"):
+    """Polls `check` until it returns something truthy (returned), or fails after `timeout` seconds. Eventual effects
+    cross Kafka and the outbox relay, so on a loaded box the default allows a minute."""
     deadline = time.monotonic() + timeout
     while True:
-        result = check()
-        if result:
-            return result
+        try:
+            result = check()
+        except NOT_YET as exc:
+            result = exc
+        else:
+            if result:
+                return result
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}; last result: {result!r}")
         time.sleep(interval)
