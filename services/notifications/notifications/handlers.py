@@ -51,9 +51,13 @@ def on_vote_cast(store: NotificationStore, event: Event) -> None:
 
 
 def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, followed_at) -> None:
+    """What the fan-out would have brought a follower whose event is read after the latest status change."""
     last_change = store.last_change(idea_id)
     if domain.owed_latest_change(last_change, followed_at):
         store.deliver([domain.inbox_entry(last_change, user_id)])
+        contact = store.contact(user_id)
+        if contact and contact["email_enabled"]:
+            store.queue_emails([domain.email_job(last_change, user_id, datetime.now(timezone.utc))])
 
 
 def on_comment_posted(store: NotificationStore, event: Event) -> None:

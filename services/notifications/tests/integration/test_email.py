@@ -43,6 +43,18 @@ def test_a_status_change_queues_one_email_per_subscriber_with_a_verified_address
         ("ann", "queued", "Dark mode is now planned"), ("bob", "queued", "Dark mode is now planned")]
 
 
+def test_a_follower_whose_event_is_read_after_the_status_change_gets_its_email_too(consume, event, store, idea_id):
+    from datetime import datetime, timedelta, timezone
+    consume(event.email_verified("dan", "dan@example.com"))
+    consume(event.submitted(idea_id, "ann", title="Dark mode"))
+    vote = event.vote_cast(idea_id, "dan")  # cast before the change below, read after it (another topic)
+    consume(event.status_changed(idea_id, "planned", changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
+    consume(vote)
+    consume(vote)  # replayed
+
+    assert [(j["user_id"], j["title"]) for j in jobs(store)] == [("dan", "Dark mode is now planned")]
+
+
 def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, event, store, followed, mailbox):
     consume(event.status_changed(followed, "planned", message="Coming in March."))
 
