@@ -13,8 +13,15 @@ export const flash = store<{ text: string; path: string } | null>(null);
 const POLL_MS = 15_000;
 const LANGUAGE_NAMES: Record<string, string> = { en: "English", fr: "Français", es: "Español" };
 
-/** The signed-in user's unread notifications, for the header's badge; the inbox page sets it when it marks. */
+/** The signed-in user's unread notifications, for the header's badge. */
 export const unread = store(0);
+let marks = 0;
+
+/** The count the inbox page learnt by marking: a poll asked before it would bring back the count before marking. */
+export function markedUnread(count: number) {
+  marks += 1;
+  unread.set(count);
+}
 
 /** Asks for the unread count every few seconds, on every page change and when the tab shows again. */
 function useUnread(userId: string | undefined): number {
@@ -22,12 +29,16 @@ function useUnread(userId: string | undefined): number {
   useEffect(() => {
     if (!userId) return unread.set(0);
     let stopped = false;
-    const ask = () =>
-      document.visibilityState === "visible" &&
+    const ask = () => {
+      if (document.visibilityState !== "visible") return;
+      const marksBefore = marks;
       notifications.inbox(userId, 1).then(
-        (inbox) => stopped || unread.set(inbox.unread),
+        (inbox) => {
+          if (!stopped && marks === marksBefore) unread.set(inbox.unread);
+        },
         () => undefined, // the badge waits for the next round; the inbox page shows errors
       );
+    };
     ask();
     const timer = setInterval(ask, POLL_MS);
     document.addEventListener("visibilitychange", ask);

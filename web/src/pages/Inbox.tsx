@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { notifications, type Inbox, type InboxEntry } from "../api/lab";
-import { unread } from "../components/Layout";
+import { markedUnread } from "../components/Layout";
 import { ErrorNote, Loading, PageTitle, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -24,7 +24,7 @@ export function InboxPage() {
         unread: left.unread,
         entries: shown.entries.map((entry) => (!ids || ids.includes(entry.id) ? { ...entry, read: true } : entry)),
       });
-      unread.set(left.unread);
+      markedUnread(left.unread);
     } catch (error) {
       setFailure(error);
     }
