@@ -1,6 +1,7 @@
 """What a fault test starts, stops and kills: private Kafka and database servers (never the shared ones, which other
 tests and people use), and the services' processes (an API under gunicorn, a worker) as they are deployed."""
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -12,16 +13,27 @@ import requests
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.testing import wait_for
+from idealab.testing import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def restartable_port(taken: tuple[int, ...] = ()) -> int:
+    """A free port below the ephemeral range, for a server the test stops and starts again: while it is down, a port
+    of that range may be taken as the source port of some outgoing connection (a client reconnecting to it, even)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except OSError:
+        low = 32768  # elsewhere the range starts there or higher
+    for port in random.sample(sorted(set(range(20000, low)) - set(taken)), 500):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between 20000 and {low}")
 
 
 class Process:
@@ -97,7 +109,8 @@ class PrivateKafka:
     its own data directory, so the test may stop and kill it."""
 
     def __init__(self, workdir: Path):
-        self.port, self.controller_port = free_port(), free_port()
+        self.port = restartable_port()
+        self.controller_port = restartable_port(taken=(self.port,))
         self.data, self.log_dir = workdir / "kafka-data", workdir
         self.props = workdir / "kafka.properties"
         shipped = (ROOT / "deploy" / "kafka" / "server.properties").read_text()
@@ -150,7 +163,7 @@ class PrivateDatabase:
     directory, so the test may stop and kill it."""
 
     def __init__(self, workdir: Path):
-        self.port = free_port()
+        self.port = restartable_port()
         self.process = Process("ferretdb", [str(CACHE / "bin" / "ferretdb"), "-listen", f"127.0.0.1:{self.port}",
                                             "-sqlite-dir", str(workdir / "ferretdb-data")], {}, workdir)
 
