@@ -51,8 +51,11 @@ class Keys:
 
     def ensure_first(self) -> None:
         """At first start there is nobody to warn ahead: the first key signs at once."""
+        # The generation is read first: a process that adds the first key between the two reads then holds it, and
+        # this one's key is refused (read second, it was the next generation, and two keys signed: seen in CI).
+        generation = self.store.last_key_generation() + 1
         if not self.store.signing_keys_in_use():
-            self._add(ahead=timedelta(0), generation=self.store.last_key_generation() + 1)
+            self._add(ahead=timedelta(0), generation=generation)
 
     def rotate(self) -> str:
         """Adds a key that verifiers learn of before it signs; the current one retires once its tokens expired."""
