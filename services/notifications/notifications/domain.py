@@ -59,6 +59,8 @@ EMAIL = "email"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
+# A claimed job is left to its sender this long (a send times out well before); after a crash it is due again.
+SENDING_HOLD = timedelta(minutes=5)
 
 
 def email_job(notification: dict, user_id: str, now: datetime) -> dict:

@@ -117,11 +117,14 @@ def unsubscribe(store: NotificationStore, token: str) -> None:
 
 
 def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = 50) -> int:
-    """Sends the email jobs that are due; returns how many were tried. A job whose address is gone (erased,
-    unsubscribed since) is dropped rather than sent."""
+    """Sends the email jobs that are due; returns how many were found. A job whose address is gone (erased,
+    unsubscribed since) is dropped rather than sent. Each job is claimed before it is sent: the sender's lease can
+    pass to another instance in the middle of a batch (a slow mail server), and that one reads the same jobs."""
     now = datetime.now(timezone.utc)
     jobs = store.due_emails(now, batch)
     for job in jobs:
+        if not store.claim_email(job, now, domain.SENDING_HOLD):
+            continue
         contact = store.contact(job["user_id"])
         if contact is None or not contact["email_enabled"]:
             store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})

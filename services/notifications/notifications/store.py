@@ -1,6 +1,6 @@
 """Every pymongo call of the notifications service."""
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
@@ -115,6 +115,12 @@ class NotificationStore:
     def due_emails(self, now: datetime, limit: int) -> list[dict]:
         return list(self.deliveries.find({"state": QUEUED, "next_attempt_at": {"$lte": now}})
                     .sort("next_attempt_at", ASCENDING).limit(limit))
+
+    def claim_email(self, job: dict, now: datetime, hold: timedelta) -> bool:
+        """Takes a due job as read, for `hold`: False when another sender took it, or finished it, since the read."""
+        return self.deliveries.update_one(
+            {"_id": job["_id"], "state": QUEUED, "attempts": job["attempts"], "next_attempt_at": {"$lte": now}},
+            {"$set": {"next_attempt_at": now + hold}}).modified_count == 1
 
     def update_email(self, job_id: str, changes: dict) -> None:
         self.deliveries.update_one({"_id": job_id}, {"$set": changes})

@@ -70,6 +70,20 @@ def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, ev
     assert {j["state"] for j in jobs(store)} == {"sent"}
 
 
+def test_a_second_sender_that_read_the_same_jobs_sends_none_of_them_again(
+        consume, event, store, followed, mailbox, monkeypatch):
+    from datetime import datetime, timezone
+    consume(event.status_changed(followed, "planned"))
+    read_by_the_other = store.due_emails(datetime.now(timezone.utc), 50)  # before the lease passed to this one
+
+    assert send(store, mailbox) == 2
+    monkeypatch.setattr(store, "due_emails", lambda now, limit: read_by_the_other)
+    send(store, mailbox)
+
+    assert len(mailbox.to("ann@example.com")) == 1 and len(mailbox.to("bob@example.com")) == 1
+    assert {(j["state"], j["attempts"]) for j in jobs(store)} == {("sent", 1)}
+
+
 def test_a_mail_server_that_refuses_is_retried_later_then_given_up(consume, event, store, followed):
     consume(event.status_changed(followed))
     nowhere = Mailer("127.0.0.1", free_port(), "lab@example.com", timeout_seconds=2)
