@@ -135,9 +135,7 @@ class Accounts:
         """An access token and a refresh token; a sign-in opens a new session (refresh-token family)."""
         now = self.clock()
         if session_id is None:
-            session_id = domain.new_id()
-            self.store.open_session({"_id": session_id, "user_id": user["_id"], "created_at": now,
-                                     "signed_in_with": signed_in_with, "revoked_at": None})
+            session_id = self._open_session(user, signed_in_with)
         refresh = domain.new_secret()
         self.store.add_refresh_token({
             "_id": domain.digest(refresh), "session_id": session_id, "user_id": user["_id"], "issued_at": now,
@@ -145,6 +143,12 @@ class Accounts:
         claims = domain.access_claims(user, self.cfg.settings.jwt_issuer, now, self.cfg.access_ttl_seconds)
         return {"access_token": self.keys.sign(claims), "refresh_token": refresh, "token_type": "Bearer",
                 "expires_in": self.cfg.access_ttl_seconds}
+
+    def _open_session(self, user: dict, signed_in_with: str) -> str:
+        session_id = domain.new_id()
+        self.store.open_session({"_id": session_id, "user_id": user["_id"], "created_at": self.clock(),
+                                 "signed_in_with": signed_in_with, "revoked_at": None})
+        return session_id
 
     def refresh(self, refresh_token: str) -> dict:
         now = self.clock()
@@ -209,9 +213,16 @@ class Accounts:
             raise Unauthorized(WRONG_CREDENTIALS)
         if user.get("banned"):
             raise Forbidden("this account is banned")
+        session_id = self._open_session(user, "password")
+        # A reset that landed while the old password was being checked ended the sessions open then, not this one.
+        # Looked at after opening it: a reset after this look ends it with the others.
+        if (self.store.user(user["_id"]) or {}).get("password_hash") != user["password_hash"]:
+            self.store.revoke_session(session_id, self.clock(), "password reset")
+            raise Unauthorized(WRONG_CREDENTIALS)
         if self.hasher.check_needs_rehash(user["password_hash"]):
-            self.store.set_password_hash(user["_id"], self.hasher.hash(password))
-        return self.issue_tokens(user)
+            # Only over the hash checked: never over a new password a reset wrote meanwhile.
+            self.store.set_password_hash(user["_id"], self.hasher.hash(password), replacing=user["password_hash"])
+        return self.issue_tokens(user, session_id)
 
     def verify_email(self, token: str) -> None:
         link = self.store.use_link(domain.digest(token), "verify", self.clock())

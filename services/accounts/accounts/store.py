@@ -55,8 +55,11 @@ class AccountStore:
     def user_by_email(self, email: str) -> dict | None:
         return self.users.find_one({"email": email}, HIDDEN)
 
-    def set_password_hash(self, user_id: str, password_hash: str) -> None:
-        self.users.update_one({"_id": user_id, "deleted_at": None}, {"$set": {"password_hash": password_hash}})
+    def set_password_hash(self, user_id: str, password_hash: str, replacing: str | None = None) -> None:
+        """Sets the hash; with `replacing`, only if the stored one is still that."""
+        condition = {} if replacing is None else {"password_hash": replacing}
+        self.users.update_one({"_id": user_id, "deleted_at": None, **condition},
+                              {"$set": {"password_hash": password_hash}})
 
     def mark_email_verified(self, user_id: str, event: dict) -> None:
         """Once per account: a second verification changes nothing and announces nothing."""

@@ -203,6 +203,39 @@ def test_resetting_the_password_through_the_mailed_link_ends_every_session(clien
     assert_problem(again, 400)
 
 
+def test_a_sign_in_with_the_old_password_while_a_reset_lands_opens_no_session(
+        client, sign_up, mailbox, accounts, monkeypatch):
+    ann = sign_up("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "reset-password")
+    new_password = "a brand new passphrase"
+    real = accounts.hasher
+
+    class ResetWhileChecking:
+        """The reset lands while the old password is being checked, and the old hash's parameters look outdated."""
+        hash = real.hash
+
+        reset = False
+
+        def verify(self, stored_hash, password):
+            if not self.reset:
+                self.reset = True
+                confirmed = client.post("/api/accounts/password-resets/confirm",
+                                        json={"token": token, "password": new_password})
+                assert confirmed.status_code == 204
+            return real.verify(stored_hash, password)
+
+        def check_needs_rehash(self, stored_hash):
+            return True
+    monkeypatch.setattr(accounts, "hasher", ResetWhileChecking())
+
+    assert_problem(client.post("/api/accounts/sessions", json={"email": "ann@example.com", "password": PASSWORD}),
+                   401)
+    assert accounts.store.sessions.count_documents({"user_id": ann["id"], "revoked_at": None}) == 0
+    accounts.store.set_password_hash(ann["id"], real.hash(PASSWORD), replacing="a hash no longer stored")
+    real.verify(accounts.store.user(ann["id"])["password_hash"], new_password)  # not rehashed back to the old one
+
+
 def test_a_refused_new_password_does_not_use_up_the_reset_link(client, sign_up, mailbox):
     sign_up("ann@example.com")
     client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
