@@ -46,8 +46,8 @@ def on_vote_cast(store: NotificationStore, event: Event) -> None:
     idea_id, voter_id = event.data["idea_id"], event.data["voter_id"]
     if store.is_erased(voter_id):
         return
-    store.set_vote(idea_id, voter_id, event.data["vote_version"], live=True)
-    _deliver_if_owed(store, idea_id, voter_id, event.data["cast_at"])
+    if store.set_vote(idea_id, voter_id, event.data["vote_version"], live=True):  # not a stale replay
+        _deliver_if_owed(store, idea_id, voter_id, event.data["cast_at"])
 
 
 def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, followed_at) -> None:
@@ -75,13 +75,17 @@ def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
 def on_status_changed(store: NotificationStore, event: Event) -> None:
     """One inbox entry and, for verified addresses, one email job per subscriber.
 
-    Subscribers are served in user-id order, chunk by chunk, and the last one served is recorded: a replay (or a
-    retry after a crash) resumes after it instead of writing every entry again. Entry and job ids come from the
-    event id, so what a crash in the middle of a chunk left behind is not written twice either."""
+    Subscribers are served in user-id order, chunk by chunk, and the last one served is recorded: a retry after a
+    crash resumes after it instead of writing every entry again, and a replay or a redrive of a finished fan-out
+    reaches nobody (those who follow the idea since did not then). Entry and job ids come from the event id, so what
+    a crash in the middle of a chunk left behind is not written twice either."""
     idea_id = event.data["idea_id"]
     notification = domain.status_notification(event, store.idea_title(idea_id))
     store.remember_change(idea_id, notification)
-    served_up_to = store.fan_out_progress(event.id)
+    progress = store.fan_out_progress(event.id)
+    if progress.get("done"):
+        return
+    served_up_to = progress.get("served_up_to")
     subscribers = sorted(u for u in store.subscribers(idea_id) if served_up_to is None or u > served_up_to)
     emailable = store.emailable() if subscribers else set()
     now = datetime.now(timezone.utc)
@@ -92,6 +96,7 @@ def on_status_changed(store: NotificationStore, event: Event) -> None:
         store.record_fan_out_progress(event.id, chunk[-1])
         metrics.delivered("inbox", len(chunk))
         metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
+    store.finish_fan_out(event.id)
 
 
 def on_email_verified(store: NotificationStore, event: Event) -> None:

@@ -42,8 +42,8 @@ class NotificationStore:
             "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}, "$addToSet": {"reasons": reason}},
             upsert=True)
 
-    def set_vote(self, idea_id: str, user_id: str, vote_version: int, live: bool) -> None:
-        """Follows or unfollows as a voter, unless a newer vote event of this voter was applied already."""
+    def set_vote(self, idea_id: str, user_id: str, vote_version: int, live: bool) -> bool:
+        """Follows or unfollows as a voter, unless a newer vote event of this voter was applied already (False)."""
         change = {"$addToSet": {"reasons": VOTER}} if live else {"$pull": {"reasons": VOTER}}
         try:
             self.subscriptions.update_one(
@@ -51,8 +51,9 @@ class NotificationStore:
                  "$or": [{"vote_version": {"$lt": vote_version}}, {"vote_version": {"$exists": False}}]},
                 {**change, "$set": {"vote_version": vote_version},
                  "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}}, upsert=True)
+            return True
         except DuplicateKeyError:
-            pass  # the subscription holds a newer vote version: this event is stale
+            return False  # the subscription holds a newer vote version: this event is stale
 
     def remember_change(self, idea_id: str, notification: dict) -> None:
         """Keeps the idea's latest status notification (an older one replayed later changes nothing)."""
@@ -98,12 +99,15 @@ class NotificationStore:
         answers `_id: {$in: [...]}` by reading the whole collection, so asking chunk by chunk was quadratic."""
         return {c["_id"] for c in self.contacts.find({"email_enabled": True}, {"_id": 1})}
 
-    def fan_out_progress(self, event_id: str) -> str | None:
-        progress = self.fan_outs.find_one({"_id": event_id})
-        return progress["served_up_to"] if progress else None
+    def fan_out_progress(self, event_id: str) -> dict:
+        """{"served_up_to": the last subscriber served, "done": True once all were}, as far as they are known."""
+        return self.fan_outs.find_one({"_id": event_id}) or {}
 
     def record_fan_out_progress(self, event_id: str, user_id: str) -> None:
         self.fan_outs.update_one({"_id": event_id}, {"$set": {"served_up_to": user_id}}, upsert=True)
+
+    def finish_fan_out(self, event_id: str) -> None:
+        self.fan_outs.update_one({"_id": event_id}, {"$set": {"done": True}}, upsert=True)
 
     def set_email_enabled(self, user_id: str, enabled: bool) -> bool:
         return self.contacts.update_one({"_id": user_id}, {"$set": {"email_enabled": enabled}}).matched_count == 1

@@ -128,7 +128,8 @@ def test_a_replayed_fan_out_adds_only_the_missing_entries_and_keeps_those_alread
     first, later = [f"voter-{n:04d}" for n in range(1500)], [f"voter-{n:04d}" for n in range(1500, 2500)]
     subscribe_voters(mongo_db, idea_id, first)
     changed = event.status_changed(idea_id)
-    consume(changed)  # as if the worker stopped after 1,500 of the 2,500 entries
+    consume(changed)
+    mongo_db["fan_outs"].update_many({}, {"$unset": {"done": ""}})  # as if it stopped after 1,500 of the 2,500
     already_read = [first[0], first[999], first[1499]]
     mongo_db["inbox"].update_many({"user_id": {"$in": already_read}}, {"$set": {"read": True}})
     subscribe_voters(mongo_db, idea_id, later)
@@ -161,11 +162,37 @@ def test_a_replayed_fan_out_resumes_after_the_last_subscriber_served(consume, ev
     subscribe_voters(mongo_db, idea_id, ["voter-1", "voter-2"])
     changed = event.status_changed(idea_id)
     consume(changed)
+    mongo_db["fan_outs"].update_many({}, {"$unset": {"done": ""}})  # as if it stopped after the last one
     mongo_db["inbox"].delete_many({"user_id": "voter-1"})  # served already: a replay must not bring it back
 
     consume(changed)
 
     assert sorted(e["user_id"] for e in mongo_db["inbox"].find()) == ["voter-2"]
+
+
+def test_a_finished_fan_out_replayed_or_redriven_later_reaches_nobody_who_followed_since(
+        consume, event, mongo_db, idea_id):
+    consume(event.submitted(idea_id, "author-1"))
+    changed = event.status_changed(idea_id, "planned")
+    consume(changed)
+    consume(event.vote_cast(idea_id, "voter-9"))  # voted after the change
+
+    consume(changed)
+
+    assert [e["user_id"] for e in mongo_db["inbox"].find()] == ["author-1"]
+
+
+def test_a_stale_vote_cast_replayed_after_a_withdrawal_brings_no_status_change(consume, event, mongo_db, idea_id):
+    from datetime import datetime, timedelta, timezone
+    consume(event.submitted(idea_id, "author-1"))
+    cast = event.vote_cast(idea_id, "voter-1", version=1)
+    consume(cast)
+    consume(event.vote_withdrawn(idea_id, "voter-1", version=2))
+    consume(event.status_changed(idea_id, "planned", changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
+
+    consume(cast)  # published twice by the votes relay, read late
+
+    assert inbox(mongo_db, "voter-1") == []
 
 
 def test_a_vote_read_after_a_later_status_change_still_brings_that_change_to_the_voter_once(
