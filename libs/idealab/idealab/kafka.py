@@ -126,6 +126,7 @@ class ConsumerLoop:
         for topic in self.topics:
             self.consumer.partitions_for_topic(topic)
         self._lag_shown: set[TopicPartition] = set()
+        self._read_up_to: dict[TopicPartition, int] = {}  # the next offset to handle, per partition
         # Offsets whose records are handled but whose commit a rebalance refused: committed after the next poll.
         self._uncommitted: dict[TopicPartition, int] = {}
         self.joined = False  # has taken part in the group once (a worker's readiness)
@@ -166,7 +167,7 @@ class ConsumerLoop:
                 continue
             break  # stopping: what is not committed is read again by the next owner of the partition
         if done is not None:
-            self._uncommitted[tp] = done + 1
+            self._uncommitted[tp] = self._read_up_to[tp] = done + 1
             self._commit_handled()
 
     def _commit_handled(self) -> None:
@@ -187,16 +188,19 @@ class ConsumerLoop:
         # owns a partition, so they could move its new owner's offset back. That owner reads again from the last
         # commit (handlers are idempotent).
         self._uncommitted = {tp: o for tp, o in self._uncommitted.items() if tp in partitions}
+        self._read_up_to = {tp: o for tp, o in self._read_up_to.items() if tp in partitions}
         self.joined = True
 
     def _show_lag(self) -> None:
-        """Sets the lag gauge of every partition the group owns now, and drops those it no longer owns (another
-        instance reports them). Reads only what the last fetch brought, so it costs no request to the broker."""
+        """Sets the lag gauge of every partition the group owns now and this instance has read from, and drops those
+        it no longer owns (another instance reports them). From what the last fetch brought and what was handled:
+        no request to the broker (the consumer's `position()` may wait on one, for ever, while the group
+        rebalances)."""
         owned = self.consumer.assignment()
         for tp in owned:
-            end = self.consumer.highwater(tp)
-            if end is not None:
-                lag = max(end - self.consumer.position(tp), 0)
+            end, read_up_to = self.consumer.highwater(tp), self._read_up_to.get(tp)
+            if end is not None and read_up_to is not None:
+                lag = max(end - read_up_to, 0)
                 metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(lag)
         for tp in self._lag_shown - owned:
             metrics.CONSUMER_LAG.remove(self.group, tp.topic, str(tp.partition))
