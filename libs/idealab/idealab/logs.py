@@ -36,5 +36,7 @@ def configure(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, _JsonHandler)] + [handler]
     root.setLevel(level)
-    # kafka-python is chatty at INFO about every connection and rebalance.
+    # kafka-python is chatty at INFO about every connection; its group coordinator's few lines per rebalance are
+    # what tells why a worker stopped reading.
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    logging.getLogger("kafka.coordinator").setLevel(logging.INFO)
