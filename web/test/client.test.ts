@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient, Problem, type Session, type Uploader } from "../src/api/client";
+import { ApiClient, Problem, type Exclusive, type Session, type Uploader } from "../src/api/client";
 import { store } from "../src/store";
 
 /** An unsigned token with these claims: enough for the client, which only reads them. */
@@ -87,6 +87,56 @@ describe("ApiClient", () => {
     const refreshes = calls.filter((c) => c.path.endsWith("/refresh"));
     expect(refreshes).toEqual([{ method: "POST", path: "/api/accounts/sessions/refresh", auth: null, body: { refresh_token: "refresh-1" } }]);
     expect(session.get()).toMatchObject({ accessToken: fresh, refreshToken: "refresh-2", user: { id: "ann", roles: ["member", "product_team"] } });
+  });
+
+  it("lets one tab refresh while another waits and takes the tokens it left, so the lab sees no reuse", async () => {
+    const fresh = token("ann");
+    let trades = 0;
+    const { calls, fetcher } = lab(({ path, auth }) => {
+      if (path.endsWith("/refresh")) {
+        trades += 1; // the lab takes refresh-1 once: a second use would close the session
+        return trades === 1 ? json(200, { access_token: fresh, refresh_token: "refresh-2" }) : json(401, { title: "Unauthorized" });
+      }
+      return auth === `Bearer ${fresh}` ? json(200, { ok: true }) : json(401, { title: "Unauthorized" });
+    });
+    let tail: Promise<unknown> = Promise.resolve();
+    const lock: Exclusive = (run) => {
+      const result = tail.then(run);
+      tail = result.catch(() => undefined);
+      return result;
+    };
+    let storage: Session | null = signedIn("old").get();
+    const tab = () => {
+      const session = signedIn("old");
+      session.subscribe((value) => (storage = value)); // as localStorage, before the other tab hears of it
+      return { session, client: new ApiClient(session, fetcher, undefined, lock, () => storage) };
+    };
+    const [first, second] = [tab(), tab()];
+
+    const answers = await Promise.all([first.client.get("/api/a"), second.client.get("/api/b")]);
+
+    expect(answers).toEqual([{ ok: true }, { ok: true }]);
+    expect(calls.filter((c) => c.path.endsWith("/refresh"))).toHaveLength(1);
+    expect([first.session.get()?.refreshToken, second.session.get()?.refreshToken]).toEqual(["refresh-2", "refresh-2"]);
+  });
+
+  it("refreshes again later after taking another tab's tokens once", async () => {
+    const tokens = ["refresh-3"];
+    const { calls, fetcher } = lab(({ path, auth }) => {
+      if (path.endsWith("/refresh")) return json(200, { access_token: token("ann", { n: 3 }), refresh_token: tokens[0] });
+      return auth === "Bearer valid" || auth === `Bearer ${token("ann", { n: 3 })}` ? json(200, { ok: true }) : json(401, { title: "Unauthorized" });
+    });
+    const session = signedIn("old");
+    let storage: Session | null = { ...session.get()!, accessToken: "valid", refreshToken: "refresh-2" }; // another tab's
+    session.subscribe((value) => (storage = value));
+    const client = new ApiClient(session, fetcher, undefined, undefined, () => storage);
+
+    expect(await client.get("/api/a")).toEqual({ ok: true });
+    session.set({ ...session.get()!, accessToken: "expired again" });
+    expect(await client.get("/api/b")).toEqual({ ok: true });
+
+    expect(calls.filter((c) => c.path.endsWith("/refresh")).map((c) => c.body)).toEqual([{ refresh_token: "refresh-2" }]);
+    expect(session.get()?.refreshToken).toBe("refresh-3");
   });
 
   it("signs out when the refresh token is refused, and reports the original 401", async () => {

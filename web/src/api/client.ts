@@ -90,6 +90,14 @@ export const xhrUpload: Uploader = (path, form, token, onProgress) =>
     xhr.send(form);
   });
 
+/** Runs `run` alone among the callers that share it. */
+export type Exclusive = <T>(run: () => Promise<T>) => Promise<T>;
+
+/** One token refresh at a time across the browser's tabs: two tabs trading the same refresh token look, to the
+ * lab, like its theft, and it closes the session (the user would be signed out of every tab). */
+export const acrossTabs: Exclusive = (run) =>
+  typeof navigator !== "undefined" && navigator.locks ? navigator.locks.request("idealab.refresh", run) : run();
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
@@ -98,10 +106,13 @@ export interface RequestOptions {
 export class ApiClient {
   private refreshing: Promise<boolean> | null = null;
 
+  /** `stored` reads the session as the other tabs left it, even before their change reaches `session`. */
   constructor(
     readonly session: Store<Session | null>,
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
     private readonly uploader: Uploader = xhrUpload,
+    private readonly exclusive: Exclusive = (run) => run(),
+    private readonly stored: () => Session | null = () => session.get(),
   ) {}
 
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -161,26 +172,38 @@ export class ApiClient {
     }
   }
 
-  /** Trades the refresh token for new tokens once, however many requests met the 401 at the same moment. */
+  /** Trades the refresh token for new tokens once, however many requests (and tabs) met the 401 at the same
+   * moment. */
   private refresh(expired: Session): Promise<boolean> {
-    this.refreshing ??= (async () => {
-      try {
-        const current = this.session.get();
-        if (current && current.refreshToken !== expired.refreshToken) return true; // another tab or call did it
-        const response = await this.send("POST", REFRESH_PATH, { body: { refresh_token: expired.refreshToken } });
-        if (!response.ok) {
-          this.session.set(null); // the refresh token is spent or revoked: sign in again
-          return false;
-        }
-        this.session.set(sessionOf((await response.json()) as Tokens));
-        return true;
-      } catch {
-        return false;
-      } finally {
-        this.refreshing = null;
-      }
-    })();
+    if (!this.refreshing) {
+      const refreshing = this.exclusive(() => this.trade(expired));
+      this.refreshing = refreshing;
+      const done = () => {
+        if (this.refreshing === refreshing) this.refreshing = null;
+      };
+      refreshing.then(done, done);
+    }
     return this.refreshing;
+  }
+
+  private async trade(expired: Session): Promise<boolean> {
+    try {
+      const current = this.stored();
+      if (!current) return false; // signed out meanwhile
+      if (current.refreshToken !== expired.refreshToken) {
+        if (current.refreshToken !== this.session.get()?.refreshToken) this.session.set(current);
+        return true; // another tab or call did it
+      }
+      const response = await this.send("POST", REFRESH_PATH, { body: { refresh_token: expired.refreshToken } });
+      if (!response.ok) {
+        this.session.set(null); // the refresh token is spent or revoked: sign in again
+        return false;
+      }
+      this.session.set(sessionOf((await response.json()) as Tokens));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async read<T>(response: Response): Promise<T> {
@@ -224,4 +247,4 @@ addEventListener("storage", (event) => {
   if (event.key === SESSION_KEY) session.set(savedSession());
 });
 
-export const api = new ApiClient(session);
+export const api = new ApiClient(session, undefined, undefined, acrossTabs, savedSession);
