@@ -255,21 +255,21 @@ class Voting(threading.Thread):
         return set(self.voters) - set(self.withdrawing) if n == 0 else set(self.voters)
 
 
-def _members(bootstrap_servers: str, group: str) -> list[dict]:
+def _members(bootstrap_servers: str, group: str) -> list:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
-        return admin.describe_groups([group])[group]["members"]
+        [found] = admin.describe_consumer_groups([group])
+        return found.members
     finally:
         admin.close()
 
 
 def assignments(bootstrap_servers: str, group: str) -> list[set[tuple[str, int]]]:
     """The (topic, partition) pairs each member of `group` holds now, one set per member."""
-    return [{(a["topic"], p) for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"]}
-            for m in _members(bootstrap_servers, group) if m["member_assignment"]]
+    return [{(topic, p) for topic, partitions in m.member_assignment.assignment for p in partitions}
+            for m in _members(bootstrap_servers, group) if m.member_assignment]
 
 
 def subscriptions(bootstrap_servers: str, group: str) -> set[str]:
     """The topics the members of `group` read."""
-    return {t for m in _members(bootstrap_servers, group) if m["member_metadata"]
-            for t in m["member_metadata"]["topics"]}
+    return {t for m in _members(bootstrap_servers, group) if m.member_metadata for t in m.member_metadata.topics}

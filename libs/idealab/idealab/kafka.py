@@ -36,7 +36,8 @@ def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = P
     """Creates the missing topics and waits until every partition has a leader: a consumer group formed before
     that would be assigned no partition of a new topic until its next metadata refresh. Reaching the broker and
     the leaders' election each get `timeout_seconds`."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, bootstrap_timeout_ms=int(timeout_seconds * 1000))
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers,
+                             api_version_auto_timeout_ms=int(timeout_seconds * 1000))
     try:
         missing = [NewTopic(t, num_partitions=partitions, replication_factor=1)
                    for t in topics if t not in set(admin.list_topics())]
@@ -55,7 +56,7 @@ def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = P
 
 
 def _all_led(admin: KafkaAdminClient, topics: list[str]) -> bool:
-    return all(t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
+    return all(t["error_code"] == 0 and t["partitions"] and all(p["leader"] >= 0 for p in t["partitions"])
                for t in admin.describe_topics(topics))
 
 
