@@ -55,8 +55,7 @@ def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, follo
     last_change = store.last_change(idea_id)
     if domain.owed_latest_change(last_change, followed_at):
         store.deliver([domain.inbox_entry(last_change, user_id)])
-        contact = store.contact(user_id)
-        if contact and contact["email_enabled"]:
+        if store.is_emailable(user_id):
             store.queue_emails([domain.email_job(last_change, user_id, datetime.now(timezone.utc))])
 
 

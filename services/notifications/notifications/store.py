@@ -11,6 +11,7 @@ from .domain import QUEUED, VOTER
 
 FAN_OUT_CHUNK = 1000
 DUPLICATE_KEY = 11000
+EMAILABLE = {"email_enabled": True}  # a contact exists only for a verified address
 
 
 class NotificationStore:
@@ -97,7 +98,10 @@ class NotificationStore:
     def emailable(self) -> set[str]:
         """Everyone with a verified address who has not turned email off. Read whole, once per fan-out: FerretDB
         answers `_id: {$in: [...]}` by reading the whole collection, so asking chunk by chunk was quadratic."""
-        return {c["_id"] for c in self.contacts.find({"email_enabled": True}, {"_id": 1})}
+        return {c["_id"] for c in self.contacts.find(EMAILABLE, {"_id": 1})}
+
+    def is_emailable(self, user_id: str) -> bool:
+        return self.contacts.count_documents({"_id": user_id, **EMAILABLE}, limit=1) == 1
 
     def fan_out_progress(self, event_id: str) -> dict:
         """{"served_up_to": the last subscriber served, "done": True once all were}, as far as they are known."""
