@@ -1,14 +1,15 @@
 """HTTP shapes of the notifications API."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from idealab.fields import StrictBoolean
+
 
 class InboxQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class Preferences(Schema):
-    # JSON true or false only: marshmallow would otherwise take "yes", "off", 1...
-    email = fields.Boolean(required=True, truthy={True}, falsy={False})
+    email = StrictBoolean(required=True)  # JSON true or false only, not 0, 1, "yes" or "off"
 
 
 class PreferencesShown(Schema):
