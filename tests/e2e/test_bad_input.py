@@ -25,6 +25,8 @@ def count_ideas_by(author) -> int:
     ({**GOOD, "$where": "sleep(1000)"}, "$where"),
     ({**GOOD, "title": "x" * 141}, "title"),
     ({**GOOD, "category": "Cards & Loans"}, "category"),
+    ({**GOOD, "title": "Faster transfers\nBcc: attacker@evil.example"}, "title"),  # became a mail's Subject
+    ({**GOOD, "title": "Faster transfers\u2028Bcc: attacker@evil.example"}, "title"),
 ])
 def test_an_invalid_idea_is_refused_field_by_field_and_nothing_is_stored(author, body, field):
     problem = assert_problem(author.post("/api/ideas", json=body), 422)

@@ -1,4 +1,6 @@
 """Marshmallow fields the request schemas of every service share."""
+import unicodedata
+
 from marshmallow import fields
 
 
@@ -7,6 +9,24 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def breaks_line(char: str) -> bool:
+    """A control character (CR, LF, VT, FF, NEL, tab…) or Unicode's line or paragraph separator."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+class OneLine(Text):
+    """A text shown on one line (a title, a name): it ends up in mail subjects, headers and log lines, where a line
+    break would start a new header or a new line."""
+
+    default_error_messages = {"line_break": "one line only: no line breaks or control characters"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(breaks_line(c) for c in text):
+            raise self.make_error("line_break")
+        return text
 
 
 class StrictBoolean(fields.Boolean):

@@ -1,8 +1,11 @@
 """HTTP shapes of the accounts API."""
-from marshmallow import Schema, fields, validate
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from idealab.auth import ROLES
-from idealab.fields import Text
+from idealab.fields import OneLine, Text
+
 
 class Email(fields.Email):
     """An address without the spaces around it (pasted addresses often carry some)."""
@@ -15,12 +18,20 @@ EMAIL = dict(required=True, validate=validate.Length(max=254))
 # argon2 hashes any length, but its cost grows with it: a cap keeps one request from costing much.
 PASSWORD = dict(required=True, validate=validate.Length(min=1, max=1024))
 SECRET = dict(required=True, validate=validate.Length(min=1, max=200))
+# What a mail client would turn into a link: a URL, an address, a domain name (a dot followed by letters).
+LINK = re.compile(r"://|www\.|@|\w\.[^\W\d_]{2}")
+
+
+def no_link(name: str) -> None:
+    """A display name greets its owner in our mails: it must not carry a link someone else could plant there."""
+    if LINK.search(name):
+        raise ValidationError("a name only: no web or email address")
 
 
 class SignUp(Schema):
     email = Email(**EMAIL)
     password = fields.String(**PASSWORD)
-    display_name = Text(required=True, validate=validate.Length(min=1, max=80))
+    display_name = OneLine(required=True, validate=[validate.Length(min=1, max=80), no_link])
 
 
 class SignIn(Schema):
@@ -64,7 +75,7 @@ class UserQuery(Schema):
 
 
 class NewSpace(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=80))
+    name = OneLine(required=True, validate=validate.Length(min=1, max=80))
 
 
 class Invitation(Schema):

@@ -1,18 +1,19 @@
 """HTTP shapes of the ideas API."""
 from marshmallow import Schema, fields, validate
 
-from idealab.fields import Text
+from idealab.fields import OneLine, Text
 
 from .domain import SORTS, image_url
 
 
-SPACE = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error="a space id: letters, digits, - and _")
-IMAGE_ID = validate.Regexp(r"^[0-9a-f]{32}$", error="the id of an image you uploaded")
-CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", error="lower-case letters, digits and dashes, 1-40 long")
+# \Z, not $: $ also matches before a final line break, so "ux\n" passed as a category.
+SPACE = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}\Z", error="a space id: letters, digits, - and _")
+IMAGE_ID = validate.Regexp(r"^[0-9a-f]{32}\Z", error="the id of an image you uploaded")
+CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}\Z", error="lower-case letters, digits and dashes, 1-40 long")
 
 
 class IdeaSubmission(Schema):
-    title = Text(required=True, validate=validate.Length(min=5, max=140))
+    title = OneLine(required=True, validate=validate.Length(min=5, max=140))
     description = Text(required=True, validate=validate.Length(min=1, max=5000))
     category = fields.String(required=True, validate=CATEGORY)
     space = fields.String(load_default=None, validate=SPACE)

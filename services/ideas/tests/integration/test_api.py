@@ -122,6 +122,10 @@ def test_an_unknown_idea_is_a_404_problem(client):
     pytest.param({**VALID, "title": "x" * 141}, "title", id="title over 140 characters"),
     pytest.param({**VALID, "category": "Not A Category"}, "category", id="bad category"),
     pytest.param({**VALID, "title": "      "}, "title", id="blank title"),
+    pytest.param({**VALID, "title": "Faster transfers\nBcc: attacker@evil.example"}, "title",
+                 id="title with a line break and a header after it"),
+    pytest.param({**VALID, "title": "Faster transfers\u2028now"}, "title", id="title with a Unicode line separator"),
+    pytest.param({**VALID, "category": "cards\n"}, "category", id="category with a line break"),
     pytest.param({**VALID, "description": " \n "}, "description", id="blank description"),
     pytest.param({**VALID, "author_id": "mallory"}, "author_id", id="another author claimed"),
 ])

@@ -23,7 +23,7 @@ def test_a_valid_submission_loads_as_given():
     assert schemas.IdeaSubmission().load({**VALID, "space": "panel-1"})["space"] == "panel-1"
 
 
-@pytest.mark.parametrize("space", ["", "panel 1", "panel/1", "$in", "p" * 65])
+@pytest.mark.parametrize("space", ["", "panel 1", "panel/1", "$in", "p" * 65, "panel-1\n"])
 def test_a_bad_space_id_is_refused(space):
     assert refused_fields(submission(space=space)) == {"space"}
 
@@ -65,7 +65,13 @@ def test_the_text_is_loaded_without_the_spaces_around_it():
     assert (loaded["title"], loaded["description"]) == ("A good title", "Why.")
 
 
-@pytest.mark.parametrize("category", ["", "Cards", "cards and more", "-cards", "cards!", "c" * 41, "ca.rds"])
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\v", "\f", "\x85", "\u2028", "\u2029", "\x1b"])
+def test_a_title_with_a_line_break_or_a_control_character_is_refused(line_break):
+    assert refused_fields(submission(title=f"Faster transfers{line_break}Bcc: attacker@evil.example")) == {"title"}
+
+
+@pytest.mark.parametrize("category", ["", "Cards", "cards and more", "-cards", "cards!", "c" * 41, "ca.rds",
+                                      "cards\n", "cards\nBcc: x"])
 def test_a_bad_category_is_refused(category):
     assert refused_fields(submission(category=category)) == {"category"}
 
