@@ -1,5 +1,8 @@
 """The worker process every service runs the same way: its outbox relay and its consumer groups, each in a thread,
-stopped cleanly by SIGTERM/SIGINT. A thread that dies takes the process down so the supervisor restarts it.
+stopped cleanly by SIGTERM/SIGINT. One bad item never stops a loop: each deals with its own (the consumer loop
+dead-letters an event its handler fails on for good, the email sender marks such a job failed). A loop that dies all
+the same cannot go on: it takes the process down (exit 1) for its supervisor to restart it (compose's restart
+policy; `deploy/lab.py restarting` in the Procfile).
 With METRICS_PORT set, it answers /healthz, /readyz and /metrics on that port (see idealab.health)."""
 import logging
 import signal
@@ -65,7 +68,7 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     def guarded(name, job):
         try:
             job(stopping)
-        except Exception:  # noqa: BLE001 - log it, then stop the whole worker
+        except Exception:  # noqa: BLE001 - the loop itself is broken, not one item: restart the process
             log.exception("%s crashed", name)
             failed.set()
             stopping.set()

@@ -1,4 +1,6 @@
-"""python -m notifications.cli: the operator jobs every service has, over the notifications service (`--help` lists them)."""
+"""python -m notifications.cli: the operator jobs every service has, over the notifications service, and
+`failed-emails`, the email jobs given up and why (`--help` lists them)."""
+import json
 import sys
 
 from idealab.cli import Commands
@@ -11,7 +13,15 @@ from .store import NotificationStore
 def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     store = NotificationStore(connect(settings.mongodb_uri, settings.database))
-    return Commands(settings, "notifications", handlers.handlers(store)).main(argv)
+    commands = Commands(settings, "notifications", handlers.handlers(store))
+
+    @commands.add("failed-emails", "list the email jobs given up, and why (one JSON object a line)")
+    def failed_emails(_args) -> int:
+        for job in store.failed_emails():
+            print(json.dumps({k: job.get(k) for k in ("_id", "user_id", "idea_id", "attempts", "reason")}))
+        return 0
+
+    return commands.main(argv)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from werkzeug.exceptions import NotFound
 
 from idealab import metrics
 from idealab.events import Event
+from idealab.kafka import TRANSIENT
 from idealab.mail import Mailer
 
 from . import domain
@@ -121,35 +122,50 @@ def unsubscribe(store: NotificationStore, token: str) -> None:
 
 
 def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = 50) -> int:
-    """Sends the email jobs that are due; returns how many were found. A job whose address is gone (erased,
-    unsubscribed since) is dropped rather than sent. Each job is claimed before it is sent: the sender's lease can
-    pass to another instance in the middle of a batch (a slow mail server), and that one reads the same jobs."""
+    """Sends the email jobs that are due; returns how many were found. Each job is claimed before it is sent: the
+    sender's lease can pass to another instance in the middle of a batch (a slow mail server), and that one reads
+    the same jobs. A failure that is not the database or the mail server being away is the job's own, which no retry
+    would cure: the job is marked failed with its error (`python -m notifications.cli failed-emails`) and the next
+    one goes out."""
     now = datetime.now(timezone.utc)
     jobs = store.due_emails(now, batch)
     for job in jobs:
         if not store.claim_email(job, now, domain.SENDING_HOLD):
             continue
-        contact = store.contact(job["user_id"])
-        if contact is None or not contact["email_enabled"]:
-            store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})
-            metrics.delivered(domain.EMAIL, 1, "dropped")
-            continue
-        subject, body = domain.email_text(
-            job, f"{public_url}/ideas/{quote(job['idea_id'])}",
-            f"{public_url}/unsubscribe#token={contact['unsubscribe_token']}")
-        one_click = f"{public_url}/api/notifications/unsubscribe?token={contact['unsubscribe_token']}"
         try:
-            mailer.send(contact["email"], subject, body, headers={
-                "List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-        except OSError as exc:
-            changes = domain.after_failure(job["attempts"] + 1, now)
-            store.update_email(job["_id"], {**changes, "reason": str(exc)})
-            metrics.delivered(domain.EMAIL, 1, changes.get("state", "retried"))
-            log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
-        else:
-            store.update_email(job["_id"], {"state": domain.SENT, "sent_at": now, "attempts": job["attempts"] + 1})
-            metrics.delivered(domain.EMAIL, 1, domain.SENT)
+            _send(store, mailer, public_url, job, now)
+        except TRANSIENT:
+            raise  # the database is away: the sender waits for it; the claimed job comes due again
+        except Exception as exc:  # noqa: BLE001 - one bad job never stops the sender
+            log.exception("email %s cannot be sent: marked failed", job["_id"])
+            store.update_email(job["_id"], {"state": domain.FAILED, "attempts": job["attempts"] + 1,
+                                            "reason": f"{type(exc).__name__}: {exc}"})
+            metrics.delivered(domain.EMAIL, 1, domain.FAILED)
     return len(jobs)
+
+
+def _send(store: NotificationStore, mailer: Mailer, public_url: str, job: dict, now: datetime) -> None:
+    """Sends one claimed job, or drops it when its address is gone (erased, unsubscribed since); a mail server that
+    fails is tried again later, up to a point."""
+    contact = store.contact(job["user_id"])
+    if contact is None or not contact["email_enabled"]:
+        store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})
+        metrics.delivered(domain.EMAIL, 1, "dropped")
+        return
+    token = contact["unsubscribe_token"]
+    subject, body = domain.email_text(job, f"{public_url}/ideas/{quote(job['idea_id'])}",
+                                      f"{public_url}/unsubscribe#token={token}")
+    try:
+        mailer.send(contact["email"], subject, body,
+                    unsubscribe=f"{public_url}/api/notifications/unsubscribe?token={token}")
+    except OSError as exc:
+        changes = domain.after_failure(job["attempts"] + 1, now)
+        store.update_email(job["_id"], {**changes, "reason": str(exc)})
+        metrics.delivered(domain.EMAIL, 1, changes.get("state", "retried"))
+        log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
+    else:
+        store.update_email(job["_id"], {"state": domain.SENT, "sent_at": now, "attempts": job["attempts"] + 1})
+        metrics.delivered(domain.EMAIL, 1, domain.SENT)
 
 
 def on_user_deleted(store: NotificationStore, event: Event) -> None:

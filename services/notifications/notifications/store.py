@@ -7,7 +7,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from .domain import QUEUED, VOTER
+from .domain import FAILED, QUEUED, VOTER
 
 FAN_OUT_CHUNK = 1000
 DUPLICATE_KEY = 11000
@@ -132,6 +132,9 @@ class NotificationStore:
 
     def update_email(self, job_id: str, changes: dict) -> None:
         self.deliveries.update_one({"_id": job_id}, {"$set": changes})
+
+    def failed_emails(self) -> list[dict]:
+        return list(self.deliveries.find({"state": FAILED}, {"message": 0}).sort("next_attempt_at", ASCENDING))
 
     def emails_of(self, user_id: str) -> list[dict]:
         return list(self.deliveries.find({"user_id": user_id}).sort("queued_at", DESCENDING))

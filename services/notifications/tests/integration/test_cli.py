@@ -1,5 +1,7 @@
 """The operator's `python -m notifications.cli` against the real servers: replaying the topics into a lost read
 model, and listing the dead letters."""
+import json
+
 import pytest
 
 from notifications import cli
@@ -30,3 +32,15 @@ def test_replaying_the_topics_rebuilds_the_inboxes_a_lost_database_held(
 def test_a_group_that_dead_lettered_nothing_lists_nothing(operator_env, capsys):
     assert cli.main(["dead-letters"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_the_email_jobs_given_up_are_listed_with_why(operator_env, consume, event, store, idea_id, capsys):
+    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.submitted(idea_id, "ann"))
+    consume(event.status_changed(idea_id))
+    [job] = store.deliveries.find()
+    store.update_email(job["_id"], {"state": "failed", "attempts": 1, "reason": "Unsendable: not one address"})
+
+    assert cli.main(["failed-emails"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"_id": job["_id"], "user_id": "ann", "idea_id": idea_id,
+                                                   "attempts": 1, "reason": "Unsendable: not one address"}

@@ -4,6 +4,7 @@ erasure."""
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from idealab.mail import Mailer
 from idealab.testing import free_port
@@ -65,8 +66,9 @@ def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, ev
     assert mail["Subject"] == "Dark mode is now planned"
     assert "Coming in March." in mail.get_content() and f"{PUBLIC_URL}/ideas/{followed}" in mail.get_content()
     token = mailbox.link("ann@example.com", "unsubscribe")
-    assert mail["List-Unsubscribe"] == f"<{PUBLIC_URL}/api/notifications/unsubscribe?token={token}>"
-    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = dict(mail.raw_items())  # as received, neither unfolded nor decoded: what a mail client acts on (RFC 8058)
+    assert raw["List-Unsubscribe"] == f"<{PUBLIC_URL}/api/notifications/unsubscribe?token={token}>"
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert {j["state"] for j in jobs(store)} == {"sent"}
 
 
@@ -98,6 +100,40 @@ def test_a_mail_server_that_refuses_is_retried_later_then_given_up(consume, even
                                                "next_attempt_at": first["queued_at"] - timedelta(seconds=1)}})
     handlers.send_due_emails(store, nowhere, PUBLIC_URL)
     assert {(j["state"], j["attempts"]) for j in jobs(store)} == {("failed", domain.MAX_ATTEMPTS)}
+
+
+def test_a_title_with_a_line_break_queued_before_titles_were_one_line_is_mailed_on_one_line(
+        consume, event, store, idea_id, mailbox):
+    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.submitted(idea_id, "ann", title="Faster transfers\nBcc: attacker@evil.example"))
+    consume(event.status_changed(idea_id, "under_review"))
+
+    send(store, mailbox)
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail["Subject"] == "Faster transfers Bcc: attacker@evil.example is now under review"
+    assert mail["Bcc"] is None and mailbox.to("attacker@evil.example") == []
+
+
+def failed_emails() -> float:
+    return REGISTRY.get_sample_value("idealab_notification_deliveries_total",
+                                     {"channel": "email", "outcome": "failed"}) or 0
+
+
+def test_a_job_no_retry_would_send_is_marked_failed_with_its_error_and_the_next_jobs_are_sent(
+        consume, event, store, followed, mailbox):
+    consume(event.status_changed(followed))
+    store.contacts.update_one({"_id": "ann"}, {"$set": {"email": "ann@example.com\nBcc: attacker@evil.example"}})
+    failed_before = failed_emails()
+
+    assert send(store, mailbox) == 2
+
+    ann, bob = jobs(store)
+    assert (ann["state"], ann["attempts"]) == ("failed", 1) and ann["reason"].startswith("Unsendable: not one address")
+    assert bob["state"] == "sent" and len(mailbox.to("bob@example.com")) == 1
+    assert failed_emails() == failed_before + 1
+    assert [j["_id"] for j in store.failed_emails()] == [ann["_id"]]
+    assert send(store, mailbox) == 0, "a failed job is not tried again"
 
 
 def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume, event, store, followed,

@@ -1,0 +1,43 @@
+"""What the mailer writes, read back from the bytes a real SMTP server received, as a mail client reads them."""
+import pytest
+
+from idealab.mail import Mailer, Unsendable
+
+UNSUBSCRIBE = "http://lab.example/api/notifications/unsubscribe?token=" + "t0K-_" * 8
+
+
+@pytest.fixture
+def mailer(mailbox):
+    return Mailer("127.0.0.1", mailbox.port, "Idea Lab <lab@example.com>")
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\v", "\f", "\x85", "\u2028", "\u2029", "\x00"])
+def test_a_subject_with_a_line_break_is_sent_on_one_line_and_adds_no_header(mailer, mailbox, line_break):
+    mailer.send("ann@example.com", f"Faster transfers{line_break}Bcc: attacker@evil.example", "Hello")
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail["Subject"] == "Faster transfers Bcc: attacker@evil.example"
+    assert mail["Bcc"] is None and mailbox.to("attacker@evil.example") == []
+
+
+def test_the_one_click_unsubscribe_header_is_the_bracketed_url_in_plain_ascii_on_one_line(mailer, mailbox):
+    mailer.send("ann@example.com", "Dark mode is now planned", "Hello", unsubscribe=UNSUBSCRIBE)
+
+    [mail] = mailbox.to("ann@example.com")
+    raw = dict(mail.raw_items())  # as received: neither unfolded nor decoded, as a mail client takes it (RFC 8058)
+    assert raw["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize("to", ["ann@example.com\nBcc: attacker@evil.example", "ann@example.com,eve@evil.example",
+                                "Eve <eve@evil.example>", "ann@example.com\u2028", ""])
+def test_anything_but_one_address_is_refused_for_good(mailer, mailbox, to):
+    with pytest.raises(Unsendable):
+        mailer.send(to, "Hello", "Hello")
+    assert mailbox.messages == []
+
+
+def test_a_one_click_url_that_cannot_be_a_header_is_refused_for_good(mailer, mailbox):
+    with pytest.raises(Unsendable):
+        mailer.send("ann@example.com", "Hello", "Hello", unsubscribe=UNSUBSCRIBE + "\r\nBcc: eve@evil.example")
+    assert mailbox.messages == []
