@@ -45,8 +45,11 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
     db = db if db is not None else connect(settings.mongodb_uri, settings.database)
     app = Flask(settings.service)
     app.json.sort_keys = False
+    # A path with `//` is not one of ours: 404, not werkzeug's 308 to the merged path, whose absolute Location is
+    # built from the Host the gateway passes (no port, no public scheme) and so points elsewhere.
+    app.url_map.merge_slashes = False
     _install_request_ids(app)
-    _refuse_nul_characters(app)
+    _refuse_unstorable_text(app)
     _install_error_handlers(app)
     metrics.instrument(app, settings.service)
     service_store = make_store(db)
@@ -103,24 +106,52 @@ def _install_request_ids(app: Flask) -> None:
             logs.correlation_id.reset(tokens[1])
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+# Product bodies are a few levels deep; anything deeper is refused before any code walks it (Python's json parser
+# raises RecursionError near 1,000 levels, and so would every recursive walk of a body short of that).
+MAX_JSON_DEPTH = 32
 
 
-def _refuse_nul_characters(app: Flask) -> None:
-    """PostgreSQL cannot store, or even compare, text holding U+0000, so FerretDB's PostgreSQL backend fails such a
-    query (500). No product text needs it: it is refused up front, whatever the database."""
+def _text_fault(value) -> str | None:
+    """Why `value` (a parsed JSON body, a path, query arguments) cannot be taken, or None. Walked with a stack of its
+    own, not recursion, so depth is measured, never hit."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "text may not contain the NUL character (U+0000)"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not a character"
+        elif isinstance(item, dict):
+            stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            stack.extend((part, depth + 1) for part in item)
+    return None
+
+
+def _json_body():
+    """The request's JSON body (None when it is not JSON), parsed once for the whole request: Flask keeps it for
+    `load`. Nesting deep enough to exhaust the parser's recursion is a 400, not a 500."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest(f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep") from None
+
+
+def _refuse_unstorable_text(app: Flask) -> None:
+    """Every route's input is checked here once, before any route sees it: a body nested too deep; text no database can
+    store or compare — U+0000, which PostgreSQL (FerretDB's backend) cannot hold, and lone surrogates, which are not
+    Unicode and which neither BSON nor the logs can encode. A new route cannot forget it."""
     @app.before_request
-    def refuse_nul():
-        if _has_nul(request.path) or _has_nul(request.args.to_dict(flat=False)) or _has_nul(
-                request.get_json(silent=True)):
-            return problem(400, "Bad Request", "text may not contain the NUL character (U+0000)")
+    def refuse_unstorable():
+        fault = (_text_fault(request.path) or _text_fault(request.args.to_dict(flat=False))
+                 or _text_fault(_json_body()))
+        if fault:
+            return problem(400, "Bad Request", fault)
 
 
 def _install_error_handlers(app: Flask) -> None:
