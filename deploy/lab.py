@@ -3,6 +3,7 @@ answers for every service. Used by `make up` / `make down` and by the end-to-end
 
     python deploy/lab.py up      # start in the background, print the URL
     python deploy/lab.py down    # stop what `up` started
+    python deploy/lab.py restarting COMMAND…   # the Procfile's workers: run COMMAND again whenever it crashes
 """
 import os
 import signal
@@ -90,6 +91,24 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
             process.wait()
 
 
+def restarting(command: list[str], pause_seconds: float = 1) -> int:
+    """Runs `command` again each time it exits with an error, until it ends cleanly or is stopped. Honcho stops the
+    whole lab when one process exits, so a worker crashing on some input took every process down. Only workers are
+    wrapped: they act on what members send (events, email jobs), while an API or a gateway that exits is a set-up
+    problem `up` should report, not hide. Honcho stops a process by signalling its process group, this loop
+    included: the command stops on its own and is not started again."""
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    code = 0
+    while not stopping:
+        code = subprocess.call(command)
+        if code == 0:
+            break
+        print(f"{' '.join(command)} exited with {code}; starting it again", flush=True)
+        time.sleep(pause_seconds)
+    return code
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     pid_file, log_file = CACHE / "run" / "lab.pid", CACHE / "logs" / "lab.log"
@@ -116,6 +135,8 @@ def main() -> None:
             except ProcessLookupError:
                 pass  # gone
             pid_file.unlink()
+    elif command == "restarting" and len(sys.argv) > 2:
+        sys.exit(restarting(sys.argv[2:]))
     else:
         sys.exit(__doc__)
 
