@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and runs the real servers Idea Lab needs on a machine without Docker:
 #   Apache Kafka (KRaft, one combined broker/controller) on 127.0.0.1:9092, from Maven Central jars;
-#   FerretDB v1 (MongoDB wire protocol) on 127.0.0.1:27017, built from the Go module proxy, storing its data in
-#   PostgreSQL from Debian (a cluster of ours on :5433) or, with IDEALAB_FERRETDB_BACKEND=sqlite, in SQLite files;
+#   the document engine on 127.0.0.1:27017: FerretDB v2 (MongoDB wire protocol), built from the Go module proxy, over
+#   PostgreSQL 15 from Debian (a cluster of ours on :5433) with Microsoft's DocumentDB extension, built from the
+#   sources in ../shared/third_party/ (deploy/engine/);
 #   nginx from Debian for the gateway; a Python virtualenv with every service installed.
 # Everything downloaded or written lives under .cache/ (git-ignored), so a second run reuses it.
 #
@@ -17,17 +18,12 @@ LOGS=$CACHE/logs
 KAFKA_LIBS=$CACHE/kafka/libs
 KAFKA_DATA=$CACHE/data/kafka
 FERRETDB_BIN=$CACHE/bin/ferretdb
-FERRETDB_DATA=$CACHE/data/ferretdb
+ENGINE_DATA=$CACHE/data/engine
 FERRETDB_PORT=${IDEALAB_FERRETDB_PORT:-27017}
-# PostgreSQL by default: 2-4x the vote intake of SQLite at 2-9x lower p99, and lookups by a field from an index
-# rather than reading the whole collection (bench/README.md, deploy/README.md). When it was not asked for by name
-# and cannot start here, SQLite is used instead, and said so.
-FERRETDB_BACKEND=${IDEALAB_FERRETDB_BACKEND:-postgresql}
-FERRETDB_BACKEND_CHOSEN=${IDEALAB_FERRETDB_BACKEND:+yes}
-POSTGRESQL_DATA=$CACHE/data/postgresql
 POSTGRESQL_PORT=${IDEALAB_POSTGRESQL_PORT:-5433}
-case "$FERRETDB_BACKEND" in postgresql | sqlite) ;; *)
-  echo "IDEALAB_FERRETDB_BACKEND must be postgresql or sqlite, not '$FERRETDB_BACKEND'" >&2; exit 2 ;; esac
+# DocumentDB's release sources: in no registry, kept beside the project (CI gets a copy of shared/ beside its clone).
+THIRD_PARTY=${IDEALAB_THIRD_PARTY:-$ROOT/../shared/third_party}
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 
 log() { printf '[servers] %s\n' "$*" >&2; }
 
@@ -67,7 +63,7 @@ install_ferretdb() {
   local h
   h=$(hash_of "$ROOT"/deploy/ferretdb/go.mod "$ROOT"/deploy/ferretdb/go.sum "$ROOT"/deploy/ferretdb/main.go)
   if stamp_ok ferretdb "$h" && [ -x "$FERRETDB_BIN" ]; then return; fi
-  log "building FerretDB from the Go module proxy (a minute or two the first time)"
+  log "building FerretDB v2 from the Go module proxy (a minute or two the first time)"
   (cd "$ROOT/deploy/ferretdb" && go build -o "$FERRETDB_BIN" .)
   stamp_set ferretdb "$h"
 }
@@ -93,19 +89,24 @@ install_nginx() {
   apt_install nginx-light
 }
 
-# Debian keeps PostgreSQL's server programs off the PATH, under its major version.
-postgresql_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-
-install_postgresql() {
-  if [ "$FERRETDB_BACKEND" != postgresql ] || [ -x "$(postgresql_bin)/pg_ctl" ]; then return; fi
-  log "installing PostgreSQL from Debian"
-  apt_install --no-install-recommends postgresql
+# PostgreSQL 15 with its headers at the same version (apt would otherwise upgrade the server under a running
+# cluster), Debian's PostGIS and RUM that DocumentDB requires, and what its build needs; then DocumentDB itself.
+install_engine() {
+  [ -d "$THIRD_PARTY" ] || { log "DocumentDB's sources are not at $THIRD_PARTY (set IDEALAB_THIRD_PARTY)"; exit 1; }
+  local h
+  h=$(hash_of "$ROOT"/deploy/engine/build.sh "$THIRD_PARTY"/*.tar.gz)
+  if stamp_ok engine "$h" && [ -f "$($PG_CONFIG --sharedir 2>/dev/null)/extension/documentdb.control" ]; then return; fi
+  log "installing PostgreSQL 15 and DocumentDB's build packages from Debian"
+  apt_install --no-install-recommends build-essential pkg-config cmake postgresql-15 postgresql-server-dev-15 \
+    libpq-dev postgresql-15-rum postgresql-15-postgis-3 libpcre2-dev libicu-dev libkrb5-dev libintelrdfpmath-dev
+  log "building DocumentDB, pg_cron, pgvector and libbson from $THIRD_PARTY (two minutes the first time)"
+  mkdir -p "$LOGS"
+  bash "$ROOT/deploy/engine/build.sh" "$THIRD_PARTY" "$CACHE/engine" >"$LOGS/engine-build.log" 2>&1 ||
+    { tail -n 40 "$LOGS/engine-build.log" >&2; exit 1; }
+  stamp_set engine "$h"
 }
 
-# PostgreSQL refuses to run as root: root runs it as the `postgres` user that Debian's package created.
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-postgresql_running() { as_postgres "$(postgresql_bin)/pg_ctl" status -D "$POSTGRESQL_DATA" >/dev/null 2>&1; }
+engine() { FERRETDB_BIN=$FERRETDB_BIN bash "$ROOT/deploy/engine/cluster.sh" "$@"; }
 
 running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
@@ -126,58 +127,6 @@ start_kafka() {
   echo $! >"$RUN/kafka.pid"
 }
 
-# A cluster of our own under .cache/ (its socket in its data directory, its own port: a system PostgreSQL on 5432
-# does not matter), trusting local connections, with the `ferretdb` database FerretDB keeps everything in.
-start_postgresql() {
-  if [ "$FERRETDB_BACKEND" != postgresql ] || postgresql_running; then return; fi
-  if [ -n "$FERRETDB_BACKEND_CHOSEN" ]; then start_postgresql_cluster; return; fi
-  # A subshell: its `exit` on a failure comes back here as a status.
-  if ! (start_postgresql_cluster); then
-    log "WARNING: PostgreSQL did not start (see $LOGS/postgresql.log): FerretDB stores in SQLite this time"
-    FERRETDB_BACKEND=sqlite
-  fi
-}
-
-start_postgresql_cluster() {
-  local bin; bin=$(postgresql_bin)
-  mkdir -p "$POSTGRESQL_DATA" "$LOGS"
-  touch "$LOGS/postgresql.log"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$POSTGRESQL_DATA" "$LOGS/postgresql.log"; fi
-  as_postgres test -w "$POSTGRESQL_DATA" || { log "the postgres user cannot reach $POSTGRESQL_DATA (a folder above \
-it is closed to others): allow it (chmod o+x) or use IDEALAB_FERRETDB_BACKEND=sqlite"; exit 1; }
-  if [ ! -f "$POSTGRESQL_DATA/PG_VERSION" ]; then
-    log "creating a PostgreSQL cluster in $POSTGRESQL_DATA"
-    as_postgres "$bin/initdb" -D "$POSTGRESQL_DATA" -A trust -U postgres >>"$LOGS/postgresql.log" 2>&1 ||
-      { tail -n 20 "$LOGS/postgresql.log" >&2; exit 1; }
-  fi
-  log "starting PostgreSQL on 127.0.0.1:$POSTGRESQL_PORT"
-  as_postgres "$bin/pg_ctl" start -w -D "$POSTGRESQL_DATA" -l "$LOGS/postgresql.log" \
-    -o "-p $POSTGRESQL_PORT -k '$POSTGRESQL_DATA' -c listen_addresses=127.0.0.1" >/dev/null ||
-    { tail -n 20 "$LOGS/postgresql.log" >&2; exit 1; }
-  local psql=("$bin/psql" -X -q -h 127.0.0.1 -p "$POSTGRESQL_PORT" -U postgres)
-  if [ -z "$("${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" ]; then
-    "${psql[@]}" -c "CREATE DATABASE ferretdb"
-  fi
-}
-
-stop_postgresql() {
-  [ -x "$(postgresql_bin)/pg_ctl" ] && postgresql_running || return 0
-  log "stopping PostgreSQL"
-  as_postgres "$(postgresql_bin)/pg_ctl" stop -w -m fast -D "$POSTGRESQL_DATA" >/dev/null
-}
-
-start_ferretdb() {
-  if running ferretdb; then return; fi
-  mkdir -p "$FERRETDB_DATA" "$LOGS" "$RUN"
-  local storage=(-sqlite-dir "$FERRETDB_DATA")
-  if [ "$FERRETDB_BACKEND" = postgresql ]; then
-    storage=(-postgresql-url "postgres://postgres@127.0.0.1:$POSTGRESQL_PORT/ferretdb")
-  fi
-  log "starting FerretDB ($FERRETDB_BACKEND) on 127.0.0.1:$FERRETDB_PORT"
-  nohup "$FERRETDB_BIN" -listen "127.0.0.1:$FERRETDB_PORT" "${storage[@]}" >>"$LOGS/ferretdb.log" 2>&1 &
-  echo $! >"$RUN/ferretdb.pid"
-}
-
 stop_one() {
   running "$1" || { rm -f "$RUN/$1.pid"; return 0; }
   local pid; pid=$(cat "$RUN/$1.pid")
@@ -192,7 +141,7 @@ stop_one() {
 install_web() { bash "$ROOT/deploy/web.sh" install; }
 
 install_all() {
-  install_python; install_kafka; install_ferretdb; install_postgresql; install_compose_check; install_nginx; install_web
+  install_python; install_kafka; install_ferretdb; install_engine; install_compose_check; install_nginx; install_web
 }
 
 case "${1:-}" in
@@ -200,14 +149,15 @@ case "${1:-}" in
   install-python) install_python ;;
   start)
     install_all
-    start_kafka; start_postgresql; start_ferretdb
+    start_kafka
+    log "starting the document engine: PostgreSQL with DocumentDB on 127.0.0.1:$POSTGRESQL_PORT, FerretDB v2 on 127.0.0.1:$FERRETDB_PORT"
+    engine start "$ENGINE_DATA" "$POSTGRESQL_PORT" "$FERRETDB_PORT"
     "$VENV/bin/python" "$ROOT/deploy/wait_ready.py" --kafka 127.0.0.1:9092 --mongodb "mongodb://127.0.0.1:$FERRETDB_PORT/" \
-      || { log "servers did not become ready; see $LOGS"; tail -n 30 "$LOGS"/kafka.log "$LOGS"/ferretdb.log >&2; exit 1; }
+      || { log "servers did not become ready; see $LOGS"; tail -n 30 "$LOGS"/kafka.log "$ENGINE_DATA"/*.log >&2; exit 1; }
     log "ready: KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:$FERRETDB_PORT/" ;;
-  stop) stop_one kafka; stop_one ferretdb; stop_postgresql ;;
+  stop) stop_one kafka; [ ! -d "$ENGINE_DATA" ] || engine stop "$ENGINE_DATA" ;;
   status)
-    for s in kafka ferretdb; do if running $s; then echo "$s: running"; else echo "$s: stopped"; fi; done
-    if [ -x "$(postgresql_bin)/pg_ctl" ] && postgresql_running; then echo "postgresql: running"
-    else echo "postgresql: stopped"; fi ;;
+    if running kafka; then echo "kafka: running"; else echo "kafka: stopped"; fi
+    if [ -d "$ENGINE_DATA" ] && engine status "$ENGINE_DATA"; then echo "engine: running"; else echo "engine: stopped"; fi ;;
   *) echo "usage: $0 install|install-python|start|stop|status" >&2; exit 2 ;;
 esac

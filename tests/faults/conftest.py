@@ -30,10 +30,10 @@ def service_db(servers, mongo_db):
 
 
 @pytest.fixture
-def private_database(tmp_path):
-    database = PrivateDatabase(tmp_path).start()
+def private_database():
+    database = PrivateDatabase().start()
     yield database
-    database.kill()
+    database.remove()
 
 
 @pytest.fixture

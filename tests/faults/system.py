@@ -2,10 +2,12 @@
 tests and people use), and the services' processes (an API under gunicorn, a worker) as they are deployed."""
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -159,25 +161,31 @@ class PrivateKafka:
 
 
 class PrivateDatabase:
-    """A FerretDB of the test's own (the binary deploy/servers.sh built), on a free port with its own data
-    directory, so the test may stop and kill it."""
+    """A document engine of the test's own (PostgreSQL with DocumentDB and FerretDB v2, deploy/engine/cluster.sh,
+    over what deploy/servers.sh built), on free ports with its own data directory, so the test may stop and kill
+    it. The directory is under .cache/: PostgreSQL runs as the `postgres` user, which cannot enter pytest's tmp."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self):
         self.port = restartable_port()
-        self.process = Process("ferretdb", [str(CACHE / "bin" / "ferretdb"), "-listen", f"127.0.0.1:{self.port}",
-                                            "-sqlite-dir", str(workdir / "ferretdb-data")], {}, workdir)
+        self.postgresql_port = restartable_port(taken=(self.port,))
+        self.dir = Path(tempfile.mkdtemp(prefix="fault-engine-", dir=CACHE))
+        self.dir.chmod(0o755)
 
     @property
     def uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/"
 
-    def start(self, timeout: float = 30) -> "PrivateDatabase":
-        self.process.start()
+    def _cluster(self, command: str, *ports: int) -> None:
+        subprocess.run(["bash", str(ROOT / "deploy" / "engine" / "cluster.sh"), command, str(self.dir),
+                        *map(str, ports)], env={**os.environ, "FERRETDB_BIN": str(CACHE / "bin" / "ferretdb")},
+                       check=True, capture_output=True)
+
+    def start(self, timeout: float = 60) -> "PrivateDatabase":
+        self._cluster("start", self.postgresql_port, self.port)
         wait_for(self._answers, timeout=timeout, interval=0.2, what="the private database server")
         return self
 
     def _answers(self) -> bool:
-        assert self.process.running, f"private FerretDB exited:\n{self.process.log_tail()}"
         try:
             with MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
                 return client.admin.command("ping")["ok"] == 1
@@ -185,10 +193,11 @@ class PrivateDatabase:
             return False
 
     def kill(self) -> None:
-        self.process.kill()
+        self._cluster("kill")
 
-    def stop(self) -> None:
-        self.process.stop()
+    def remove(self) -> None:
+        self._cluster("kill")
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class System:
@@ -212,6 +221,16 @@ class System:
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+
+
+def first_answer_but(waiting: int, call, **wait) -> requests.Response:
+    """The first answer of `call` whose status is not `waiting` (the one status that means "not yet"), whatever it
+    is: a 500 ends the wait and is returned, for the caller to fail on, never sent again. (A Response is falsy for
+    any 4xx or 5xx, so `status != waiting and response` used to retry a 500 until a 201 came.)"""
+    def answered():
+        response = call()
+        return None if response.status_code == waiting else [response]
+    return wait_for(answered, **wait)[0]
 
 
 class Voting(threading.Thread):
@@ -240,8 +259,8 @@ class Voting(threading.Thread):
     def _call(self, method, idea_id: str, expected: int) -> None:
         # The votes service learns of an idea from idea.submitted: until then it answers 404. Its worker may be
         # waiting on a rebalance after a kill.
-        response = wait_for(lambda: (r := method(f"{self.votes_url}/ideas/{idea_id}", timeout=10)).status_code != 404
-                            and r, timeout=90, what="the votes service to know the idea")
+        response = first_answer_but(404, lambda: method(f"{self.votes_url}/ideas/{idea_id}", timeout=10),
+                                    timeout=90, what="the votes service to know the idea")
         if response.status_code != expected:
             self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
         self.requests_made += 1
