@@ -14,6 +14,9 @@ worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
+# Behind the gateway, which bounds each request line and header line to 4 KB and all headers to 16 KB with problem+json
+# answers of its own (deploy/gateway): gunicorn's default of 100 headers would refuse more with an HTML page first.
+limit_request_fields = 8192
 graceful_timeout = 10
 accesslog = None
 # gunicorn's control socket defaults to one path per user; four services on one machine would fight over it.

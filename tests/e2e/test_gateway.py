@@ -1,6 +1,9 @@
 """The gateway as the public sees it: security headers, CORS for configured origins only, private metrics, and rate
-limits that trigger through the real nginx (bounded loops on loopback only)."""
+limits that trigger through the real nginx (bounded loops on loopback only), and the gateway's own errors as
+problem+json like the services' (issue 11)."""
+import http.client
 import subprocess
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
@@ -120,3 +123,90 @@ def test_a_flood_of_writes_with_one_token_is_slowed_down_and_others_are_not(stri
     assert requests.post(f"{strict_gateway}/api/votes/ideas/no-such-idea", headers=bystander,
                          timeout=5).status_code == 404
     assert requests.get(f"{strict_gateway}/api/ideas", headers=flooder, timeout=5).status_code == 200
+
+
+def test_one_token_spelt_many_ways_shares_one_write_allowance(strict_gateway, signer):
+    """Issue 9, finding 5: nginx keyed the limit on the raw header while the services strip the spaces around the
+    token (and take a signature with "==" after it): 40 spellings of one token made 40 writes. Any spelling but the
+    canonical one is now refused at the gateway, and the limit is keyed by what the signature covers."""
+    token = signer.token(unique("padder-"))
+    spellings = [f"Bearer {' ' * n}{token}{' ' * (n % 3)}" for n in range(20)] + [
+        f"Bearer {token}{'=' * (n % 3)}" for n in range(20)]
+    statuses = [requests.post(f"{strict_gateway}/api/votes/ideas/no-such-idea", timeout=5,
+                              headers={"Authorization": spelling}).status_code for spelling in spellings]
+    reached = statuses.count(404)  # the votes service answered: the write was let through
+    assert reached <= 21, statuses  # the burst of 20 beyond the first, whatever the spelling
+    assert set(statuses) <= {401, 404, 429}, statuses
+    odd = requests.post(f"{strict_gateway}/api/votes/ideas/no-such-idea", timeout=5,
+                        headers={"Authorization": f"Bearer  {token}"})
+    body = assert_problem(odd, 401)
+    assert "Bearer" in body["detail"] and odd.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+class Answer:
+    """What http.client got back, shaped like a `requests` response for assert_problem and assert_hardened."""
+
+    def __init__(self, response: http.client.HTTPResponse):
+        self.status_code, self.headers = response.status, response.headers
+        self.text = response.read().decode("utf-8", "replace")
+
+
+def send(gateway: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Answer:
+    """One request exactly as written (requests would tidy the path, and refuses some methods and lines)."""
+    address = urlsplit(gateway)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        return Answer(connection.getresponse())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("method, path, body, headers, status", [
+    ("TRACE", "/api/ideas", None, {}, 405),
+    ("POST", "/", b"{}", {"Content-Type": "application/json"}, 405),      # a page of the lab is not writable
+    ("GET", "/api/ideas/a%00b", None, {}, 400),
+    ("GET", "/api/ideas/" + "a" * 6_000, None, {}, 414),                   # was gunicorn's HTML 400
+    ("GET", "/api/ideas/" + "a" * 9_000, None, {}, 414),                   # was nginx's HTML 414
+    ("GET", "/api/ideas", None, {"X-Padding": "a" * 9_000}, 400),          # was nginx's HTML 400
+    ("POST", "/api/accounts/users", b"x" * 1_100_000, {"Content-Type": "application/json"}, 413),
+    ("POST", "/api/accounts/sessions", b"x" * 1_100_000, {"Content-Type": "application/json"}, 413),
+    ("POST", "/api/accounts/spaces", b"x" * 1_100_000, {"Content-Type": "application/json"}, 413),
+    ("GET", "/assets/no-such-file.js", None, {}, 404),
+], ids=["trace", "post-page", "nul-in-path", "line-6k", "line-9k", "header-9k", "413-users", "413-sessions",
+        "413-spaces", "missing-asset"])
+def test_the_gateways_own_errors_are_problems_with_the_security_headers(gateway, method, path, body, headers,
+                                                                          status):
+    answer = send(gateway, method, path, body, headers)
+    assert_problem(answer, status)
+    assert_hardened(answer)
+
+
+def test_the_longest_request_line_the_gateway_lets_through_reaches_the_service(gateway):
+    """nginx refuses request lines over 4 KB before gunicorn (4,094 bytes) refuses them with HTML of its own."""
+    path = "/api/ideas/"
+    path += "a" * (4094 - len(f"GET {path} HTTP/1.1"))
+    answer = send(gateway, "GET", path)
+    assert "request_id" in assert_problem(answer, 404)  # the ideas service's own answer
+
+
+def test_many_headers_reach_the_service_rather_than_gunicorns_html(gateway):
+    """gunicorn refused more than 100 headers with an HTML 431; nginx bounds the headers' size instead."""
+    answer = send(gateway, "GET", "/api/ideas?limit=1", headers={f"X-Header-{n}": "v" for n in range(150)})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("path", ["/api/ideas//comments", "/api//ideas/x", "/api/votes//ideas/x", "//api/ideas"])
+def test_a_path_with_a_double_slash_is_answered_here_never_redirected_off_the_gateway(gateway, path):
+    """werkzeug answered 308 to the merged path, with an absolute Location built from the Host nginx passes on: no
+    port, so off the gateway. A path with an empty segment names nothing of ours: the service says so."""
+    answer = send(gateway, "GET", path)
+    assert "Location" not in answer.headers, answer.headers["Location"]
+    if answer.status_code != 200:  # "//api/ideas" reaches gunicorn as the path /api/ideas
+        assert_problem(answer, 404)
+
+
+def test_the_gateways_own_redirects_stay_on_the_gateway(gateway):
+    answer = send(gateway, "GET", "/api/docs")
+    assert answer.status_code == 301
+    assert urljoin(gateway + "/api/docs", answer.headers["Location"]) == gateway + "/api/docs/"
