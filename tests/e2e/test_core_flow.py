@@ -19,10 +19,20 @@ def submit_idea(author) -> str:
     return response.json()["id"]
 
 
+def first_answer_but(waiting: int, call, **wait):
+    """The first answer of `call` whose status is not `waiting` ("not yet"), whatever it is: a 500 ends the wait
+    and is returned for the caller to fail on, never sent again (a Response is falsy for any 4xx or 5xx, so
+    `status != waiting and response` retried a 500 until a 201 came)."""
+    def answered():
+        response = call()
+        return None if response.status_code == waiting else [response]
+    return wait_for(answered, **wait)[0]
+
+
 def vote(voter, idea_id: str):
     # The votes service learns of new ideas from idea.submitted; until then the idea is unknown to it (404).
-    return wait_for(lambda: (r := voter.post(f"/api/votes/ideas/{idea_id}")).status_code != 404 and r,
-                    what="the votes service to know the idea")
+    return first_answer_but(404, lambda: voter.post(f"/api/votes/ideas/{idea_id}"),
+                            what="the votes service to know the idea")
 
 
 def status_entries(person, idea_id: str, status: str) -> list[dict]:

@@ -6,6 +6,8 @@ from pymongo import MongoClient
 
 from idealab.testing import wait_for
 
+from .system import first_answer_but
+
 pytestmark = pytest.mark.faults
 
 # pymongo gives up selecting a server after 3 s (idealab.mongo); an answer well within this means no hang.
@@ -34,9 +36,9 @@ def test_an_api_answers_503_with_retry_after_while_its_database_is_down_and_reco
         assert_unavailable(call())
 
     private_database.start()
-    cast = wait_for(lambda: (r := requests.post(f"{votes.url}/ideas/{idea_id}", headers=bearer("ann"),
-                                                timeout=ANSWER_WITHIN)).status_code != 503 and r,
-                    what="the API to reach the database again")
+    cast = first_answer_but(503, lambda: requests.post(f"{votes.url}/ideas/{idea_id}", headers=bearer("ann"),
+                                                       timeout=ANSWER_WITHIN),
+                            what="the API to reach the database again")
     assert cast.status_code == 201, cast.text
     wait_for(lambda: requests.get(f"{votes.url}/ideas/{idea_id}", timeout=5).json()["count"] == 1,
              what="the worker to count the vote cast after the outage")
@@ -51,10 +53,10 @@ def test_an_api_started_while_its_database_is_down_answers_503_until_the_databas
     assert_unavailable(requests.get(f"{ideas.url}", timeout=ANSWER_WITHIN))
 
     private_database.start()
-    submitted = wait_for(lambda: (r := requests.post(ideas.url, headers=bearer("ann"), timeout=ANSWER_WITHIN, json={
-        "title": "Round up savings", "description": "Spare change to savings.", "category": "savings"}
-                                                     )).status_code != 503 and r,
-                         what="the API to reach the database")
+    idea = {"title": "Round up savings", "description": "Spare change to savings.", "category": "savings"}
+    submitted = first_answer_but(503, lambda: requests.post(ideas.url, headers=bearer("ann"), json=idea,
+                                                            timeout=ANSWER_WITHIN),
+                                 what="the API to reach the database")
     assert submitted.status_code == 201, submitted.text
     assert requests.get(f"{ideas.url}/readyz", timeout=ANSWER_WITHIN).status_code == 200
 
