@@ -93,11 +93,24 @@ class Publisher:
         self.producer.close(self.timeout_seconds)
 
 
-Handler = Callable[[events.Event], None]
+Handler = Callable[[events.Event], None]  # or a Batch
+
+
+class Batch:
+    """A handler that takes many events in one call: the loop hands it each run of consecutive records of a
+    partition whose events it handles (up to a poll's worth), so that it does once per batch what it would do per
+    event. Called with one event, as replays and tests do, it handles a batch of one."""
+
+    def __init__(self, handle: Callable[[list[events.Event]], None]):
+        self.handle = handle
+
+    def __call__(self, event: events.Event) -> None:
+        self.handle([event])
 
 
 class ConsumerLoop:
-    """Reads the topics, hands each event to the handler for its type, commits after the effects are stored.
+    """Reads the topics, hands each event to the handler for its type (runs of them to a Batch handler), commits
+    after the effects are stored.
 
     Handlers are idempotent (a crash between effect and commit replays the event). Events of types the group does
     not handle are skipped; malformed events and handler failures other than transient outages go to the DLQ.
@@ -159,12 +172,12 @@ class ConsumerLoop:
 
     def _process_partition(self, tp: TopicPartition, records, stopping) -> None:
         done = None
-        for record in records:
-            while not self._applied(record):
+        for run in self._runs(records):
+            while not (self._applied(run[0]) if len(run) == 1 else self._applied_batch(run)):
                 if stopping.wait(self.retry_seconds):
                     break
             else:
-                done = record.offset
+                done = run[-1].offset
                 continue
             break  # stopping: what is not committed is read again by the next owner of the partition
         if done is not None:
@@ -206,6 +219,44 @@ class ConsumerLoop:
         for tp in self._lag_shown - owned:
             metrics.CONSUMER_LAG.remove(self.group, tp.topic, str(tp.partition))
         self._lag_shown = set(owned)
+
+    def _runs(self, records) -> list[list]:
+        """The records one by one, except consecutive ones for the same Batch handler, which go together with the
+        records among them that no handler takes (skipped: on a service's own topic, its other events)."""
+        runs, batch = [], None
+        for record in records:
+            handler = self._handler_at_a_glance(record)
+            if batch is not None and handler in (batch, None):
+                runs[-1].append(record)
+            else:
+                runs.append([record])
+                batch = handler if isinstance(handler, Batch) else None
+        return runs
+
+    def _handler_at_a_glance(self, record) -> Handler | None:
+        try:  # only a look at the type: the record is read in full when it is applied
+            return self.handlers.get(json.loads(record.value)["type"])
+        except (TypeError, ValueError, KeyError, RecursionError):
+            return None
+
+    def _applied_batch(self, records) -> bool:
+        """Applies a run of records in one call of their Batch handler. Should one of them be poison (unreadable, or
+        failing for good), they are applied one at a time instead, so that only the poison is dead-lettered."""
+        try:
+            read = [events.parse(r.value, r.partition, r.offset) for r in records]
+            batch = [event for event in read if event.type in self.handlers]
+            self.handlers[batch[0].type].handle(batch)
+        except TRANSIENT:
+            log.warning("transient failure at %s[%d]@%d..%d; will retry", records[0].topic, records[0].partition,
+                        records[0].offset, records[-1].offset, exc_info=True)
+            return False
+        except Exception:  # noqa: BLE001 - found and dead-lettered below, alone
+            log.info("a batch at %s[%d]@%d..%d failed; applying its records one at a time", records[0].topic,
+                     records[0].partition, records[0].offset, records[-1].offset)
+            return all(self._applied(record) for record in records)
+        for event in read:
+            self._count(event.type, "handled" if event.type in self.handlers else "skipped")
+        return True
 
     def _applied(self, record) -> bool:
         """Applies one record (or dead-letters it); False means a transient failure and the record is retried."""

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from pymongo.errors import AutoReconnect
 
-from idealab import events, logs
+from idealab import events, kafka, logs
 from idealab.testing import wait_for
 
 pytestmark = pytest.mark.integration
@@ -19,8 +19,8 @@ class Crash(BaseException):
     """What a process dying in the middle of a handler looks like from inside the loop: nothing catches it."""
 
 
-def vote_cast(idea_id: str) -> dict:
-    return events.new_event("vote.cast", {"idea_id": idea_id, "voter_id": "ann", "vote_version": 1,
+def vote_cast(idea_id: str, voter_id: str = "ann") -> dict:
+    return events.new_event("vote.cast", {"idea_id": idea_id, "voter_id": voter_id, "vote_version": 1,
                                           "cast_at": datetime.now(timezone.utc)}, source="/votes", subject=idea_id)
 
 
@@ -193,3 +193,39 @@ def test_a_handler_failing_with_auto_reconnect_is_retried_until_it_succeeds_and_
     assert attempts == [event["id"]] * 3
     assert applied == [event["id"]]
     assert kafka_state.size(dlq) == 0
+
+
+def test_a_batch_handler_is_handed_a_run_of_events_in_one_call_past_those_the_group_does_not_handle(
+        start_loop, publisher, kafka_state, namespace, dlq):
+    votes = [vote_cast("idea-1", voter) for voter in ("ann", "bob", "cat")]
+    publisher.publish([votes[0], tally_changed("idea-1"), *votes[1:]])  # one key: one partition, read in one poll
+    calls = []
+    counted = kafka.Batch(lambda batch: calls.append([e.id for e in batch]))
+
+    start_loop({"vote.cast": counted, "vote.withdrawn": counted}, topics=[events.VOTES_TOPIC])
+
+    wait_for(lambda: kafka_state.committed(namespace + GROUP, namespace + events.VOTES_TOPIC) == 4,
+             timeout=TIMEOUT, what="all four offsets committed")
+    assert calls == [[e["id"] for e in votes]]
+    assert kafka_state.size(dlq) == 0
+
+
+def test_a_poison_event_in_a_batch_is_dead_lettered_alone_and_the_others_are_handled(
+        start_loop, publisher, kafka_state, namespace, dlq):
+    sent = [vote_cast("idea-1", voter) for voter in ("ann", "poison", "cat")]
+    publisher.publish(sent)
+    handled = []
+
+    def count(batch):
+        if any(e.data["voter_id"] == "poison" for e in batch):
+            raise ValueError("cannot count a poisoned vote")
+        handled.extend(e.id for e in batch)
+
+    start_loop({"vote.cast": kafka.Batch(count)}, topics=[events.VOTES_TOPIC])
+
+    wait_for(lambda: kafka_state.committed(namespace + GROUP, namespace + events.VOTES_TOPIC) == 3,
+             timeout=TIMEOUT, what="all three offsets committed")
+    assert handled == [sent[0]["id"], sent[2]["id"]]
+    [dead] = kafka_state.records(dlq, 1)
+    assert json.loads(dead.value)["id"] == sent[1]["id"]
+    assert "ValueError: cannot count a poisoned vote" in headers(dead)["error"]
