@@ -82,7 +82,7 @@ class Lease:
 
 
 class Relay:
-    def __init__(self, collections: list[Collection], publisher, batch_size: int = 200, lease: Lease | None = None):
+    def __init__(self, collections: list[Collection], publisher, batch_size: int = 500, lease: Lease | None = None):
         self.collections = collections
         self.publisher = publisher
         self.batch_size = batch_size
@@ -93,35 +93,32 @@ class Relay:
         return sum(c.count_documents(IS_PENDING) for c in self.collections)
 
     def run_once(self) -> int:
-        """Publishes one batch from every collection; returns how many events went out."""
+        """Publishes one batch from every collection; returns how many events went out. Per batch: one read, one
+        publish of all its events, two writes (whatever the number of documents)."""
         sent = 0
         for collection in self.collections:
             docs = list(collection.find(IS_PENDING, {FIELD: 1}).limit(self.batch_size))
-            events = [event for doc in docs for event in doc[FIELD]]
-            if not events:
-                for doc in docs:
-                    self._settle(collection, doc["_id"])
+            if not docs:
                 continue
-            self.publisher.publish(events)  # raises unless every event is acknowledged by all in-sync replicas
-            for doc in docs:
-                for event in doc[FIELD]:
-                    # $pull of the whole event as read: FerretDB v1 matches $pull values by equality only and
-                    # silently ignores conditions such as {"id": ...} or {"id": {"$in": [...]}}.
-                    collection.update_one({"_id": doc["_id"]}, {"$pull": {FIELD: event}})
-                self._settle(collection, doc["_id"])
+            events = [event for doc in docs for event in doc[FIELD]]
+            if events:
+                self.publisher.publish(events)  # raises unless every event is acknowledged by all in-sync replicas
+            self._clear(collection, [doc["_id"] for doc in docs], [event["id"] for event in events])
             sent += len(events)
             metrics.OUTBOX_PUBLISHED.labels(collection.name).inc(len(events))
         return sent
 
     @staticmethod
-    def _settle(collection: Collection, doc_id) -> None:
-        # Only once the outbox is empty: an event recorded since the read keeps the document pending.
-        collection.update_one({"_id": doc_id, FIELD: {"$size": 0}}, {"$unset": {PENDING: ""}})
+    def _clear(collection: Collection, doc_ids: list, event_ids: list[str]) -> None:
+        """Removes the published events from their documents, then settles those left with an empty outbox: an
+        event recorded since the read is not among those removed and keeps its document pending."""
+        if event_ids:
+            collection.update_many({"_id": {"$in": doc_ids}}, {"$pull": {FIELD: {"id": {"$in": event_ids}}}})
+        collection.update_many({"_id": {"$in": doc_ids}, FIELD: {"$size": 0}}, {"$unset": {PENDING: ""}})
 
     def run(self, stopping, idle_seconds: float = 0.05, max_idle_seconds: float = 0.4,
             retry_seconds: float = 1.0) -> None:
-        # Every poll reads whole collections on FerretDB (only _id lookups use an index), so an idle relay polls
-        # less and less often, up to max_idle_seconds, and quickly again once there is work.
+        # An idle relay polls less and less often, up to max_idle_seconds, and quickly again once there is work.
         idle = idle_seconds
         while not stopping.is_set():
             try:

@@ -110,11 +110,13 @@ def test_the_relay_counts_what_it_published_by_collection():
             pending = [d for d in self.docs.values() if d[outbox.FIELD]]
             return type("Cursor", (list,), {"limit": lambda self, n: self[:n]})(pending)
 
-        def update_one(self, query, update):
+        def update_many(self, query, update):
             if "$pull" not in update:
-                return  # the relay settling an emptied outbox: nothing to count
-            event = update["$pull"][outbox.FIELD]
-            self.docs[query["_id"]][outbox.FIELD].remove(event)
+                return  # the relay settling emptied outboxes: nothing to count
+            published = update["$pull"][outbox.FIELD]["id"]["$in"]
+            for doc_id in query["_id"]["$in"]:
+                self.docs[doc_id][outbox.FIELD] = [e for e in self.docs[doc_id][outbox.FIELD]
+                                                   if e["id"] not in published]
 
     before = REGISTRY.get_sample_value("idealab_outbox_published_total", {"collection": Things.name}) or 0
     outbox.Relay([Things()], FakePublisher()).run_once()

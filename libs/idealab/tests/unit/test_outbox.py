@@ -20,6 +20,7 @@ class FakeCollection:
     name = "things"
 
     def __init__(self, *documents: dict):
+        self.writes = 0
         # Flagged as the writes of with_events/recording flag them.
         self.documents = {d["_id"]: {**copy.deepcopy(d), **({outbox.PENDING: True} if d.get(outbox.FIELD) else {})}
                           for d in documents}
@@ -35,16 +36,19 @@ class FakeCollection:
         assert query == outbox.IS_PENDING and projection == {outbox.FIELD: 1}
         return FakeCursor({"_id": d["_id"], outbox.FIELD: copy.deepcopy(d[outbox.FIELD])} for d in self._pending())
 
-    def update_one(self, query: dict, update: dict) -> None:
-        doc = self.documents[query["_id"]]
-        if "$unset" in update:  # the relay settling a document whose outbox it emptied
-            assert query == {"_id": doc["_id"], outbox.FIELD: {"$size": 0}} and update == {"$unset": {outbox.PENDING: ""}}
-            if not doc[outbox.FIELD]:
-                doc.pop(outbox.PENDING, None)
+    def update_many(self, query: dict, update: dict) -> None:
+        self.writes += 1
+        docs = [self.documents[_id] for _id in query["_id"]["$in"]]
+        if "$unset" in update:  # the relay settling the documents whose outbox it emptied
+            assert query[outbox.FIELD] == {"$size": 0} and update == {"$unset": {outbox.PENDING: ""}}
+            for doc in docs:
+                if not doc[outbox.FIELD]:
+                    doc.pop(outbox.PENDING, None)
             return
         assert set(update) == {"$pull"}
-        for field, value in update["$pull"].items():
-            doc[field] = [item for item in doc[field] if item != value]
+        published = set(update["$pull"][outbox.FIELD]["id"]["$in"])
+        for doc in docs:
+            doc[outbox.FIELD] = [e for e in doc[outbox.FIELD] if e["id"] not in published]
 
 
 def event(event_id: str, subject: str = "idea-1") -> dict:
@@ -110,6 +114,18 @@ def test_the_relay_takes_at_most_a_batch_of_documents_per_collection_at_a_time()
 
     assert [relay.run_once() for _ in range(4)] == [2, 2, 1, 0]
     assert sorted(ids(publisher.published)) == [f"e{n}" for n in range(5)]
+
+
+def test_the_relay_clears_a_whole_batch_of_documents_in_two_writes():
+    collection = FakeCollection(*({"_id": f"idea-{n}", "outbox": [event(f"e{n}a"), event(f"e{n}b")]}
+                                  for n in range(50)))
+    publisher = FakePublisher()
+
+    assert outbox.Relay([collection], publisher).run_once() == 100
+
+    assert collection.writes == 2
+    assert len(publisher.published) == 100
+    assert all(d["outbox"] == [] and outbox.PENDING not in d for d in collection.documents.values())
 
 
 def test_when_publishing_fails_the_events_stay_in_their_documents_and_a_later_run_publishes_them():
