@@ -1,7 +1,22 @@
-"""Rules about votes and tallies, with no I/O."""
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+"""Rules about votes and tallies, with no I/O.
+
+How a vote is counted, exactly, at the rate members vote:
+
+- On the request path a vote (cast or withdrawn) is one write: its (idea, member) vote document, carrying its
+  `vote.cast` / `vote.withdrawn` event in its outbox (idealab.outbox). The document says whether the vote is live; a
+  first vote is an insert, a change is conditional on the vote's version, which the event carries (the notifications
+  service orders one member's cast and withdrawal by it). Nothing else is written while the member waits.
+- A tally is the number of live vote documents of its idea, so the worker recounts it (a count on the votes' index)
+  rather than adding and subtracting: a vote event delivered twice, late, out of order, or replayed in full finds
+  the same count and writes nothing, and no per-vote mark of what was counted is needed. The recount is written only
+  if the tally is still the one read before counting (its version), so a count taken earlier never overwrites one
+  taken later, as when a rebalance lets two workers handle one idea for a moment; the loser counts again.
+- Batching, after the request: the outbox relay publishes many vote documents' events per round trip and clears
+  them in one write; the consumer hands the votes handler a whole run of vote events (idealab.kafka.Batch), which
+  recounts each idea once for it, so `tally.changed` is announced once per idea per batch. Crossing the threshold
+  flips `threshold_reached` in the same conditional write that records `idea.threshold_reached`: once per idea.
+"""
+from dataclasses import dataclass
 from datetime import datetime
 
 from idealab.events import new_event
@@ -24,44 +39,20 @@ def vote_withdrawn(idea_id: str, voter_id: str, version: int, now: datetime) -> 
 
 
 @dataclass(frozen=True)
-class Mark:
-    """One vote's state as counted: its version (1 at the first cast, +1 at every withdrawal or new cast)."""
-    voter_id: str
-    version: int
-    live: bool
-
-
-@dataclass(frozen=True)
 class Tally:
     idea_id: str
     count: int = 0
-    version: int = 0
+    version: int = 0  # +1 at every change, so read models keep the newest `tally.changed`
     threshold_reached: bool = False
-    # The vote being counted: the count includes it, its vote document does not say so yet. Recording it in the
-    # same write as the count makes counting exact across crashes: whoever reads the tally next finishes it.
-    pending: Mark | None = field(default=None)
-
-
-def already_counted(counted_version: int, event_version: int) -> bool:
-    """Every vote event carries its vote's version; one at or below what was counted changes nothing (a replay,
-    or the outbox relay publishing twice)."""
-    return event_version <= counted_version
-
-
-def count_vote(tally: Tally, counted_live: bool, mark: Mark, threshold: int) -> tuple[Tally, list[dict]]:
-    """The tally once `mark` is counted, and the events announcing it."""
-    return _changed(tally, tally.count + int(mark.live) - int(counted_live), threshold, pending=mark)
 
 
 def recounted(tally: Tally, count: int, threshold: int) -> tuple[Tally, list[dict]]:
-    """The tally set to `count` by an operator's reconcile, announced like any other change of it."""
-    return _changed(tally, count, threshold, pending=None)
-
-
-def _changed(tally: Tally, count: int, threshold: int, pending: Mark | None) -> tuple[Tally, list[dict]]:
-    """Crossing the threshold is announced once in an idea's life, even if votes are withdrawn and cast again."""
+    """The tally once its live votes are counted to `count`, and the events announcing it (none if unchanged).
+    Crossing the threshold is announced once in an idea's life, even if votes are withdrawn and cast again."""
     reached = tally.threshold_reached or count >= threshold
-    after = Tally(tally.idea_id, count, tally.version + 1, reached, pending=pending)
+    if (count, reached) == (tally.count, tally.threshold_reached):
+        return tally, []
+    after = Tally(tally.idea_id, count, tally.version + 1, reached)
     announced = [new_event("tally.changed", {"idea_id": tally.idea_id, "count": count, "version": after.version},
                            source=SOURCE, subject=tally.idea_id)]
     if reached and not tally.threshold_reached:
@@ -73,32 +64,19 @@ def _changed(tally: Tally, count: int, threshold: int, pending: Mark | None) -> 
 
 @dataclass(frozen=True)
 class Recount:
-    """An idea's tally beside its votes as stored: what reconciling compares."""
+    """An idea's tally beside its live votes: what reconciling compares. They differ while votes' events are on
+    their way to the worker, and for good only if a tally was damaged or an event lost."""
     idea_id: str
     tally: int
-    tally_version: int
-    counting: bool  # a count is half done (pending): judged at the next reconcile
-    counted: int  # votes counted as live: what the tally must equal
-    live: int  # votes live now: the tally once every vote event is counted
-    uncounted: int  # votes changed since they were last counted: their events are on the way (or lost)
+    live: int
 
     @property
     def wrong(self) -> bool:
-        return not self.counting and self.tally != self.counted
+        return self.tally != self.live
 
 
-def recount(tallies: Iterable[Tally], votes: Iterable[dict]) -> list[Recount]:
-    """Every idea's recount, from its tally and its vote documents (read once, in any order)."""
-    by_idea = {t.idea_id: t for t in tallies}
-    sums: dict[str, Counter] = {}
-    for vote in votes:
-        idea = sums.setdefault(vote["idea_id"], Counter())
-        idea["counted"] += vote["counted_live"]
-        idea["live"] += vote["live"]
-        idea["uncounted"] += vote["version"] != vote["counted_version"]
-    recounts = []
-    for idea_id in sorted(by_idea.keys() | sums.keys()):
-        tally, idea = by_idea.get(idea_id, Tally(idea_id)), sums.get(idea_id, Counter())
-        recounts.append(Recount(idea_id, tally.count, tally.version, tally.pending is not None, idea["counted"],
-                                idea["live"], idea["uncounted"]))
-    return recounts
+def recount(tallies: list[Tally], live_by_idea: dict[str, int]) -> list[Recount]:
+    """Every idea's recount: those with a tally and those with live votes but no tally yet."""
+    counts = {t.idea_id: t.count for t in tallies}
+    return [Recount(idea_id, counts.get(idea_id, 0), live_by_idea.get(idea_id, 0))
+            for idea_id in sorted(counts.keys() | live_by_idea.keys())]

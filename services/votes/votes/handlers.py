@@ -1,11 +1,11 @@
-"""Use cases and event handlers of the votes service."""
-from dataclasses import replace
+"""Use cases and event handlers of the votes service (how votes are counted: votes.domain)."""
 from datetime import datetime, timezone
 
 from werkzeug.exceptions import Conflict, NotFound
 
 from idealab.auth import Principal, can_see
 from idealab.events import Event
+from idealab.kafka import Batch
 
 from . import domain
 from .store import VoteStore
@@ -58,61 +58,48 @@ def show_tally(store: VoteStore, idea_id: str, viewer: Principal | None, thresho
             "threshold_reached": tally.threshold_reached, "my_vote": my_vote}
 
 
-def reconcile_tallies(store: VoteStore, threshold: int, repair: bool = False,
-                      progress=lambda votes, total: votes) -> list[domain.Recount]:
-    """Every idea's tally beside a recount of its votes. With `repair`, a wrong tally is set to its counted votes
-    and announced, unless it changed since it was recounted. `progress(votes, total)` wraps the votes as read."""
-    recounts = [_recount_alone(store, r.idea_id) if r.wrong or r.uncounted else r
-                for r in domain.recount(store.all_tallies(), progress(store.all_votes(), store.vote_total()))]
+def reconcile_tallies(store: VoteStore, threshold: int, repair: bool = False) -> list[domain.Recount]:
+    """Every idea's tally beside its live votes. With `repair`, each wrong one is recounted as the worker would."""
+    recounts = domain.recount(store.all_tallies(), store.live_votes_by_idea())
     if repair:
         for recount in recounts:
-            tally = store.tally(recount.idea_id)
-            if recount.wrong and tally.version == recount.tally_version and tally.pending is None:
-                store.replace_tally(tally, *domain.recounted(tally, recount.counted, threshold))
+            if recount.wrong:
+                recount_tally(store, threshold, recount.idea_id)
     return recounts
 
 
-def _recount_alone(store: VoteStore, idea_id: str) -> domain.Recount:
-    """One idea recounted between two reads of its tally. The full scan reads tallies and votes moments apart, so
-    a vote counted in between makes an idea look wrong; if the tally moved during this recount, it is counting."""
-    before = store.tally(idea_id)
-    [recount] = domain.recount([before], store.all_votes(idea_id))
-    return recount if store.tally(idea_id) == before else replace(recount, counting=True)
+def recount_tally(store: VoteStore, threshold: int, idea_id: str) -> None:
+    """Sets the tally to the idea's live votes, counted after reading the tally: written only if it is still the
+    tally read, so that a count taken earlier never overwrites one taken later."""
+    while True:
+        before = store.tally(idea_id)
+        after, announced = domain.recounted(before, store.live_votes(idea_id), threshold)
+        if after == before or store.replace_tally(before, after, announced):
+            return
+
+
+class VoteMissing(LookupError):
+    """A vote event whose vote document is not in the database (restored from an older backup, say): dead-lettered
+    until an operator restores the vote and re-drives it, rather than counted as if it never was."""
 
 
 def on_idea_submitted(store: VoteStore, event: Event) -> None:
     store.add_votable_idea(event.data["idea_id"], event.data["submitted_at"], event.data["space"])
 
 
-def on_vote_event(store: VoteStore, threshold: int, event: Event) -> None:
-    """Counts a vote.cast / vote.withdrawn exactly once, whatever was replayed or published twice."""
-    idea_id = event.data["idea_id"]
-    mark = domain.Mark(event.data["voter_id"], event.data["vote_version"], event.type == "vote.cast")
-    while True:
-        before = _finish_pending(store, store.tally(idea_id))
-        vote = store.vote(idea_id, mark.voter_id)
-        if domain.already_counted(vote["counted_version"], mark.version):
-            return
-        after, announced = domain.count_vote(before, vote["counted_live"], mark, threshold)
-        if store.replace_tally(before, after, announced):
-            _finish_pending(store, after)
-            return
-        # Another process changed the tally meanwhile (a rebalance handed the partition over): read it again.
-
-
-def _finish_pending(store: VoteStore, tally: domain.Tally) -> domain.Tally:
-    """Completes a count whose vote document was not marked yet (the process stopped in between). Loops: another
-    process may have written a newer count, pending in turn, meanwhile; writing over it would lose its mark."""
-    while tally.pending is not None:
-        store.mark_counted(tally.idea_id, tally.pending)
-        store.clear_pending(tally)
-        tally = store.tally(tally.idea_id)
-    return tally
+def on_vote_events(store: VoteStore, threshold: int, events: list[Event]) -> None:
+    """Recounts every idea a batch of vote.cast / vote.withdrawn events is about, once per idea."""
+    missing = store.missing_votes({domain.vote_id(e.data["idea_id"], e.data["voter_id"]) for e in events})
+    if missing:
+        raise VoteMissing(f"no vote document {', '.join(sorted(missing))}")
+    for idea_id in dict.fromkeys(e.data["idea_id"] for e in events):
+        recount_tally(store, threshold, idea_id)
 
 
 def handlers(store: VoteStore, threshold: int) -> dict:
+    recount = Batch(lambda events: on_vote_events(store, threshold, events))
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),
-        "vote.cast": lambda e: on_vote_event(store, threshold, e),
-        "vote.withdrawn": lambda e: on_vote_event(store, threshold, e),
+        "vote.cast": recount,
+        "vote.withdrawn": recount,
     }

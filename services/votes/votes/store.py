@@ -1,5 +1,4 @@
 """Every pymongo call of the votes service."""
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 
@@ -8,17 +7,17 @@ from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
 
-from .domain import Mark, Tally, vote_id
+from .domain import Tally, vote_id
 
 
 class VoteStore:
     def __init__(self, db: Database):
-        self.votes = db["votes"]
+        self.votes = db["votes"]  # one document per (idea, member), its _id from vote_id
         self.tallies = db["tallies"]
         self.ideas = db["ideas"]  # read model: the ideas open to votes, fed by idea.submitted
 
     def ensure_indexes(self) -> None:
-        self.votes.create_index([("idea_id", 1), ("voter_id", 1)], unique=True)
+        self.votes.create_index([("idea_id", 1), ("live", 1)])  # the recount of an idea
         for collection in (self.votes, self.tallies):
             outbox.ensure_indexes(collection)
 
@@ -37,7 +36,7 @@ class VoteStore:
         try:
             self.votes.insert_one(outbox.with_events(
                 {"_id": vote_id(idea_id, voter_id), "idea_id": idea_id, "voter_id": voter_id, "live": True,
-                 "version": 1, "cast_at": cast_at, "counted_version": 0, "counted_live": False}, event))
+                 "version": 1, "cast_at": cast_at}, event))
             return True
         except DuplicateKeyError:
             return False
@@ -53,30 +52,25 @@ class VoteStore:
         return result.modified_count == 1
 
     def votes_of(self, voter_id: str) -> list[dict]:
-        return list(self.votes.find({"voter_id": voter_id}, {outbox.FIELD: 0, "counted_version": 0,
-                                                            "counted_live": 0}))
+        return list(self.votes.find({"voter_id": voter_id}, {outbox.FIELD: 0}))
 
-    def mark_counted(self, idea_id: str, mark: Mark) -> None:
-        self.votes.update_one({"_id": vote_id(idea_id, mark.voter_id), "counted_version": {"$lt": mark.version}},
-                              {"$set": {"counted_version": mark.version, "counted_live": mark.live}})
+    def missing_votes(self, ids: set[str]) -> set[str]:
+        """Those of the vote ids that no vote document holds."""
+        return ids - {doc["_id"] for doc in self.votes.find({"_id": {"$in": list(ids)}}, {"_id": 1})}
 
     def live_votes(self, idea_id: str) -> int:
         return self.votes.count_documents({"idea_id": idea_id, "live": True})
 
+    def live_votes_by_idea(self) -> dict[str, int]:
+        return {row["_id"]: row["live"] for row in self.votes.aggregate([
+            {"$match": {"live": True}}, {"$group": {"_id": "$idea_id", "live": {"$sum": 1}}}])}
+
     def tally(self, idea_id: str) -> Tally:
-        doc = self.tallies.find_one({"_id": idea_id}, {outbox.FIELD: 0})
+        doc = self.tallies.find_one({"_id": idea_id}, {outbox.FIELD: 0, outbox.PENDING: 0})
         return Tally(idea_id) if doc is None else _as_tally(doc)
 
-    def all_tallies(self) -> Iterator[Tally]:
-        return (_as_tally(doc) for doc in self.tallies.find({}, {outbox.FIELD: 0}))
-
-    def all_votes(self, idea_id: str | None = None) -> Iterator[dict]:
-        """Every vote's counting state (of one idea, or of all), for reconciling."""
-        return self.votes.find({} if idea_id is None else {"idea_id": idea_id},
-                               {"idea_id": 1, "live": 1, "version": 1, "counted_version": 1, "counted_live": 1})
-
-    def vote_total(self) -> int:
-        return self.votes.estimated_document_count()
+    def all_tallies(self) -> list[Tally]:
+        return [_as_tally(doc) for doc in self.tallies.find({}, {outbox.FIELD: 0, outbox.PENDING: 0})]
 
     def replace_tally(self, before: Tally, after: Tally, events: list[dict]) -> bool:
         """Writes `after` and its events only if the stored tally is still `before` (optimistic concurrency)."""
@@ -91,11 +85,6 @@ class VoteStore:
                                          outbox.recording({"$set": fields}, *events))
         return result.modified_count == 1
 
-    def clear_pending(self, tally: Tally) -> None:
-        self.tallies.update_one({"_id": tally.idea_id, "version": tally.version}, {"$set": {"pending": None}})
-
 
 def _as_tally(doc: dict) -> Tally:
-    pending = doc.get("pending")
-    return Tally(doc["_id"], doc["count"], doc["version"], doc["threshold_reached"],
-                 Mark(**pending) if pending else None)
+    return Tally(doc["_id"], doc["count"], doc["version"], doc["threshold_reached"])
