@@ -31,13 +31,28 @@ SERVICES = {
 }
 
 
+@pytest.fixture
+def service_db(mongo_db):
+    """service_db(name) → a database of that service's own, as deployed: the votes service's `ideas` (the ideas open to
+    votes) is not the ideas service's. Dropped with the test's database."""
+    made = {}
+
+    def db(name: str):
+        if name not in made:
+            made[name] = mongo_db.client[f"{mongo_db.name}_{name}"]
+        return made[name]
+    yield db
+    for database in made.values():
+        mongo_db.client.drop_database(database.name)
+
+
 @pytest.fixture(params=sorted(SERVICES))
-def service_app(request, service_settings, mongo_db):
+def service_app(request, service_settings, service_db):
     """(name, app) of each service in turn."""
-    return request.param, SERVICES[request.param](service_settings, mongo_db)
+    return request.param, SERVICES[request.param](service_settings, service_db(request.param))
 
 
 @pytest.fixture
-def service_apps(service_settings, mongo_db):
+def service_apps(service_settings, service_db):
     """Every service's app, by name."""
-    return {name: build(service_settings, mongo_db) for name, build in SERVICES.items()}
+    return {name: build(service_settings, service_db(name)) for name, build in SERVICES.items()}

@@ -59,7 +59,7 @@ class Comment(Schema):
     idea_id = fields.String()
     author_id = fields.String()
     text = fields.String()
-    reply_to = fields.String()
+    reply_to = fields.String(allow_none=True)  # null: a comment on the idea itself
     posted_at = fields.AwareDateTime()
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
@@ -88,7 +88,7 @@ class Idea(Schema):
     description = fields.String()
     category = fields.String()
     author_id = fields.String()
-    space = fields.String()
+    space = fields.String(allow_none=True)  # null: the public lab
     submitted_at = fields.AwareDateTime()
     status = fields.String()
     vote_count = fields.Integer()

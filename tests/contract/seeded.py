@@ -1,0 +1,109 @@
+"""Real resources in every service, made through their own APIs and carried between them by their own event
+handlers (the outbox events each write leaves in its documents, handed to every service that consumes the type, as
+the relay and Kafka would): an account, a space, an idea with a comment and an image, a vote and its tally, a
+roadmap item moved on, and the inbox entries that move makes. Every answer on the way is checked against the
+service's OpenAPI document, so the success bodies of the routes that make them are checked too."""
+import io
+import json
+from dataclasses import dataclass
+
+import schemathesis
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                               status_code_conformance)
+
+from idealab import events, outbox
+from ideas import handlers as ideas_handlers
+from notifications import handlers as notifications_handlers
+from roadmap import handlers as roadmap_handlers
+from votes import handlers as votes_handlers
+
+# What each answer is checked for: its status is documented, its content type is, and its body matches the schema.
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
+# Every role, so that every route is open to the seeded member (as the contract tests sign in).
+ROLES = ("member", "product_team", "moderator", "admin")
+# The smallest GIF: the ideas service reads an image's type from its bytes.
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
+       b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+
+def consumers(apps: dict) -> dict:
+    """Each consuming service's handlers by event type, over the store its app uses."""
+    store = {name: app.extensions["idealab.store"] for name, app in apps.items()}
+    return {"ideas": ideas_handlers.handlers(store["ideas"]),
+            "votes": votes_handlers.handlers(store["votes"], threshold=3),  # as the contract's votes app (conftest)
+            "roadmap": roadmap_handlers.handlers(store["roadmap"]),
+            "notifications": notifications_handlers.handlers(store["notifications"])}
+
+
+@dataclass
+class Seeded:
+    """What was made, by the name of the path or query parameter that takes it, and the member's headers."""
+    params: dict[str, str]
+    headers: dict[str, str]
+
+
+class Lab:
+    """Every service's app in one process, with the events of each carried to the others on `deliver()`."""
+
+    def __init__(self, apps: dict, signer):
+        self.apps, self.signer = apps, signer
+        self.handlers = consumers(apps)
+        self.schemas = {name: schemathesis.openapi.from_wsgi(f"/api/{name}/openapi.json", app)
+                        for name, app in apps.items()}
+        self.offset = 0
+
+    def call(self, service: str, method: str, path: str, headers: dict, expect: int, **parts):
+        """One request through the operation of the service's document, its answer checked against it."""
+        operation = self.schemas[service][f"/api/{service}{path}"][method.upper()]
+        case = operation.Case(**parts)
+        response = case.call(headers=headers)
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
+        case.validate_response(response, checks=CONFORMANCE, headers=headers)
+        return response.json() if "json" in str(response.headers.get("content-type")) else response.content
+
+    def deliver(self) -> None:
+        """Hands every event waiting in any service's outbox to every service that consumes its type, until none
+        is left (a handled event may write new ones)."""
+        while True:
+            pending = [(name, collection, doc) for name, app in self.apps.items()
+                       for collection in [app.extensions["idealab.db"][c]
+                                          for c in app.extensions["idealab.db"].list_collection_names()]
+                       for doc in collection.find(outbox.IS_PENDING)]
+            if not pending:
+                return
+            for _name, collection, doc in pending:
+                collection.update_one({"_id": doc["_id"]}, {"$set": {outbox.FIELD: []},
+                                                            "$unset": {outbox.PENDING: ""}})
+                for envelope in doc.get(outbox.FIELD, []):
+                    self.offset += 1
+                    event = events.parse(json.dumps(envelope).encode(), partition=0, offset=self.offset)
+                    for service_handlers in self.handlers.values():
+                        if event.type in service_handlers:
+                            service_handlers[event.type](event)
+
+    def seed(self) -> Seeded:
+        email = "seeded.member@example.com"
+        signed_up = self.call("accounts", "post", "/users", {}, 201, body={
+            "email": email, "password": "a long and rare passphrase 7",
+            "display_name": "Seeded Member"})
+        user_id = signed_up["id"]
+        headers = {"Authorization": f"Bearer {self.signer.token(user_id, ROLES)}"}
+        space = self.call("accounts", "post", "/spaces", headers, 201, body={"name": "Seeded panel"})
+        image = self.apps["ideas"].test_client().post(
+            "/api/ideas/images", headers=headers, data={"image": (io.BytesIO(GIF), "dot.gif")},
+            content_type="multipart/form-data")
+        assert image.status_code == 201, image.get_data(as_text=True)
+        idea = self.call("ideas", "post", "", headers, 201, body={
+            "title": "Round up card payments into savings", "description": "Every payment, rounded up.",
+            "category": "savings", "image_id": image.json["id"]})
+        idea_id = idea["id"]
+        comment = self.call("ideas", "post", "/{idea_id}/comments", headers, 201,
+                            path_parameters={"idea_id": idea_id}, body={"text": "Yes, please."})
+        self.deliver()
+        self.call("votes", "post", "/ideas/{idea_id}", headers, 201, path_parameters={"idea_id": idea_id})
+        self.deliver()
+        self.call("roadmap", "post", "/ideas/{idea_id}/status", headers, 200, path_parameters={"idea_id": idea_id},
+                  body={"status": "planned", "message": "Coming in March."})
+        self.deliver()
+        return Seeded(params={"idea_id": idea_id, "comment_id": comment["id"], "image_id": image.json["id"],
+                              "user_id": user_id, "space_id": space["id"], "email": email}, headers=headers)
