@@ -24,10 +24,10 @@ test: servers
 	bash deploy/web.sh test
 	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m pytest
 
-# Unit tests only: no server needed.
+# Unit tests only: no server needed (compose-check is built for the docker-compose.yml checks).
 test-unit:
-	bash deploy/servers.sh install-python
-	$(PY) -m pytest -m "not integration and not e2e and not browser"
+	bash deploy/servers.sh install-unit
+	$(PY) -m pytest -m "not integration and not e2e and not browser and not faults"
 
 # Benchmarks (bench/README.md): each starts what it needs in a namespace of its own, prints its figures and appends
 # them to bench/results/<name>.json. The lab's web build is not needed: they call the APIs.

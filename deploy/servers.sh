@@ -7,7 +7,7 @@
 #   nginx from Debian for the gateway; a Python virtualenv with every service installed.
 # Everything downloaded or written lives under .cache/ (git-ignored), so a second run reuses it.
 #
-# usage: deploy/servers.sh install | install-python | start | stop | status
+# usage: deploy/servers.sh install | install-python | install-unit | start | stop | status
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -147,6 +147,7 @@ install_all() {
 case "${1:-}" in
   install) install_all ;;
   install-python) install_python ;;
+  install-unit) install_python; install_compose_check ;;
   start)
     install_all
     start_kafka
@@ -159,5 +160,5 @@ case "${1:-}" in
   status)
     if running kafka; then echo "kafka: running"; else echo "kafka: stopped"; fi
     if [ -d "$ENGINE_DATA" ] && engine status "$ENGINE_DATA"; then echo "engine: running"; else echo "engine: stopped"; fi ;;
-  *) echo "usage: $0 install|install-python|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|install-python|install-unit|start|stop|status" >&2; exit 2 ;;
 esac
