@@ -4,12 +4,14 @@
 
 - kafka: a kafka-python producer (acks=all, idempotent, as idealab.kafka.Publisher) sending vote-sized events, both
   fire-and-forget with one flush at the end and as the outbox relay does (batches of 200, flush after each), with
-  the producer settings we use and with larger linger/batch and gzip.
+  the producer settings we use and with larger linger/batch and gzip. Only events the broker acknowledged count;
+  failed sends are counted apart.
 - kafka-java: Kafka's own ProducerPerformance tool (bench/install.sh fetches it), the broker's ceiling.
 - gateway: nginx serving the web lab's static index.html, measured with wrk (closed loop: this is the ceiling).
 - database: pymongo insert/update/find-by-id loops, from 1 and 4 threads, on the server the other benchmarks use
-  (BENCH_DATABASE: a FerretDB of their own by default) and on the shared one (where every test run on the machine
-  queues in the same write proxy).
+  (BENCH_DATABASE: a document engine of their own by default) and on the shared one (where every test run on the
+  machine writes too).
+- the bare API, for bench.vote_intake and bench.read_path to measure on their own lab (bare_api).
 """
 import argparse
 import json
@@ -49,25 +51,26 @@ def kafka_python(seconds: float) -> dict:
     try:
         for name, settings in PRODUCER_SETTINGS.items():
             producer = KafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, **settings)
-            figures[f"{name}_fire_and_forget_events_per_s"] = _produce(producer, topic, seconds, batch=None)
-            figures[f"{name}_relay_batches_of_200_events_per_s"] = _produce(producer, topic, seconds, batch=200)
+            figures[f"{name}_fire_and_forget"] = _produce(producer, topic, seconds, batch=None)
+            figures[f"{name}_as_relay_batches_of_200"] = _produce(producer, topic, seconds, batch=200)
             producer.close()
     finally:
         forget(namespace)
     return figures
 
 
-def _produce(producer: KafkaProducer, topic: str, seconds: float, batch: int | None) -> int:
-    sent, started = 0, time.monotonic()
+def _produce(producer: KafkaProducer, topic: str, seconds: float, batch: int | None) -> dict:
+    """Events/s the broker acknowledged: an event whose send failed is counted apart, not in the rate."""
+    futures, started = [], time.monotonic()
     while time.monotonic() - started < seconds:
-        futures = [producer.send(topic, key=str(sent + i).encode(), value=SAMPLE) for i in range(batch or 1000)]
+        futures += [producer.send(topic, key=str(len(futures) + i).encode(), value=SAMPLE)
+                    for i in range(batch or 1000)]
         if batch:
-            producer.flush()
-            for f in futures:
-                f.get()
-        sent += len(futures)
+            producer.flush()  # as the relay: each batch acknowledged before the next
     producer.flush()
-    return round(sent / (time.monotonic() - started))
+    elapsed = time.monotonic() - started
+    failed = sum(f.failed() for f in futures)
+    return {"events_per_s": round((len(futures) - failed) / elapsed), "failed": failed}
 
 
 def kafka_java(records: int) -> dict:
@@ -98,18 +101,16 @@ def gateway(seconds: float) -> dict:
     port, namespace = free_port(), unique("benchgw")
     # A static file of the web lab's index size; the built web lab may not be there (the benchmarks need no build).
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    site.chmod(0o755)  # nginx's workers run as nobody under root: a private folder answers 404s
     (site / "index.html").write_text((ROOT / "web" / "index.html").read_text())
-    env = {**os.environ, "GATEWAY_PORT": port, "IDEALAB_NAMESPACE": namespace, "WEB_ROOT": str(site)}
+    env = {**os.environ, "GATEWAY_PORT": str(port), "IDEALAB_NAMESPACE": namespace, "WEB_ROOT": str(site)}
     nginx = subprocess.Popen(["bash", str(ROOT / "deploy" / "gateway" / "run.sh")], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(1)
         figures = {}
         for connections in (16, 64):
-            out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{round(seconds)}s", "--latency",
-                                  f"http://127.0.0.1:{port}/index.html"], capture_output=True, text=True,
-                                 check=True).stdout
-            figures[f"c{connections}"] = _wrk_figures(out)
+            figures[f"c{connections}"] = _wrk(f"http://127.0.0.1:{port}/index.html", 1, connections, seconds)
         return figures
     finally:
         nginx.terminate()
@@ -118,9 +119,24 @@ def gateway(seconds: float) -> dict:
         shutil.rmtree(site, ignore_errors=True)
 
 
-def _wrk_figures(out: str) -> dict:
+def bare_api(url: str, seconds: float) -> dict:
+    """The ceiling of a lab's API through its gateway: `/api/votes/healthz` (no database, no Kafka) with wrk, closed
+    loop, 2 threads and 32 connections, for the benchmarks to print their figures beside."""
+    if not shutil.which("wrk"):
+        return {"bare_api_per_s": None, "bare_api": {"skipped": "run bench/install.sh first (installs wrk)"}}
+    found = _wrk(f"{url}/api/votes/healthz", 2, 32, seconds)
+    return {"bare_api_per_s": found["requests_per_s"], "bare_api": found}
+
+
+def _wrk(url: str, threads: int, connections: int, seconds: float) -> dict:
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+                          "--latency", url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    found = {"requests_per_s": round(rate)}
+    # wrk's rate counts every answer, errors too: they are reported beside it.
+    failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:\s+(.+)", out)
+    found = {"requests_per_s": round(rate), "non_2xx_or_3xx": int(failed.group(1)) if failed else 0,
+             "socket_errors": errors.group(1).strip() if errors else None}
     for p in ("50", "99"):
         value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M).groups()
         found[f"p{p}_ms"] = round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)
@@ -130,8 +146,10 @@ def _wrk_figures(out: str) -> dict:
 def database(seconds: float) -> dict:
     """On the server the other benchmarks use (BENCH_DATABASE) and on the shared one the test runs use."""
     with database_server() as (uri, _):
-        own = _database(uri, seconds)
-    return {DATABASE: own, "shared": _database(SHARED_MONGODB, seconds)}
+        figures = {DATABASE: _database(uri, seconds)}
+    if DATABASE != "shared":
+        figures["shared"] = _database(SHARED_MONGODB, seconds)
+    return figures
 
 
 def _database(uri: str, seconds: float) -> dict:

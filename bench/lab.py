@@ -1,6 +1,6 @@
 """The whole lab for a benchmark, as the end-to-end tests run it: every Procfile process on free ports, in a
-namespace of its own on the shared Kafka and database servers, with tokens signed by a key made on the spot. Its
-topics and databases are dropped afterwards."""
+namespace of its own on the shared Kafka, on a document engine of its own (or the shared one), with tokens signed by
+a key made on the spot. Its topics and databases are dropped afterwards."""
 import importlib.util
 import os
 import shutil
@@ -23,12 +23,10 @@ _spec.loader.exec_module(deploy_lab)
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
-# The FerretDB binary deploy/servers.sh builds (with -postgresql-url since it can run on PostgreSQL); another
-# build may be named here.
-FERRETDB = Path(os.environ.get("BENCH_FERRETDB", CACHE / "bin" / "ferretdb"))
-POSTGRESQL = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
-                 default=Path("/usr/lib/postgresql/15/bin"))  # Debian's newest installed
-DATABASE = os.environ.get("BENCH_DATABASE", "postgresql")  # as deploy/servers.sh stores by default
+SHARED_ENGINE = CACHE / "data" / "engine"  # deploy/servers.sh's
+CLUSTER = ROOT / "deploy" / "engine" / "cluster.sh"
+FERRETDB = CACHE / "bin" / "ferretdb"  # built by deploy/servers.sh
+DATABASE = os.environ.get("BENCH_DATABASE", "own")
 
 
 @dataclass
@@ -36,7 +34,7 @@ class Lab:
     env: dict
     signer: TokenSigner
     pid: int
-    database_pid: int | None  # the benchmark's own database server, when it has one
+    engine: Path  # the document engine's folder: its processes are watched
 
     @property
     def url(self) -> str:
@@ -54,66 +52,43 @@ class Lab:
         return f"{self.namespace}idealab_{service}"
 
     def processes(self) -> dict[str, int]:
-        """label -> pid of every process of this lab, of Kafka and of the database server."""
-        servers = server_processes()
-        if self.database_pid:
-            servers["ferretdb"] = self.database_pid
-        return {**lab_processes(self.pid), **servers}
+        """label -> pid of every process of this lab, of Kafka and of the document engine."""
+        return {**lab_processes(self.pid), **server_processes(self.engine)}
 
 
 @contextmanager
-def own_ferretdb(postgresql_url: str | None = None):
-    """A FerretDB of the benchmark's own (same binary as deploy/servers.sh, on a free port): its proxy lets one
-    write at a time through, so on the shared server every other test run on this machine would queue with the
-    benchmark's writes and skew its figures. On SQLite in a temporary folder, or on `postgresql_url`.
-    Yields (uri, pid)."""
-    port, data = free_port(), Path(tempfile.mkdtemp(prefix="bench-ferretdb-", dir=CACHE))
-    backend = ["-postgresql-url", postgresql_url] if postgresql_url else ["-sqlite-dir", str(data)]
-    server = subprocess.Popen([str(FERRETDB), "-listen", f"127.0.0.1:{port}", *backend],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def own_engine():
+    """A document engine of the benchmark's own (PostgreSQL with DocumentDB under FerretDB v2, started by
+    deploy/engine/cluster.sh from what deploy/servers.sh built) on free ports: test runs on the shared one would
+    skew the figures, and its data goes with it. Its folder is under .cache/: PostgreSQL runs as `postgres`, who
+    cannot enter a private temporary folder. Yields (uri, folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-engine-", dir=CACHE))
+    folder.chmod(0o755)
+    port = free_port()
+
+    def cluster(*argv: str) -> None:
+        subprocess.run(["bash", str(CLUSTER), *argv], env={**os.environ, "FERRETDB_BIN": str(FERRETDB)},
+                       check=True, capture_output=True)
     try:
+        cluster("start", str(folder), str(free_port()), str(port))
         uri = f"mongodb://127.0.0.1:{port}/"
-        with MongoClient(uri, serverSelectionTimeoutMS=15000) as client:
+        with MongoClient(uri, serverSelectionTimeoutMS=60000) as client:
             client.admin.command("ping")
-        yield uri, server.pid
+        yield uri, folder
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
-
-
-@contextmanager
-def own_postgresql():
-    """A PostgreSQL cluster of the benchmark's own (Debian's postgresql package), in a temporary folder on a free
-    port, with a `ferretdb` database; yields its URL. PostgreSQL refuses to run as root: then as `postgres`."""
-    data = Path(tempfile.mkdtemp(prefix="bench-postgresql-"))
-    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_owner:
-        shutil.chown(data, "postgres")
-    port = str(free_port())
-    run = lambda *argv: subprocess.run([*as_owner, *argv], check=True, capture_output=True)  # noqa: E731
-    run(str(POSTGRESQL / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
-    run(str(POSTGRESQL / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "server.log"), "-o",
-        f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start")
-    try:
-        run(str(POSTGRESQL / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "ferretdb")
-        yield f"postgres://postgres@127.0.0.1:{port}/ferretdb"
-    finally:
-        run(str(POSTGRESQL / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
-        shutil.rmtree(data, ignore_errors=True)
+        cluster("stop", str(folder))
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
 def database_server():
-    """(uri, pid or None) of the database server BENCH_DATABASE names: `postgresql` (default, FerretDB of its own on a
-    PostgreSQL of its own), `own` (FerretDB on SQLite of the benchmark's own) or `shared` (MONGODB_URI)."""
+    """(uri, engine folder) of the database server BENCH_DATABASE names: `own` (default, an engine of the
+    benchmark's own) or `shared` (MONGODB_URI, deploy/servers.sh's engine: quicker to start, shared with every
+    test run on the machine)."""
     if DATABASE == "shared":
-        yield SHARED_MONGODB, None
-    elif DATABASE == "postgresql":
-        with own_postgresql() as url, own_ferretdb(url) as found:
-            yield found
+        yield SHARED_MONGODB, SHARED_ENGINE
     else:
-        with own_ferretdb() as found:
+        with own_engine() as found:
             yield found
 
 
@@ -125,7 +100,7 @@ def running_lab(**overrides: str):
     # Tokens for a whole run are signed up front: an hour keeps them valid however long it takes.
     signer = TokenSigner(ttl_seconds=3600)
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
-    with database_server() as (mongodb, database_pid):
+    with database_server() as (mongodb, engine):
         env = deploy_lab.environment({
             "IDEALAB_NAMESPACE": unique("bench"), "JWKS_URL": signer.jwks_url(keys),
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "MONGODB_URI": mongodb, **ports, **overrides})
@@ -136,11 +111,10 @@ def running_lab(**overrides: str):
                 deploy_lab.wait_ready(env, process)
             except RuntimeError as exc:
                 raise SystemExit(f"{exc}; see {log}") from exc
-            yield Lab(env, signer, process.pid, database_pid)
+            yield Lab(env, signer, process.pid, engine)
         finally:
             deploy_lab.stop(process)
-            # A server of the benchmark's own goes away with its data; only the shared one needs cleaning.
-            forget(env["IDEALAB_NAMESPACE"], mongodb if database_pid is None else None)
+            forget(env["IDEALAB_NAMESPACE"], mongodb)
             shutil.rmtree(keys, ignore_errors=True)
 
 
@@ -181,13 +155,12 @@ def lab_processes(root_pid: int) -> dict[str, int]:
     return found
 
 
-def server_processes() -> dict[str, int]:
-    found = {}
-    for name in ("kafka", "ferretdb"):
-        pid_file = CACHE / "run" / f"{name}.pid"
-        if pid_file.exists():
-            found[name] = int(pid_file.read_text())
-    return found
+def server_processes(engine: Path = SHARED_ENGINE) -> dict[str, int]:
+    """Kafka's pid and the document engine's: FerretDB, and PostgreSQL's first process (report.CpuMeter counts its
+    children, one per connection, with it)."""
+    pid_files = {"kafka": CACHE / "run" / "kafka.pid", "ferretdb": engine / "ferretdb.pid",
+                 "postgresql": engine / "postgresql" / "postmaster.pid"}
+    return {name: int(path.read_text().split()[0]) for name, path in pid_files.items() if path.exists()}
 
 
 def _cmdline(pid: int) -> list[str]:
@@ -198,8 +171,8 @@ def _cmdline(pid: int) -> list[str]:
 
 
 def _label(argv: list[str]) -> str | None:
-    if not argv or Path(argv[0]).name in ("sh", "bash"):
-        return None  # honcho's shell around each process
+    if not argv or Path(argv[0]).name in ("sh", "bash") or "restarting" in argv:
+        return None  # honcho's shell around each process, deploy/lab.py's around each worker
     joined = " ".join(argv)
     if "gunicorn" in joined:
         app = next((a for a in argv if a.endswith(".wsgi:app")), "?")

@@ -5,8 +5,12 @@ request, sleeps until it is due and sends it; latency is measured from when the 
 waiting for a free user or connection counts too.
 
 Run by bench/open_loop.py (not by hand): BENCH_PLAN names a JSON file {"requests": [[offset_s, method, path,
-token_index], ...], "tokens": [...], "start_in": s}; the answers go to BENCH_OUT as [[i, status, due_ms, sent_ms]],
-due_ms from the due time and sent_ms from the actual send.
+token_index], ...], "tokens": [...], "start_in": s}. When the run starts, the moment the first request is due
+(time.monotonic(), the same clock in every process) goes to BENCH_START. When it ends, one row per planned request
+goes to BENCH_OUT: [i, outcome, due_ms, sent_ms], due_ms from the due time and sent_ms from the actual send (None if
+never sent), outcome the HTTP status, or "timeout" or "error" (no answer: the latency is the wait until the client
+gave up), or "open" / "not_sent" for requests still waiting for their answer or for a free user when the run ended
+(the latency up to that moment: a lower bound).
 """
 import itertools
 import json
@@ -22,7 +26,8 @@ with open(os.environ["BENCH_PLAN"]) as plan_file:
 REQUESTS = PLAN["requests"]
 HEADERS = [{"Authorization": f"Bearer {t}"} if t else {} for t in PLAN["tokens"]]
 _next = itertools.count()
-_answers: list[list] = []
+_answers: dict[int, list] = {}
+_sent: dict[int, float] = {}  # requests on their way: i -> when sent
 _start = 0.0
 
 
@@ -30,12 +35,35 @@ _start = 0.0
 def _begin(**_):
     global _start
     _start = time.monotonic() + PLAN["start_in"]
+    with open(os.environ["BENCH_START"], "w") as out:
+        out.write(repr(_start))
 
 
 @events.test_stop.add_listener
 def _save(**_):
+    now = time.monotonic()
+    rows = [_answers.get(i) or _unanswered(i, now) for i in range(len(REQUESTS))]
     with open(os.environ["BENCH_OUT"], "w") as out:
-        json.dump(_answers, out)
+        json.dump(rows, out)
+
+
+def _unanswered(i: int, now: float) -> list:
+    due = _start + REQUESTS[i][0]
+    if i in _sent:
+        return [i, "open", _ms(now - due), _ms(now - _sent[i])]
+    return [i, "not_sent", _ms(max(0.0, now - due)), None]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def _outcome(answer) -> str:
+    if answer.status_code:
+        return str(answer.status_code)
+    error = getattr(answer, "error", None)
+    cause = getattr(error, "original", error)  # geventhttpclient wraps it: RetriesExceeded(original=timeout)
+    return "timeout" if isinstance(cause, (TimeoutError, gevent.Timeout)) else "error"
 
 
 class Scheduled(FastHttpUser):
@@ -50,12 +78,12 @@ class Scheduled(FastHttpUser):
         offset, method, path, token = REQUESTS[i]
         due = _start + offset
         gevent.sleep(max(0.0, due - time.monotonic()))
-        sent = time.monotonic()
+        sent = _sent[i] = time.monotonic()
         with self.client.request(method, path, headers=HEADERS[token], name=method + " " + PLAN["name"],
                                  catch_response=True) as answer:
             done = time.monotonic()
-            status = answer.status_code or 0
-            answer.success()  # statuses are judged by the runner, not by locust
-        _answers.append([i, status, round((done - due) * 1000, 3), round((done - sent) * 1000, 3)])
+            _answers[i] = [i, _outcome(answer), _ms(done - due), _ms(done - sent)]
+            answer.success()  # outcomes are judged by the runner, not by locust
+        del _sent[i]
         if len(_answers) == len(REQUESTS):
             self.environment.runner.quit()

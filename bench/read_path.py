@@ -6,9 +6,12 @@ request rates up to 500/s.
 The lab is seeded by bench.seed (2,600 ideas, 370,000 votes, 5,000 comments), then anonymous readers ask, in
 equal shares: the top ideas (GET /api/ideas?sort=most_voted&limit=20), and the three requests of an idea page: the
 idea (GET /api/ideas/<id>), its tally (GET /api/votes/ideas/<id>) and its comments (…/comments); ideas are
-picked by a Zipf law over their rank by votes. First each kind alone, one request at a time (the service time
-with no queue); then per step: answers/s and p50/p95/p99 per kind of request, CPU per
-process. Steps stop after the first saturated one (answers below 90 % of offered, or p99 over 2 s).
+picked by a Zipf law over their rank by votes. First the ceiling of the same lab: its bare API
+(`/api/votes/healthz` through the gateway, wrk), as `bare_api_per_s`; then each kind alone, one request at a time
+(the service time with no queue); then per step: requests planned, sent, answered (200) and timed out, answers/s,
+and p50/p95/p99 over every request sent (a timeout counts with the time waited), overall and per kind, and CPU per
+process while requests arrive. Steps stop after the first saturated one (answers below 90 % of offered, or p99 over
+2 s).
 """
 import argparse
 import random
@@ -18,10 +21,11 @@ import requests
 from pymongo import MongoClient
 
 from . import open_loop, report, seed
+from .baselines import bare_api
 from .lab import DATABASE, running_lab
 from .workload import ZIPF_EXPONENT
 
-TARGET = {"requests_per_s": 500, "p99_ms": 20}
+TARGET = {"requests_per_s": 500, "p99_ms": 50}
 KINDS = {"top_ideas": "/api/ideas?sort=most_voted&limit=20", "idea": "/api/ideas/{}",
          "tally": "/api/votes/ideas/{}", "comments": "/api/ideas/{}/comments"}
 
@@ -60,6 +64,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--voters", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--ceiling-seconds", type=float, default=10, help="the bare API's, with wrk")
     parser.add_argument("--workers", default="2", help="GUNICORN_WORKERS of every API")
     parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
@@ -68,6 +73,8 @@ def main() -> None:
     rng = random.Random(4)
     steps = []
     with running_lab(GUNICORN_WORKERS=args.workers, GUNICORN_THREADS=args.threads) as lab:
+        ceiling = bare_api(lab.url, args.ceiling_seconds)
+        print(f"bare API: {ceiling['bare_api_per_s']} req/s", flush=True)
         started = time.monotonic()
         with MongoClient(lab.mongodb, tz_aware=True) as client:
             seeded = seed.seed(client, lab.namespace, args.ideas, args.votes, args.comments, args.voters)
@@ -78,13 +85,13 @@ def main() -> None:
         for rate in (float(r) for r in args.rates.split(",")):
             requests, kinds = schedule(rate, args.seconds, seeded["idea_ids_by_votes"], rng)
             meter = report.CpuMeter(lab.processes())
-            meter.start()
-            ran = open_loop.run(lab.url, "read", requests, [""], rate, args.seconds, args.users)
+            ran = open_loop.run(lab.url, "read", requests, [""], rate, args.seconds, args.users, meter.start)
             figures = ran.figures(accepted_status=200) | {"cpu_percent_of_one_core": meter.stop()}
             for kind in KINDS:
-                figures[kind] = report.percentiles([a[2] for a in ran.answers if kinds[a[0]] == kind and a[1] == 200])
+                figures[kind] = report.percentiles([a[2] for a in ran.answers if kinds[a[0]] == kind])
             steps.append(figures)
-            print(f"{rate:>6.0f}/s offered: {figures['accepted_per_s']}/s answered, p99 "
+            print(f"{rate:>6.0f}/s offered: {figures['accepted_per_s']}/s answered ({figures['accepted']} of "
+                  f"{figures['planned']}, {figures['timed_out']} timed out), p99 "
                   f"{figures['latency_from_due']['p99_ms']} ms (top ideas {figures['top_ideas']['p99_ms']}, idea "
                   f"{figures['idea']['p99_ms']}, tally {figures['tally']['p99_ms']}, comments "
                   f"{figures['comments']['p99_ms']}); CPU "
@@ -92,9 +99,9 @@ def main() -> None:
             if figures["accepted_per_s"] < 0.9 * rate or (figures["latency_from_due"]["p99_ms"] or 0) > 2000:
                 break
     within = [s for s in steps if (s["latency_from_due"]["p99_ms"] or 1e9) < TARGET["p99_ms"]]
-    report.record("read_path", config, {"one_at_a_time": unloaded, "steps": steps,
-                                        "best_answered_per_s_with_p99_under_20ms":
-                                        max((s["accepted_per_s"] for s in within), default=None)}, host)
+    report.record("read_path", config, ceiling | {
+        "one_at_a_time": unloaded, "steps": steps,
+        "best_answered_per_s_with_p99_in_target": max((s["accepted_per_s"] for s in within), default=None)}, host)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""The benchmarks' own arithmetic: percentiles, schedules, the vote mix, seeding counts, profile summaries. No
-server needed: `python -m pytest bench/tests`."""
+"""The benchmarks' own arithmetic: percentiles, schedules, what a step counts, exact tallies, the vote mix, seeding
+counts, profile summaries. No server needed: `python -m pytest bench/tests/test_helpers.py`."""
 from collections import Counter
 
 from bench import open_loop, profile, report, seed, workload
@@ -7,11 +7,11 @@ from bench import open_loop, profile, report, seed, workload
 
 def test_percentiles_are_nearest_rank():
     found = report.percentiles([float(n) for n in range(100, 0, -1)])
-    assert found == {"p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0, "max_ms": 100.0}
+    assert found == {"samples": 100, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0, "max_ms": 100.0}
 
 
 def test_percentiles_of_nothing_are_none():
-    assert report.percentiles([]) == {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    assert report.percentiles([]) == {"samples": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
 
 
 def test_constant_rate_spaces_requests_evenly():
@@ -19,13 +19,34 @@ def test_constant_rate_spaces_requests_evenly():
     assert due == [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25]
 
 
-def test_step_counts_only_accepted_answers_and_measures_from_due():
-    answers = [[0, 201, 30.0, 10.0], [1, 201, 50.0, 20.0], [2, 429, 5.0, 5.0], [3, 0, 10000.0, 10000.0]]
-    figures = open_loop.Step(rate=2, seconds=2, answers=answers, wall_seconds=12).figures(accepted_status=201)
-    assert figures["statuses"] == {"201": 2, "429": 1, "0": 1}
-    assert figures["accepted_per_s"] == round(2 / 12, 1)  # the schedule plus the slowest answer
-    assert figures["latency_from_due"]["max_ms"] == 50.0
-    assert figures["latency_from_send"]["max_ms"] == 20.0
+def test_step_counts_every_request_planned_and_accepts_only_the_accepted_status():
+    answers = [[0, "201", 30.0, 10.0], [1, "201", 50.0, 20.0], [2, "429", 5.0, 5.0], [3, "timeout", 10030.0, 10000.0],
+               [4, "open", 12000.0, 11000.0], [5, "not_sent", 9000.0, None]]
+    step = open_loop.Step(rate=2, seconds=3, due=[0, 0.5, 1, 1.5, 2, 2.5], answers=answers)
+    figures = step.figures(accepted_status=201)
+    assert (figures["planned"], figures["sent"], figures["answered"], figures["accepted"]) == (6, 5, 3, 2)
+    assert (figures["timed_out"], figures["open_at_end"]) == (1, 1)
+    assert figures["outcomes"] == {"201": 2, "429": 1, "timeout": 1, "open": 1, "not_sent": 1}
+    assert figures["accepted_per_s"] == round(2 / 3, 1)  # a timeout is no acceptance
+    # The timeout and the requests left open or unsent count in the latency, with what they waited.
+    assert figures["latency_from_due"] == {"samples": 6, "p50_ms": 50.0, "p95_ms": 12000.0, "p99_ms": 12000.0,
+                                               "max_ms": 12000.0}
+    assert figures["latency_from_send"]["samples"] == 5
+    assert figures["latency_from_send"]["max_ms"] == 11000.0
+
+
+def test_accepted_per_second_runs_until_the_last_accepted_answer():
+    step = open_loop.Step(rate=2, seconds=1, due=[0, 0.5], answers=[[0, "201", 100.0, 100.0], [1, "201", 1500.0, 9]])
+    assert step.figures(accepted_status=201)["accepted_per_s"] == 1.0  # 2 votes, the last answered at 2.0 s
+
+
+def test_tallies_are_exact_at_the_accepted_votes_give_or_take_those_of_unknown_fate():
+    ledger = workload.Ledger(["a", "b", "c"])
+    schedule = [[0, "POST", f"/api/votes/ideas/{idea}", 0] for idea in ("a", "a", "b", "b", "b")]
+    ledger.add(schedule, [[0, "201"], [1, "409"], [2, "201"], [3, "timeout"], [4, "502"]])
+    assert ledger.exact("a", 1) and not ledger.exact("a", 2) and not ledger.exact("a", 0)
+    assert [ledger.exact("b", n) for n in range(5)] == [False, True, True, True, False]
+    assert ledger.exact("c", 0) and not ledger.exact("c", None)
 
 
 def test_votes_are_never_cast_twice_by_one_voter_for_one_idea():
