@@ -4,6 +4,8 @@ notifications' status changes.
 Every header is built here, from parts checked here: a subject made of text someone wrote is put on one line, so no
 input can add a header or make the message impossible to write."""
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 
@@ -47,6 +49,18 @@ class Mailer:
     def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
         """Mails `body` to `to`, with the one-click `unsubscribe` URL if given. Raises OSError (smtplib's errors
         included) when the mail server does not take the message, Unsendable when no mail server ever would."""
+        message = self.message(to, subject, body, unsubscribe)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
+            smtp.send_message(message)
+
+    @contextmanager
+    def connection(self) -> Iterator["Connection"]:
+        """One SMTP connection for many messages (a batch): one handshake instead of one per message. Raises
+        OSError when the mail server cannot be reached."""
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
+            yield Connection(self, smtp)
+
+    def message(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> EmailMessage:
         message = EmailMessage(policy=POLICY)
         message["From"] = self.sender  # the operator's setting, "Idea Lab <lab@…>"
         message["To"] = _recipient(to)
@@ -55,5 +69,14 @@ class Mailer:
             message.set_raw("List-Unsubscribe", _one_click(unsubscribe))
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(body)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
-            smtp.send_message(message)
+        return message
+
+
+class Connection:
+    """An open connection of a Mailer: `send` as Mailer.send, over it."""
+
+    def __init__(self, mailer: Mailer, smtp: smtplib.SMTP):
+        self.mailer, self.smtp = mailer, smtp
+
+    def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
+        self.smtp.send_message(self.mailer.message(to, subject, body, unsubscribe))

@@ -41,3 +41,21 @@ def test_a_one_click_url_that_cannot_be_a_header_is_refused_for_good(mailer, mai
     with pytest.raises(Unsendable):
         mailer.send("ann@example.com", "Hello", "Hello", unsubscribe=UNSUBSCRIBE + "\r\nBcc: eve@evil.example")
     assert mailbox.messages == []
+
+
+def test_a_connection_sends_many_messages_with_the_same_headers_as_one_by_one(mailer, mailbox, monkeypatch):
+    import smtplib
+    opened, connect = [], smtplib.SMTP.connect
+    monkeypatch.setattr(smtplib.SMTP, "connect", lambda smtp, *args: opened.append(args) or connect(smtp, *args))
+
+    with mailer.connection() as smtp:
+        smtp.send("ann@example.com", "Dark mode\nis now planned", "Hello Ann", unsubscribe=UNSUBSCRIBE)
+        with pytest.raises(Unsendable):
+            smtp.send("eve@example.com\nBcc: attacker@evil.example", "Hello", "Hello")
+        smtp.send("bob@example.com", "Dark mode is now planned", "Hello Bob")
+
+    [ann], [bob] = mailbox.to("ann@example.com"), mailbox.to("bob@example.com")
+    assert ann["Subject"] == "Dark mode is now planned" and dict(ann.raw_items())["List-Unsubscribe"] == (
+        f"<{UNSUBSCRIBE}>")
+    assert bob.get_content().strip() == "Hello Bob" and len(mailbox.messages) == 2
+    assert len(opened) == 1
