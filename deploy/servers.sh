@@ -83,10 +83,11 @@ apt_install() {
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; fi
 }
 
+# wrk, the HTTP load tool, measures the gateway's ceiling in the benchmarks and their smoke runs in `make test`.
 install_nginx() {
-  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then return; fi
-  log "installing nginx from Debian"
-  apt_install nginx-light
+  if { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v wrk >/dev/null 2>&1; then return; fi
+  log "installing nginx and wrk from Debian"
+  apt_install nginx-light wrk
 }
 
 # PostgreSQL 15 with its headers at the same version (apt would otherwise upgrade the server under a running
