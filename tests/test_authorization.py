@@ -94,6 +94,9 @@ MATRIX = {
         "GET /me/data": signed_in(404),
         "DELETE /me": signed_in(404),
         "POST /me/verification-mail": signed_in(404),
+        # My own linked sign-in providers: none for an account that does not exist.
+        "GET /me/identities": signed_in(200),
+        "DELETE /me/identities/<provider>": signed_in(404),
         "POST /invitations/accept": signed_in(422),
         # Only admins grant roles (not the product team), list people and run spaces; moderators ban too.
         "GET /users": only({"admin": 422}),

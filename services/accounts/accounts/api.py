@@ -6,10 +6,12 @@ import jwt
 from flask import Blueprint, Response, current_app, redirect, request
 
 from idealab import auth
+from idealab.openapi import describe
 from idealab.web import load
 
-from . import schemas
+from . import domain, schemas
 from .handlers import Accounts
+from .oidc import OidcSignIn
 
 bp = Blueprint("accounts", __name__)
 
@@ -18,8 +20,24 @@ def accounts() -> Accounts:
     return current_app.extensions["accounts"]
 
 
+def oidc() -> OidcSignIn:
+    return current_app.extensions["accounts.oidc"]
+
+
 def _me() -> str:
     return auth.current_principal().user_id
+
+
+def _client() -> str | None:
+    """The client's address, as the trusted proxies in front saw it (ProxyFix, app.py)."""
+    return request.remote_addr
+
+
+TOO_MANY = {"description": "too many password checks or mails for this account, client address or mailbox; retry "
+                           "after the time in Retry-After",
+            "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+LIMITED = describe(responses={"429": TOO_MANY})
 
 
 # --- keys --------------------------------------------------------------------------------------------------------
@@ -35,16 +53,18 @@ def jwks():
 # --- sign-up, sign-in, sessions --------------------------------------------------------------------------------------
 
 @bp.post("/users")
+@LIMITED
 def sign_up():
     body = load(schemas.SignUp())
-    user = accounts().sign_up(body["email"], body["password"], body["display_name"])
+    user = accounts().sign_up(body["email"], body["password"], body["display_name"], _client())
     return schemas.User().dump(user), 201
 
 
 @bp.post("/sessions")
+@LIMITED
 def sign_in():
     body = load(schemas.SignIn())
-    return schemas.Tokens().dump(accounts().sign_in(body["email"], body["password"]))
+    return schemas.Tokens().dump(accounts().sign_in(body["email"], body["password"], _client()))
 
 
 @bp.post("/sessions/refresh")
@@ -66,6 +86,7 @@ def verify_email():
 
 @bp.post("/me/verification-mail")
 @auth.require()
+@LIMITED
 def resend_verification():
     accounts().resend_verification(_me())
     return "", 202
@@ -78,9 +99,10 @@ def request_password_reset():
 
 
 @bp.post("/password-resets/confirm")
+@LIMITED
 def confirm_password_reset():
     body = load(schemas.ResetConfirm())
-    accounts().confirm_password_reset(body["token"], body["password"])
+    accounts().confirm_password_reset(body["token"], body["password"], _client())
     return "", 204
 
 
@@ -104,9 +126,25 @@ def my_data():
 
 @bp.delete("/me")
 @auth.require()
+@LIMITED
 def delete_me():
     password = (load(schemas.DeleteAccount()) if request.content_length else {}).get("password")
-    accounts().delete(_me(), password, _token_issued_at())
+    accounts().delete(_me(), password, _token_issued_at(), _client())
+    return "", 204
+
+
+@bp.get("/me/identities")
+@auth.require()
+def my_identities():
+    """The sign-in providers linked to my account."""
+    return schemas.LinkedIdentity(many=True).dump(accounts().identities.of(_me()))
+
+
+@bp.delete("/me/identities/<provider>")
+@auth.require()
+def unlink_identity(provider: str):
+    """Removes a sign-in provider from my account. The sessions opened with it end."""
+    accounts().identities.remove(_me(), provider)
     return "", 204
 
 
@@ -176,6 +214,7 @@ def remove_member(space_id: str, user_id: str):
 
 @bp.post("/spaces/<space_id>/invitations")
 @auth.require("admin")
+@LIMITED
 def invite(space_id: str):
     accounts().invite(auth.current_principal(), space_id, load(schemas.Invitation())["email"])
     return "", 202
@@ -193,18 +232,23 @@ def accept_invitation():
 
 @bp.get("/providers")
 def providers():
-    return schemas.Provider(many=True).dump(current_app.extensions["accounts.oidc"].providers())
+    return schemas.Provider(many=True).dump(oidc().providers())
 
 
 @bp.get("/oidc/<name>/start")
 def oidc_start(name: str):
     return_to = schemas.SignInStart().load(request.args.to_dict())["return_to"]
-    return redirect(current_app.extensions["accounts.oidc"].start(name, return_to), 302)
+    cookie = oidc().browser_cookie()
+    # One binding per browser, kept across its sign-ins, so two tabs signing in at once both finish.
+    browser = request.cookies.get(cookie["key"]) or domain.new_secret()
+    response = redirect(oidc().start(name, return_to, browser), 302)
+    response.set_cookie(value=browser, **cookie)
+    return response
 
 
 @bp.get("/oidc/<name>/callback")
 def oidc_callback(name: str):
-    target = current_app.extensions["accounts.oidc"].finish(name, request.args.to_dict())
-    return redirect(target, 302)
+    browser = request.cookies.get(oidc().browser_cookie()["key"])
+    return redirect(oidc().finish(name, request.args.to_dict(), browser), 302)
 
 

@@ -1,6 +1,7 @@
 """The only wiring of the accounts API process."""
 from flask import Flask
 from pymongo.database import Database
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from idealab import auth
 from idealab.web import create_service_app
@@ -15,6 +16,8 @@ from .store import AccountStore
 def create_app(cfg: config.AccountsConfig | None = None, db: Database | None = None) -> Flask:
     cfg = cfg or config.load()
     app = create_service_app(cfg.settings, "/api/accounts", api.bp, AccountStore, db)
+    # The limits count per client address: the one the trusted proxies in front saw, not what a client claims.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.trusted_proxies, x_proto=0, x_host=0, x_port=0, x_prefix=0)
     accounts = Accounts(app.extensions["idealab.store"], cfg,
                         Mailer(cfg.smtp_host, cfg.smtp_port, cfg.mail_from))
     accounts.keys.ensure_first()

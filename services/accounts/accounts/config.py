@@ -36,6 +36,20 @@ class AccountsConfig:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     argon2_parallelism: int = 4
+    # How many times in a window one account, or one client address, may have a password checked (argon2 is costly
+    # by design: unlimited, it is a way to take the service's CPU), and one account or one mailbox be sent a mail
+    # (verification, reset, invitation). Beyond: 429 with Retry-After. Per client: above the gateway's sign-in limit,
+    # so it binds only where the gateway does not (or where no gateway is).
+    password_checks_per_account: int = 10
+    password_checks_per_client: int = 300
+    password_checks_window_seconds: int = 15 * 60
+    mails_per_account: int = 5
+    mails_per_mailbox: int = 5
+    invitations_per_admin: int = 200
+    mails_window_seconds: int = 3600
+    # Proxies in front that append the client's address to X-Forwarded-For (the gateway): the client address the
+    # limits count is the one the nearest of them saw. 0 when clients reach the service directly.
+    trusted_proxies: int = 1
 
 
 def _providers() -> tuple[OidcProvider, ...]:
@@ -62,4 +76,10 @@ def load() -> AccountsConfig:
         argon2_time_cost=int(env("ARGON2_TIME_COST", "3")),
         argon2_memory_kib=int(env("ARGON2_MEMORY_KIB", str(64 * 1024))),
         argon2_parallelism=int(env("ARGON2_PARALLELISM", "4")),
+        password_checks_per_account=int(env("PASSWORD_CHECKS_PER_ACCOUNT", "10")),
+        password_checks_per_client=int(env("PASSWORD_CHECKS_PER_CLIENT", "300")),
+        mails_per_account=int(env("MAILS_PER_ACCOUNT", "5")),
+        mails_per_mailbox=int(env("MAILS_PER_MAILBOX", "5")),
+        invitations_per_admin=int(env("INVITATIONS_PER_ADMIN", "200")),
+        trusted_proxies=int(env("TRUSTED_PROXIES", "1")),
     )

@@ -1,9 +1,10 @@
 """Rules about accounts, passwords, tokens, signing keys, spaces and sign-in links, with no I/O."""
 import hashlib
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ VERIFICATION_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
 INVITATION_TTL = timedelta(days=14)
 SIGN_IN_ATTEMPT_TTL = timedelta(minutes=10)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def new_id() -> str:
@@ -157,6 +159,11 @@ def may_delete_without_password(issued_at: int | None, now: datetime, recent: ti
     return issued_at is not None and now.timestamp() - issued_at <= recent.total_seconds()
 
 
+def invitation_is_for(link: dict, user: dict) -> bool:
+    """An invitation is for the address it was mailed to: a forwarded or leaked link lets nobody else in."""
+    return link.get("email") == normalise_email(user["email"])
+
+
 # --- OpenID Connect ----------------------------------------------------------------------------------------------
 
 def safe_return_to(path: str | None) -> str:
@@ -173,18 +180,37 @@ def safe_return_to(path: str | None) -> str:
 
 class Link(Enum):
     KNOWN = "known"          # this provider identity signed in before
-    BY_EMAIL = "by_email"    # the provider vouches for an email one of our accounts has: link it
+    BY_EMAIL = "by_email"    # the provider vouches for the address of an account we verified: link it
+    RECLAIMED = "reclaimed"  # ... of an account nobody proved the address of: its owner takes it back
     NEW = "new"
-    REFUSED = "refused"      # the email is one of our accounts, but the provider has not verified it
+    REFUSED = "refused"      # the provider has not verified the address: it claims nothing
 
 
 def link_decision(identity_user: dict | None, email_user: dict | None, email_verified: bool) -> Link:
     if identity_user is not None:
         return Link.KNOWN
+    # An address the provider did not verify may be anybody's: it neither makes an account on that address (whose
+    # owner's sign-up would then be refused) nor joins one (the pre-hijacking of accounts).
+    if not email_verified:
+        return Link.REFUSED
     if email_user is None:
         return Link.NEW
-    # Linking on an unverified email would let anyone who types a victim's address at a provider take the account.
-    return Link.BY_EMAIL if email_verified else Link.REFUSED
+    # An account whose address was never proved may have been made by someone else with the owner's address: the
+    # owner proves it now, and whatever its maker could sign in with (password, sessions, identities) is dropped.
+    return Link.BY_EMAIL if email_user["email_verified"] else Link.RECLAIMED
+
+
+# --- how often (password checks, mails) --------------------------------------------------------------------------
+
+def window_of(now: datetime, length: timedelta) -> tuple[datetime, datetime]:
+    """The fixed window `now` falls in: counting per window needs one counter, not one record per attempt."""
+    start = _EPOCH + length * ((now - _EPOCH) // length)
+    return start, start + length
+
+
+def seconds_until(now: datetime, then: datetime) -> int:
+    """Whole seconds to wait, at least one (a Retry-After of 0 would invite an immediate retry)."""
+    return max(1, math.ceil((then - now).total_seconds()))
 
 
 # --- events ------------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from marshmallow import ValidationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized
+from werkzeug.exceptions import (BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests,
+                                 Unauthorized)
 
 from idealab.auth import ALGORITHM, Principal
 
@@ -21,6 +22,8 @@ from . import domain
 from .config import AccountsConfig
 from .domain import KeyState, Refresh
 from idealab.mail import Mailer
+from .identities import LinkedIdentities
+from .limits import Limits
 from .store import AccountStore
 
 log = logging.getLogger(__name__)
@@ -126,6 +129,8 @@ class Accounts:
                                      parallelism=cfg.argon2_parallelism)
         self.clock = clock
         self.keys = Keys(store, cfg, clock)
+        self.limits = Limits(store, cfg, clock)
+        self.identities = LinkedIdentities(store, cfg, clock)
         # Checked against when the email is unknown, so both answers take as long (no account enumeration by time).
         self._decoy_hash = self.hasher.hash(domain.new_secret())
 
@@ -176,33 +181,43 @@ class Accounts:
 
     # --- sign-up, sign-in, email verification, password reset ------------------------------------------------------
 
-    def sign_up(self, email: str, password: str, display_name: str) -> dict:
+    def sign_up(self, email: str, password: str, display_name: str, client: str | None) -> dict:
         problem = domain.password_problem(password, common_passwords())
         if problem:
             raise ValidationError({"password": [problem]})
+        email = domain.normalise_email(email)
+        self.limits.password_check(f"email:{email}", client)
         now = self.clock()
-        user = {"_id": domain.new_id(), "email": domain.normalise_email(email), "display_name": display_name,
+        user = {"_id": domain.new_id(), "email": email, "display_name": display_name,
                 "password_hash": self.hasher.hash(password), "email_verified": False, "roles": ["member"],
                 "spaces": [], "banned": None, "created_at": now, "deleted_at": None}
         if not self.store.insert_user(user, domain.user_registered(user, "password")):
             raise Conflict("an account with this email exists; sign in, or reset its password")
-        self._send_verification(user)
+        # Beyond the mailbox's allowance (sign-ups and deletions in a loop) the account is made without a mail: its
+        # owner asks for one later.
+        if self.limits.mail(email, user["_id"]) is None:
+            self._send_verification(user)
         return user
 
     def resend_verification(self, user_id: str) -> None:
         user = self._live_user(user_id)
         if user["email_verified"]:
             raise Conflict("your email is verified already")
+        self.limits.mail_or_refuse(user["email"], user["_id"])
         self._send_verification(user)
 
     def _send_verification(self, user: dict) -> None:
-        secret = self._new_link("verify", domain.VERIFICATION_TTL, user_id=user["_id"])
+        secret = self._new_link("verify", domain.VERIFICATION_TTL, self.clock(), user_id=user["_id"])
+        # No display name in mails to an address not yet proved: whoever signs up chooses it, and would choose the
+        # text of a mail to someone else's address.
         self._mail_quietly(user["email"], "Confirm your email for Idea Lab",
-                           f"Hello {user['display_name']},\n\nconfirm your email address for Idea Lab by opening "
+                           f"Hello,\n\nconfirm your email address for Idea Lab by opening "
                            f"this link within 48 hours:\n\n{self.cfg.public_url}/verify#token={secret}\n")
 
-    def sign_in(self, email: str, password: str) -> dict:
-        user = self.store.user_by_email(domain.normalise_email(email))
+    def sign_in(self, email: str, password: str, client: str | None) -> dict:
+        email = domain.normalise_email(email)
+        user = self.store.user_by_email(email)
+        self.limits.password_check(user["_id"] if user else f"email:{email}", client)
         stored_hash = (user or {}).get("password_hash") or self._decoy_hash
         try:
             self.hasher.verify(stored_hash, password)
@@ -242,28 +257,50 @@ class Accounts:
         """Answers the same whether the email is known or not; only a known account gets a mail, sent beside the
         answer (in a thread) so the time to answer does not tell either."""
         user = self.store.user_by_email(domain.normalise_email(email))
-        if user is None or user.get("deleted_at"):
+        # Beyond the allowance nothing is sent either, and the answer stays the same.
+        if user is None or user.get("deleted_at") or self.limits.mail(user["email"], user["_id"]) is not None:
             return
-        secret = self._new_link("reset", domain.RESET_TTL, user_id=user["_id"])
+        now = self.clock()
+        secret = self._new_link("reset", domain.RESET_TTL, now, user_id=user["_id"])
+        # Only the newest link works: an older one, in a mailbox read by someone else since, no longer resets.
+        self.store.drop_unused_links(user["_id"], "reset", created_before=now)
         self._mail_in_background(user["email"], "Reset your Idea Lab password",
-                                 f"Hello {user['display_name']},\n\nsomeone (we hope you) asked to reset your Idea "
+                                 f"Hello,\n\nsomeone (we hope you) asked to reset your Idea "
                                  f"Lab password. Choose a new one within the hour here:\n\n"
                                  f"{self.cfg.public_url}/reset-password#token={secret}\n\n"
+                                 f"{self._identities_told(user['_id'])}"
                                  f"If it was not you, ignore this mail: your password stays as it is.\n")
 
-    def confirm_password_reset(self, token: str, password: str) -> None:
+    def _identities_told(self, user_id: str) -> str:
+        """The sign-in providers linked to the account, for the reset mail: one the owner did not link could be how
+        someone else gets in, password reset or not."""
+        identities = self.identities.of(user_id)
+        if not identities:
+            return ""
+        listed = "".join(f"- {i['display_name']}, linked on {i['linked_at']:%Y-%m-%d}\n" for i in identities)
+        return (f"Your account can also be signed in to with:\n{listed}If you do not know one of them, remove it "
+                f"on your account page once signed in: {self.cfg.public_url}/account\n\n")
+
+    def confirm_password_reset(self, token: str, password: str, client: str | None) -> None:
         problem = domain.password_problem(password, common_passwords())
         if problem:
             # Checked before the link is used, so a refused password does not burn it.
             raise ValidationError({"password": [problem]})
         now = self.clock()
-        link = self.store.use_link(domain.digest(token), "reset", now)
+        link_digest = domain.digest(token)
+        link = self.store.use_link(link_digest, "reset", now)
         user = self.store.user(link["user_id"]) if link else None
         if user is None or user.get("deleted_at"):
             raise BadRequest(BAD_LINK)
+        try:
+            self.limits.password_check(user["_id"], client)
+        except TooManyRequests:
+            self.store.unuse_link(link_digest)  # the link still works once the wait is over
+            raise
         self.store.set_password_hash(user["_id"], self.hasher.hash(password))
-        # Whoever knew the old password may hold a session: every one ends here.
+        # Whoever knew the old password may hold a session, or an older link: every one ends here.
         self.store.revoke_sessions_of(user["_id"], now, "password reset")
+        self.store.drop_unused_links(user["_id"], "reset")
         self.mark_email_verified(user)  # the link reached the mailbox: the address is theirs
 
     # --- roles and bans ----------------------------------------------------------------------------------------------
@@ -318,7 +355,8 @@ class Accounts:
     def invite(self, actor: Principal, space_id: str, email: str) -> None:
         space = self._space(space_id)
         email = domain.normalise_email(email)
-        secret = self._new_link("invitation", domain.INVITATION_TTL, space_id=space_id, email=email,
+        self.limits.invitation_or_refuse(email, actor.user_id)
+        secret = self._new_link("invitation", domain.INVITATION_TTL, self.clock(), space_id=space_id, email=email,
                                 invited_by=actor.user_id)
         try:
             self.mailer.send(email, f"You are invited to {space['name']} on Idea Lab",
@@ -330,7 +368,8 @@ class Accounts:
             raise ServiceUnavailable("the mail server does not answer; try again shortly", retry_after=30) from exc
 
     def accept_invitation(self, principal: Principal, token: str) -> dict:
-        """Whoever holds the link joins, signed in with any address: people often use another one than invited."""
+        """The invited joins, signed in with the address the invitation was sent to: a forwarded or leaked link lets
+        nobody else in (and is not used up by them)."""
         link_digest = domain.digest(token)
         link = self.store.use_link(link_digest, "invitation", self.clock())
         if link is None:
@@ -340,6 +379,10 @@ class Accounts:
         if space is None or user is None or user.get("deleted_at"):
             self.store.unuse_link(link_digest)
             raise NotFound("the space or your account no longer exists")
+        if not domain.invitation_is_for(link, user):
+            self.store.unuse_link(link_digest)
+            raise Forbidden("this invitation was sent to another address: sign in with the address it was sent "
+                            "to, or ask for an invitation to yours")
         self.store.add_to_space(user["_id"], space["_id"], domain.member_added(space["_id"], user["_id"],
                                                                                self.clock()))
         return space
@@ -370,10 +413,11 @@ class Accounts:
                           "revoked_at": s.get("revoked_at")} for s in self.store.sessions_of(user_id)],
         }
 
-    def delete(self, user_id: str, password: str | None, token_issued_at: int | None) -> None:
+    def delete(self, user_id: str, password: str | None, token_issued_at: int | None, client: str | None) -> None:
         user = self._live_user(user_id)
         now = self.clock()
         if user.get("password_hash"):
+            self.limits.password_check(user_id, client)
             try:
                 self.hasher.verify(user["password_hash"], password or "")
             except (VerificationError, InvalidHashError):
@@ -406,9 +450,8 @@ class Accounts:
             raise NotFound("no such space")
         return space
 
-    def _new_link(self, purpose: str, ttl: timedelta, **fields) -> str:
+    def _new_link(self, purpose: str, ttl: timedelta, now: datetime, **fields) -> str:
         secret = domain.new_secret()
-        now = self.clock()
         self.store.add_link({"_id": domain.digest(secret), "purpose": purpose, "created_at": now,
                              "expires_at": now + ttl, "used_at": None, **fields})
         return secret

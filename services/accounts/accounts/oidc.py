@@ -1,7 +1,9 @@
 """Sign-in through OpenID Connect providers (Authlib's OAuth 2 client): authorization code with PKCE (S256), state
-and nonce kept in the database for one use, the ID token checked against the provider's keys."""
+and nonce kept in the database for one use and bound to the browser that started the sign-in (a cookie), the ID
+token checked against the provider's keys."""
 import logging
 import threading
+from datetime import datetime
 from urllib.parse import urlencode
 
 import jwt
@@ -41,8 +43,17 @@ class OidcSignIn:
     def providers(self) -> list[OidcProvider]:
         return list(self._providers.values())
 
-    def start(self, name: str, return_to: str) -> str:
-        """The provider's authorization URL for a new sign-in attempt."""
+    def browser_cookie(self) -> dict:
+        """The cookie binding a sign-in to the browser that started it (Flask's set_cookie arguments but the value):
+        a callback opened in another browser (an attacker's sign-in, to land the victim in the attacker's account)
+        finds no attempt. Lax: the provider's redirect back is a top-level GET. Over HTTPS, __Host-: no sibling
+        site can set it."""
+        secure = self.cfg.public_url.startswith("https://")
+        return {"key": "__Host-idealab-sign-in" if secure else "idealab-sign-in", "secure": secure, "httponly": True,
+                "samesite": "Lax", "path": "/", "max_age": int(domain.SIGN_IN_ATTEMPT_TTL.total_seconds())}
+
+    def start(self, name: str, return_to: str, browser: str) -> str:
+        """The provider's authorization URL for a new sign-in attempt by the browser holding `browser`."""
         provider = self._provider(name)
         try:
             return_to = domain.safe_return_to(return_to)
@@ -50,21 +61,24 @@ class OidcSignIn:
             raise BadRequest(str(exc)) from exc
         state, nonce, verifier = domain.new_secret(), domain.new_secret(), domain.new_secret()
         now = self.accounts.clock()
-        self.store.add_sign_in_attempt({"_id": domain.digest(state), "provider": name, "nonce": nonce,
+        self.store.add_sign_in_attempt({"_id": domain.digest(state), "browser": domain.digest(browser),
+                                        "provider": name, "nonce": nonce,
                                         "code_verifier": verifier, "return_to": return_to, "created_at": now,
                                         "expires_at": now + domain.SIGN_IN_ATTEMPT_TTL})
         url, _ = self._client(provider).create_authorization_url(
             self._discover(provider)["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce)
         return url
 
-    def finish(self, name: str, params: dict) -> str:
+    def finish(self, name: str, params: dict, browser: str | None) -> str:
         """Where the browser goes once the provider sent it back: `return_to` with the tokens in the fragment, or
         with `error` and `error_description` there when the sign-in failed (the web lab says so). Without a known
-        sign-in attempt there is no `return_to` to trust: a 400 problem."""
+        sign-in attempt of this browser there is no `return_to` to trust: a 400 problem."""
         provider = self._provider(name)
-        attempt = self.store.take_sign_in_attempt(domain.digest(params.get("state") or ""))
+        attempt = self.store.take_sign_in_attempt(domain.digest(params.get("state") or ""),
+                                                  domain.digest(browser or ""))
         if attempt is None or attempt["provider"] != name:
-            raise BadRequest("this sign-in is unknown or already finished; start again")
+            raise BadRequest("this sign-in is unknown, already finished or was started in another browser; start "
+                             "again")
         try:
             if attempt["expires_at"] <= self.accounts.clock():
                 raise Refused("expired", "this sign-in took too long; start again")
@@ -125,30 +139,41 @@ class OidcSignIn:
         decision = domain.link_decision(known, by_email, verified)
         now = self.accounts.clock()
         if decision is domain.Link.REFUSED:
-            raise Refused("email_not_verified", f"an account with this email exists, and {provider.display_name} "
-                                                "has not verified the address: sign in with your password instead")
-        if decision is domain.Link.KNOWN:
-            user = known
-        elif decision is domain.Link.BY_EMAIL:
-            user = by_email
-            self.store.link_identity(provider.name, subject, user["_id"], now)
-            user = self.accounts.mark_email_verified(user)
-        else:
-            user = {"_id": domain.new_id(), "email": email,
-                    "display_name": str(claims.get("name") or email.split("@")[0])[:80], "password_hash": None,
-                    "email_verified": verified, "roles": ["member"], "spaces": [], "banned": None,
-                    "created_at": now, "deleted_at": None}
-            announced = [domain.user_registered(user, provider.name)]
-            if verified:
-                announced.append(domain.email_verified(user, now))
-            if not self.store.insert_user(user, *announced):
-                raise Refused("temporarily_unavailable", "an account with this email was just made; try again")
-            self.store.link_identity(provider.name, subject, user["_id"], now)
+            raise Refused("email_not_verified", f"{provider.display_name} has not verified your email address: "
+                                                "verify it there, or sign up with your email and a password")
+        if decision is domain.Link.NEW:
+            return self._new_user(provider, subject, email, claims, now)
+        user = known if decision is domain.Link.KNOWN else by_email
         if user.get("deleted_at"):
             raise Refused("account_deleted", "this account no longer exists")
         if user.get("banned"):
             raise Refused("account_banned", "this account is banned")
+        if decision is domain.Link.RECLAIMED:
+            self._reclaim(user, now)
+        if decision is not domain.Link.KNOWN:
+            self.store.link_identity(provider.name, subject, user["_id"], now)
+            user = self.store.user(user["_id"])
         return user
+
+    def _new_user(self, provider: OidcProvider, subject: str, email: str, claims: dict, now: datetime) -> dict:
+        user = {"_id": domain.new_id(), "email": email,
+                "display_name": str(claims.get("name") or email.split("@")[0])[:80], "password_hash": None,
+                "email_verified": True, "roles": ["member"], "spaces": [], "banned": None,
+                "created_at": now, "deleted_at": None}
+        if not self.store.insert_user(user, domain.user_registered(user, provider.name),
+                                      domain.email_verified(user, now)):
+            raise Refused("temporarily_unavailable", "an account with this email was just made; try again")
+        self.store.link_identity(provider.name, subject, user["_id"], now)
+        return user
+
+    def _reclaim(self, user: dict, now: datetime) -> None:
+        """The account was made with an address nobody had proved, maybe by someone else than its owner, who proves
+        it now: whatever its maker could sign in with ends (password, sessions, other identities). The owner sets a
+        password, if they want one, through a reset."""
+        if self.store.reclaim(user["_id"], domain.email_verified(user, now)):
+            self.store.revoke_sessions_of(user["_id"], now, "reclaimed by the address's owner")
+            self.store.unlink_identities(user["_id"])
+            log.warning("account %s reclaimed through OIDC: its password and sessions were dropped", user["_id"])
 
     def _provider(self, name: str) -> OidcProvider:
         if name not in self._providers:

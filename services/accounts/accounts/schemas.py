@@ -133,3 +133,9 @@ class Member(Schema):
 class Provider(Schema):
     name = fields.String()
     display_name = fields.String()
+
+
+class LinkedIdentity(Schema):
+    provider = fields.String()
+    display_name = fields.String()
+    linked_at = fields.AwareDateTime()

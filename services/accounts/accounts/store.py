@@ -27,6 +27,7 @@ class AccountStore:
         self.signing_keys = db["signing_keys"]
         self.spaces = db["spaces"]
         self.sign_in_attempts = db["sign_in_attempts"]  # OIDC state, nonce, PKCE verifier; _id: the state
+        self.counters = db["counters"]  # password checks and mails per account, client or mailbox in a window
 
     def ensure_indexes(self) -> None:
         self.users.create_index("email", unique=True)
@@ -34,6 +35,7 @@ class AccountStore:
         self.sessions.create_index("user_id")
         self.refresh_tokens.create_index("session_id")
         self.links.create_index("user_id")
+        self.counters.create_index("expires_at")
         # One key per generation: API processes starting together at first start make one first key, not several.
         self.signing_keys.create_index("generation", unique=True)
         for collection in (self.users, self.spaces):
@@ -65,6 +67,14 @@ class AccountStore:
         """Once per account: a second verification changes nothing and announces nothing."""
         self.users.update_one({"_id": user_id, "deleted_at": None, "email_verified": {"$ne": True}},
                               outbox.recording({"$set": {"email_verified": True}}, event))
+
+    def reclaim(self, user_id: str, event: dict) -> bool:
+        """Hands an account nobody proved the address of to the address's owner: its password goes and the address
+        is verified, in one write (False when it was verified meanwhile)."""
+        result = self.users.update_one(
+            {"_id": user_id, "deleted_at": None, "email_verified": {"$ne": True}},
+            outbox.recording({"$set": {"password_hash": None, "email_verified": True}}, event))
+        return result.modified_count == 1
 
     def set_roles(self, user_id: str, roles: list[str], event: dict) -> bool:
         result = self.users.update_one({"_id": user_id, "deleted_at": None},
@@ -116,7 +126,12 @@ class AccountStore:
                                                      "linked_at": now}}, upsert=True)
 
     def identities_of(self, user_id: str) -> list[dict]:
-        return list(self.identities.find({"user_id": user_id}, {"_id": 0, "user_id": 0}))
+        return list(self.identities.find({"user_id": user_id}, {"_id": 0, "user_id": 0}).sort("linked_at", 1))
+
+    def unlink_identities(self, user_id: str, provider: str | None = None) -> int:
+        """Removes the user's identities (of one provider, or all); how many there were."""
+        condition = {} if provider is None else {"provider": provider}
+        return self.identities.delete_many({"user_id": user_id, **condition}).deleted_count
 
     # --- sessions and refresh tokens -----------------------------------------------------------------------------
 
@@ -144,8 +159,10 @@ class AccountStore:
         self.sessions.update_one({"_id": session_id, "revoked_at": None},
                                  {"$set": {"revoked_at": now, "revoked_because": why}})
 
-    def revoke_sessions_of(self, user_id: str, now: datetime, why: str) -> None:
-        self.sessions.update_many({"user_id": user_id, "revoked_at": None},
+    def revoke_sessions_of(self, user_id: str, now: datetime, why: str, signed_in_with: str | None = None) -> None:
+        """Closes the user's open sessions (only those opened with `signed_in_with`, when given)."""
+        condition = {} if signed_in_with is None else {"signed_in_with": signed_in_with}
+        self.sessions.update_many({"user_id": user_id, "revoked_at": None, **condition},
                                   {"$set": {"revoked_at": now, "revoked_because": why}})
 
     # --- one-time links (verification, password reset, invitation) -----------------------------------------------
@@ -159,6 +176,12 @@ class AccountStore:
             {"_id": token_digest, "purpose": purpose, "used_at": None, "expires_at": {"$gt": now}},
             {"$set": {"used_at": now}}, return_document=ReturnDocument.AFTER)
 
+    def drop_unused_links(self, user_id: str, purpose: str, created_before: datetime | None = None) -> None:
+        """Removes the user's links of `purpose` not used yet (only those made before `created_before`, when given):
+        a newer link, or one just used, makes them void."""
+        condition = {} if created_before is None else {"created_at": {"$lt": created_before}}
+        self.links.delete_many({"user_id": user_id, "purpose": purpose, "used_at": None, **condition})
+
     def unuse_link(self, token_digest: str) -> None:
         """Gives a claimed link back when what it was for could not be done (the user is gone)."""
         self.links.update_one({"_id": token_digest}, {"$set": {"used_at": None}})
@@ -170,7 +193,21 @@ class AccountStore:
             "refresh_tokens": self.refresh_tokens.delete_many({"expires_at": {"$lt": now}}).deleted_count,
             "sign_in_attempts": self.sign_in_attempts.delete_many({"expires_at": {"$lt": now}}).deleted_count,
             "sessions": self.sessions.delete_many({"revoked_at": {"$lt": sessions_revoked_before}}).deleted_count,
+            "counters": self.counters.delete_many({"expires_at": {"$lt": now}}).deleted_count,
         }
+
+    # --- counters of password checks and mails -------------------------------------------------------------------
+
+    def count(self, counter: str, expires_at: datetime) -> int:
+        """Adds one to the counter (made at its first count, for its window) and returns the new count."""
+        update = {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}}
+        try:
+            counted = self.counters.find_one_and_update({"_id": counter}, update, upsert=True,
+                                                        return_document=ReturnDocument.AFTER)
+        except DuplicateKeyError:  # another request made it at the same moment: it exists now
+            counted = self.counters.find_one_and_update({"_id": counter}, update,
+                                                        return_document=ReturnDocument.AFTER)
+        return counted["count"]
 
     # --- signing keys ----------------------------------------------------------------------------------------------
 
@@ -213,6 +250,6 @@ class AccountStore:
     def add_sign_in_attempt(self, attempt: dict) -> None:
         self.sign_in_attempts.insert_one(attempt)
 
-    def take_sign_in_attempt(self, state: str) -> dict | None:
-        """The attempt for `state`, removed so it serves once."""
-        return self.sign_in_attempts.find_one_and_delete({"_id": state})
+    def take_sign_in_attempt(self, state: str, browser: str) -> dict | None:
+        """The attempt for `state` started by `browser`, removed so it serves once."""
+        return self.sign_in_attempts.find_one_and_delete({"_id": state, "browser": browser})

@@ -8,7 +8,8 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 
-from idealab.testing import assert_problem
+from accounts import domain
+from idealab.testing import assert_problem, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -260,6 +261,37 @@ def test_a_reset_link_expires_after_an_hour(client, sign_up, mailbox, accounts):
     assert_problem(response, 400)
 
 
+def test_asking_for_a_new_reset_link_voids_the_older_one(client, sign_up, mailbox, sign_in):
+    sign_up("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    older = mailbox.link("ann@example.com", "reset-password")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    newer = wait_for(lambda: (link := mailbox.link("ann@example.com", "reset-password")) != older and link,
+                     what="the second reset mail")
+
+    assert_problem(client.post("/api/accounts/password-resets/confirm",
+                               json={"token": older, "password": "set by whoever read the old mail"}), 400)
+    assert client.post("/api/accounts/password-resets/confirm",
+                       json={"token": newer, "password": "ocean lighthouse 7"}).status_code == 204
+    assert sign_in("ann@example.com", "ocean lighthouse 7")
+
+
+def test_using_a_reset_link_voids_any_other_one(client, sign_up, mailbox, accounts):
+    ann = sign_up("ann@example.com")
+    client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "reset-password")
+    # Another link made at the very same moment (two requests at once): issuing one did not void the other.
+    twin = accounts.store.links.find_one({"purpose": "reset"})
+    accounts.store.add_link({**twin, "_id": domain.digest("the twin link")})
+
+    assert client.post("/api/accounts/password-resets/confirm",
+                       json={"token": token, "password": "ocean lighthouse 7"}).status_code == 204
+
+    assert_problem(client.post("/api/accounts/password-resets/confirm",
+                               json={"token": "the twin link", "password": "set with the twin link"}), 400)
+    assert accounts.store.links.count_documents({"user_id": ann["id"], "purpose": "reset", "used_at": None}) == 0
+
+
 def test_a_verification_link_does_not_reset_a_password(client, sign_up, mailbox):
     sign_up("ann@example.com")
     token = mailbox.link("ann@example.com", "verify")
@@ -333,6 +365,6 @@ def test_purge_expired_on_the_command_line_removes_only_what_can_no_longer_be_us
                             capture_output=True, text=True, timeout=60)
 
     assert result.returncode == 0, result.stderr
-    assert "1 links, 1 refresh_tokens, 0 sign_in_attempts, 0 sessions removed" in result.stdout
+    assert "1 links, 1 refresh_tokens, 0 sign_in_attempts, 0 sessions, 0 counters removed" in result.stdout
     assert accounts.store.links.count_documents({}) == 0
     assert refresh(client, live["refresh_token"]).status_code == 200

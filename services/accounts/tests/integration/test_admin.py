@@ -172,6 +172,23 @@ def test_an_invited_person_accepts_and_the_space_is_in_their_next_token(client, 
                    400)
 
 
+def test_an_invitation_is_for_the_invited_address_only_and_another_account_cannot_use_it_up(
+        client, admin, member, mailbox, accounts):
+    root, ann, bob = admin(), member("ann@example.com"), member("bob@example.com", display_name="Bob")
+    space = client.post("/api/accounts/spaces", headers=root["headers"], json={"name": "Panel"}).get_json()
+    client.post(f"/api/accounts/spaces/{space['id']}/invitations", headers=root["headers"],
+                json={"email": "ann@example.com"})
+    token = mailbox.link("ann@example.com", "invitations")
+
+    forwarded = client.post("/api/accounts/invitations/accept", headers=bob["headers"], json={"token": token})
+
+    assert "another address" in assert_problem(forwarded, 403)["detail"]
+    assert accounts.store.user(bob["id"])["spaces"] == []
+    accepted = client.post("/api/accounts/invitations/accept", headers=ann["headers"], json={"token": token})
+    assert accepted.status_code == 200
+    assert accounts.store.user(ann["id"])["spaces"] == [space["id"]]
+
+
 def test_an_admin_removes_a_member_who_loses_the_space_at_the_next_refresh(client, admin, member, mailbox, accounts):
     root, ann = admin(), member()
     space = client.post("/api/accounts/spaces", headers=root["headers"], json={"name": "Panel"}).get_json()

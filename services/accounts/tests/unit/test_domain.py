@@ -190,11 +190,39 @@ def test_a_missing_return_to_is_the_home_page():
 
 
 def test_linking_a_provider_identity():
-    someone = {"_id": "u1"}
-    assert domain.link_decision(someone, None, False) is Link.KNOWN
-    assert domain.link_decision(None, someone, True) is Link.BY_EMAIL
-    assert domain.link_decision(None, someone, False) is Link.REFUSED
-    assert domain.link_decision(None, None, False) is Link.NEW
+    verified, unproved = {"_id": "u1", "email_verified": True}, {"_id": "u2", "email_verified": False}
+    assert domain.link_decision(verified, None, False) is Link.KNOWN
+    assert domain.link_decision(None, verified, True) is Link.BY_EMAIL
+    assert domain.link_decision(None, None, True) is Link.NEW
+
+
+def test_an_account_nobody_proved_the_address_of_is_reclaimed_by_the_owner_the_provider_vouches_for():
+    assert domain.link_decision(None, {"_id": "u2", "email_verified": False}, True) is Link.RECLAIMED
+
+
+def test_an_address_the_provider_did_not_verify_claims_nothing():
+    assert domain.link_decision(None, {"_id": "u1", "email_verified": True}, False) is Link.REFUSED
+    assert domain.link_decision(None, {"_id": "u2", "email_verified": False}, False) is Link.REFUSED
+    assert domain.link_decision(None, None, False) is Link.REFUSED
+
+
+# --- how often ---------------------------------------------------------------------------------------------------
+
+def test_a_window_is_fixed_so_every_process_counts_in_the_same_one():
+    start, end = domain.window_of(NOW + timedelta(minutes=7, seconds=3), timedelta(minutes=15))
+    assert (start, end) == (NOW, NOW + timedelta(minutes=15))
+    assert domain.window_of(NOW + timedelta(minutes=15), timedelta(minutes=15))[0] == NOW + timedelta(minutes=15)
+
+
+def test_the_wait_is_whole_seconds_and_never_zero():
+    assert domain.seconds_until(NOW, NOW + timedelta(seconds=90, milliseconds=1)) == 91
+    assert domain.seconds_until(NOW, NOW) == 1
+
+
+def test_an_invitation_is_for_the_address_it_was_sent_to_only():
+    link = {"email": "ann@example.com"}
+    assert domain.invitation_is_for(link, {"email": "Ann@Example.com"})
+    assert not domain.invitation_is_for(link, {"email": "bob@example.com"})
 
 
 # --- events ----------------------------------------------------------------------------------------------------
