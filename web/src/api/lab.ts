@@ -120,6 +120,12 @@ export interface Provider {
   display_name: string;
 }
 
+export interface LinkedIdentity {
+  provider: string;
+  display_name: string;
+  linked_at: string;
+}
+
 export const ideas = {
   list: (sort: Sort, limit: number, offset: number) =>
     api.get<{ ideas: Idea[] }>(`/api/ideas?sort=${sort}&limit=${limit}&offset=${offset}`),
@@ -191,6 +197,8 @@ export const accounts = {
     api.post("/api/accounts/password-resets/confirm", { token, password }),
   me: () => api.get<Account>("/api/accounts/me"),
   deleteMe: (password: string) => api.delete("/api/accounts/me", { password }),
+  identities: () => api.get<LinkedIdentity[]>("/api/accounts/me/identities"),
+  unlinkIdentity: (provider: string) => api.delete(`/api/accounts/me/identities/${enc(provider)}`),
   providers: () => api.get<Provider[]>("/api/accounts/providers"),
   providerStart: (name: string, returnTo: string) =>
     `/api/accounts/oidc/${enc(name)}/start?return_to=${enc(returnTo)}`,

@@ -1,7 +1,7 @@
 // The member's account: who they are to the lab, their data to download, and erasing the account.
 import { useEffect, useState } from "preact/hooks";
 import { session } from "../api/client";
-import { accounts, myData } from "../api/lab";
+import { accounts, myData, type LinkedIdentity } from "../api/lab";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { flash } from "../components/Layout";
 import { useT } from "../i18n";
@@ -32,9 +32,45 @@ export function AccountPage() {
           <dd>{(me.data.roles ?? user.roles).map((role) => label("role", role)).join(", ")}</dd>
         </dl>
       )}
+      <LinkedIdentities />
       <DataDownload />
       <DeleteAccount />
     </div>
+  );
+}
+
+// Shown only when a provider is linked: one the member did not link could be someone else's way in.
+function LinkedIdentities() {
+  const { t } = useT();
+  const linked = useLoad(() => accounts.identities(), []);
+  if (linked.error) return <ErrorNote error={linked.error} onRetry={linked.reload} />;
+  if (!linked.data?.length) return null;
+  return (
+    <section aria-labelledby="identities-title">
+      <h2 id="identities-title">{t("account.identities")}</h2>
+      <p>{t("account.identities.intro")}</p>
+      <ul>
+        {linked.data.map((identity) => (
+          <UnlinkIdentity key={`${identity.provider} ${identity.linked_at}`} identity={identity} onDone={linked.reload} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function UnlinkIdentity({ identity, onDone }: { identity: LinkedIdentity; onDone: () => void }) {
+  const { t } = useT();
+  const form = useSubmit(() => accounts.unlinkIdentity(identity.provider), onDone);
+  return (
+    <li>
+      <form onSubmit={form.submit}>
+        <FormError error={form.error} />
+        {identity.display_name}{" "}
+        <button type="submit" class="button-secondary" disabled={form.sending}>
+          {t("account.identities.remove", { name: identity.display_name })}
+        </button>
+      </form>
+    </li>
   );
 }
 
