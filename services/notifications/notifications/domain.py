@@ -13,16 +13,14 @@ STATUS_NAMES = {
 }
 
 
-def inbox_entry_id(event_id: str, user_id: str) -> str:
-    """One entry per (status change, subscriber): the key that makes a replayed event add nothing."""
-    return f"{event_id}:{user_id}"
-
-
-def status_notification(event: Event, title: str | None) -> dict:
-    """What every subscriber reads when an idea's status changes."""
+def status_change(event: Event, title: str | None, now: datetime) -> dict:
+    """The one record of a status change, which every subscriber's inbox shows: keyed by the event, so a replay
+    records nothing new. `recorded_at` is when this service learnt of it (read marks go by it); its email walk
+    starts before the first subscriber."""
     data = event.data
     name = title or "An idea you follow"
     return {
+        "_id": event.id,
         "kind": "idea.status_changed",
         "idea_id": data["idea_id"],
         "title": f"{name} is now {STATUS_NAMES[data['to_status']]}",
@@ -30,44 +28,63 @@ def status_notification(event: Event, title: str | None) -> dict:
         "from": data["from_status"],
         "to": data["to_status"],
         "created_at": data["changed_at"],
-        "event_id": event.id,
+        "recorded_at": now,
+        "emails_queued": False,
     }
 
 
-def chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def sees(change: dict, since: datetime | None) -> bool:
+    """A subscriber sees a change made once they followed the idea, whenever the events saying so are read (ideas,
+    votes and status changes travel on different topics, whose order between them is not kept): one who followed
+    after it does not, even in a replay. Compared in milliseconds, as the database keeps times; within the same
+    millisecond the follower is told rather than missed. A subscription kept before its start was (`since` None)
+    sees every change."""
+    return since is None or as_stored(since) <= change["created_at"]
 
 
-def inbox_entry(notification: dict, user_id: str) -> dict:
-    return {**notification, "_id": inbox_entry_id(notification["event_id"], user_id), "user_id": user_id,
-            "read": False}
+def inbox(changes: list[dict], since: dict[str, datetime | None], marks: dict) -> list[dict]:
+    """A member's inbox, newest first: the changes of the ideas they follow (`since` by idea) that they see, each
+    read or not by their `marks`."""
+    entries = [{**c, "read": is_read(c, marks)} for c in changes if sees(c, since[c["idea_id"]])]
+    return sorted(entries, key=lambda e: (e["created_at"], e["_id"]), reverse=True)
 
 
-def owed_latest_change(last_change: dict | None, followed_at: datetime) -> bool:
-    """Someone who followed an idea (wrote it, voted for it) before its latest status change, but whose event is read
-    after that change (ideas, votes and status changes travel on different topics, so their order between topics
-    is not kept), is owed the change's notification.
-
-    Compared in milliseconds, as the database keeps times; within the same millisecond the voter is notified
-    rather than missed."""
-    return last_change is not None and as_stored(followed_at) <= last_change["created_at"]
+def is_read(change: dict, marks: dict) -> bool:
+    up_to = marks.get("up_to")
+    return (up_to is not None and change["recorded_at"] <= up_to) or change["_id"] in marks.get("ids", ())
 
 
-# Email jobs: queued at the fan-out, sent by the worker's sender, retried with a growing wait, then given up.
+# "Everything read" is a watermark on when changes were recorded, set this far back: a change recorded just before
+# the member's click may not be visible yet (its write still on the way, another machine's clock), so the changes
+# recorded since the watermark are marked one by one, by what the member was shown.
+READ_MARGIN = timedelta(minutes=1)
+
+
+def all_read(entries: list[dict], now: datetime) -> dict:
+    """The read marks of a member who read every one of `entries` at `now`."""
+    up_to = now - READ_MARGIN
+    return {"up_to": up_to, "ids": [e["_id"] for e in entries if e["recorded_at"] > up_to]}
+
+
+# Email jobs: queued by each change's walk over its subscribers, sent by the worker's sender, retried with a
+# growing wait, then given up.
 EMAIL = "email"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
-# A claimed job is left to its sender this long (a send times out well before); after a crash it is due again.
+# A job claimed by a sender that died before recording the outcome is given up after this long, not sent again.
 SENDING_HOLD = timedelta(minutes=5)
+IN_DOUBT = "the sender stopped while sending it: it may have gone out, so it is not sent again"
 
 
-def email_job(notification: dict, user_id: str, now: datetime) -> dict:
-    # The address is looked up when sending, so an erasure or an unsubscribe meanwhile is obeyed.
-    return {"_id": f"{notification['event_id']}:{user_id}:{EMAIL}", "user_id": user_id, "channel": EMAIL,
-            "idea_id": notification["idea_id"], "title": notification["title"], "message": notification["message"],
-            "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now}
+def email_jobs(change: dict, subscribers: list[dict], emailable: set[str], now: datetime) -> list[dict]:
+    """One job per subscriber who sees the change and may be emailed; keyed by (change, subscriber), so a walk
+    resumed over the same subscribers queues nothing twice. The address is looked up when sending, so an erasure or
+    an unsubscribe meanwhile is obeyed."""
+    return [{"_id": f"{change['_id']}:{s['user_id']}:{EMAIL}", "user_id": s["user_id"], "channel": EMAIL,
+             "idea_id": change["idea_id"], "title": change["title"], "message": change["message"],
+             "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now}
+            for s in subscribers if s["user_id"] in emailable and sees(change, s.get("since"))]
 
 
 def email_text(job: dict, idea_url: str, unsubscribe_url: str) -> tuple[str, str]:

@@ -1,4 +1,29 @@
-"""Use cases and event handlers of the notifications service."""
+"""Use cases and event handlers of the notifications service.
+
+Inboxes fan out on read. A status change is one record (`changes`, keyed by its event), whatever the number of
+followers: recording it is the whole of the worker's work at that moment, so 100,000 inboxes show it as soon as that
+one write is done. An inbox is joined when it is read: the member's live subscriptions (by `user_id`), the changes
+of those ideas (`idea_id $in`), both index-served and few (a status moves a handful of times), kept where
+`domain.sees` says the member followed the idea when it changed (the subscription's `since`, the earliest event of
+the current following, against the change's time). Hence, by construction rather than by care:
+- every subscriber is told once: there is nothing per follower to write, so nothing to write twice or to miss in a
+  crash; a replay or a redrive of the change finds its record there;
+- who followed after a change never sees it, whichever topic is read first, in a replay too; who stopped following
+  (a withdrawn vote) no longer sees the idea's changes, and an erased member has no subscriptions left;
+- private spaces stay private: a change's record holds only the public message, and only followers see it, who wrote,
+  voted or commented there (the ideas and votes services refuse that to non-members).
+Read marks are per member: "everything read" is a watermark on when changes were recorded, plus the ids read one by
+one (`domain.all_read`). The price moves to reads: three indexed queries per inbox (or unread badge) read.
+
+Emails cannot wait for a read. Each change has an email walk, run by the worker's email sender: the idea's
+subscribers in user-id order, 1,000 at a time by the (idea_id, user_id) index, one job queued per subscriber who sees
+the change and may be emailed (keyed by change and subscriber, so a batch walked again queues nothing twice), then
+how far it went is recorded: a restart resumes after the last batch recorded. A follower whose event is read after
+the change is queued by their own event, under the same key. The sender claims due jobs 100 at a time (one write),
+sends them over one SMTP connection, and records who was sent (one write) before the next batch.
+Crash window: a sender killed after the mail server took a message and before that record leaves its batch claimed;
+such jobs are given up as in doubt (`cli failed-emails` lists them), never sent again: at most once, with at most one
+batch unsure per crash (a clean stop finishes its batch; the database going away mid-batch leaves it unsure too)."""
 import logging
 from datetime import datetime, timezone
 from urllib.parse import quote
@@ -8,100 +33,99 @@ from werkzeug.exceptions import NotFound
 from idealab import metrics
 from idealab.events import Event
 from idealab.kafka import TRANSIENT
-from idealab.mail import Mailer
+from idealab.mail import Connection, Mailer
 
 from . import domain
-from .store import FAN_OUT_CHUNK, NotificationStore
+from .store import NotificationStore
 
 log = logging.getLogger(__name__)
 
+WALK_BATCH = 1000
+SEND_BATCH = 100
+
 
 def read_inbox(store: NotificationStore, user_id: str, limit: int) -> dict:
-    return {"user_id": user_id, "unread": store.unread(user_id), "entries": store.entries(user_id, limit)}
+    entries = _inbox(store, user_id)
+    return {"user_id": user_id, "unread": _unread(entries), "entries": entries[:limit]}
 
 
 def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | None) -> dict:
-    store.mark_read(user_id, entry_ids)
-    return {"user_id": user_id, "unread": store.unread(user_id)}
+    """Marks the entries read (`entry_ids` None: all of them); ids not in the member's inbox are ignored."""
+    entries = _inbox(store, user_id)
+    if entry_ids is None:
+        store.set_marks(user_id, domain.all_read(entries, datetime.now(timezone.utc)))
+    elif ids := [e["_id"] for e in entries if e["_id"] in set(entry_ids)]:
+        store.mark_read(user_id, ids)
+    return {"user_id": user_id, "unread": _unread(_inbox(store, user_id))}
+
+
+def _inbox(store: NotificationStore, user_id: str) -> list[dict]:
+    since = {s["idea_id"]: s.get("since") for s in store.follows(user_id)}
+    return domain.inbox(store.changes_of(list(since)), since, store.marks(user_id))
+
+
+def _unread(entries: list[dict]) -> int:
+    return sum(not e["read"] for e in entries)
 
 
 def my_data(store: NotificationStore, user_id: str) -> dict:
     contact = store.contact(user_id)
-    return {"subscriptions": [{"idea_id": s["idea_id"], "reasons": s["reasons"]}
-                              for s in store.subscriptions_of(user_id)],
-            "inbox": store.entries(user_id, limit=0),
+    return {"subscriptions": store.follows(user_id),
+            "inbox": _inbox(store, user_id),
             "email": {"address": contact["email"], "enabled": contact["email_enabled"]} if contact else None,
             "emails": store.emails_of(user_id)}
 
 
 def on_idea_submitted(store: NotificationStore, event: Event) -> None:
-    idea_id, author_id = event.data["idea_id"], event.data["author_id"]
-    store.remember_idea(idea_id, event.data["title"])
-    if store.is_erased(author_id):
-        return
-    store.subscribe(idea_id, author_id, domain.AUTHOR)
-    _deliver_if_owed(store, idea_id, author_id, event.data["submitted_at"])
+    store.remember_idea(event.data["idea_id"], event.data["title"])
+    _follow(store, event.data["idea_id"], event.data["author_id"], domain.AUTHOR, event.data["submitted_at"])
+
+
+def on_comment_posted(store: NotificationStore, event: Event) -> None:
+    _follow(store, event.data["idea_id"], event.data["author_id"], domain.COMMENTER, event.data["posted_at"])
+
+
+def _follow(store: NotificationStore, idea_id: str, user_id: str, reason: str, at: datetime) -> None:
+    if not store.is_erased(user_id):
+        store.follow(idea_id, user_id, reason, at)
+        _email_late_follower(store, idea_id, user_id, at)
 
 
 def on_vote_cast(store: NotificationStore, event: Event) -> None:
     idea_id, voter_id = event.data["idea_id"], event.data["voter_id"]
     if store.is_erased(voter_id):
         return
-    if store.set_vote(idea_id, voter_id, event.data["vote_version"], live=True):  # not a stale replay
-        _deliver_if_owed(store, idea_id, voter_id, event.data["cast_at"])
-
-
-def _deliver_if_owed(store: NotificationStore, idea_id: str, user_id: str, followed_at) -> None:
-    """What the fan-out would have brought a follower whose event is read after the latest status change."""
-    last_change = store.last_change(idea_id)
-    if domain.owed_latest_change(last_change, followed_at):
-        store.deliver([domain.inbox_entry(last_change, user_id)])
-        if store.is_emailable(user_id):
-            store.queue_emails([domain.email_job(last_change, user_id, datetime.now(timezone.utc))])
-
-
-def on_comment_posted(store: NotificationStore, event: Event) -> None:
-    idea_id, author_id = event.data["idea_id"], event.data["author_id"]
-    if store.is_erased(author_id):
-        return
-    store.subscribe(idea_id, author_id, domain.COMMENTER)
-    _deliver_if_owed(store, idea_id, author_id, event.data["posted_at"])
+    if store.vote(idea_id, voter_id, event.data["vote_version"], event.data["cast_at"]):
+        _email_late_follower(store, idea_id, voter_id, event.data["cast_at"])  # not a stale replay
 
 
 def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:
-    store.set_vote(event.data["idea_id"], event.data["voter_id"], event.data["vote_version"], live=False)
+    store.withdraw_vote(event.data["idea_id"], event.data["voter_id"], event.data["vote_version"])
+
+
+def _email_late_follower(store: NotificationStore, idea_id: str, user_id: str, followed_at: datetime) -> None:
+    """Queues the emails of the changes a follower sees whose event is read after them: the change's walk may have
+    passed them by. Same job keys as the walk's, so they are never queued twice."""
+    changes = store.changes_of([idea_id])
+    if changes and store.emailable([user_id]):
+        follower, now = [{"user_id": user_id, "since": followed_at}], datetime.now(timezone.utc)
+        store.queue_emails([job for c in changes for job in domain.email_jobs(c, follower, {user_id}, now)])
 
 
 def on_status_changed(store: NotificationStore, event: Event) -> None:
-    """One inbox entry and, for verified addresses, one email job per subscriber.
-
-    Subscribers are served in user-id order, chunk by chunk, and the last one served is recorded: a retry after a
-    crash resumes after it instead of writing every entry again, and a replay or a redrive of a finished fan-out
-    reaches nobody (those who follow the idea since did not then). Entry and job ids come from the event id, so what
-    a crash in the middle of a chunk left behind is not written twice either."""
-    idea_id = event.data["idea_id"]
-    notification = domain.status_notification(event, store.idea_title(idea_id))
-    store.remember_change(idea_id, notification)
-    progress = store.fan_out_progress(event.id)
-    if progress.get("done"):
-        return
-    served_up_to = progress.get("served_up_to")
-    subscribers = sorted(u for u in store.subscribers(idea_id) if served_up_to is None or u > served_up_to)
-    emailable = store.emailable() if subscribers else set()
+    """Records the change once: every subscriber's inbox shows it from now on, and the email sender walks its
+    subscribers."""
     now = datetime.now(timezone.utc)
-    for chunk in domain.chunks(subscribers, FAN_OUT_CHUNK):
-        store.deliver([domain.inbox_entry(notification, user_id) for user_id in chunk])
-        jobs = [domain.email_job(notification, user_id, now) for user_id in chunk if user_id in emailable]
-        store.queue_emails(jobs)
-        store.record_fan_out_progress(event.id, chunk[-1])
-        metrics.delivered("inbox", len(chunk))
-        metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
-    store.finish_fan_out(event.id)
+    store.record_change(domain.status_change(event, store.idea_title(event.data["idea_id"]), now))
 
 
 def on_email_verified(store: NotificationStore, event: Event) -> None:
     if not store.is_erased(event.data["user_id"]):
         store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
+
+
+def on_user_deleted(store: NotificationStore, event: Event) -> None:
+    store.forget_user(event.data["user_id"])
 
 
 def preferences(store: NotificationStore, user_id: str) -> dict:
@@ -121,55 +145,88 @@ def unsubscribe(store: NotificationStore, token: str) -> None:
         raise NotFound("this unsubscribe link is not valid (any more)")
 
 
-def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = 50) -> int:
-    """Sends the email jobs that are due; returns how many were found. Each job is claimed before it is sent: the
-    sender's lease can pass to another instance in the middle of a batch (a slow mail server), and that one reads
-    the same jobs. A failure that is not the database or the mail server being away is the job's own, which no retry
-    would cure: the job is marked failed with its error (`python -m notifications.cli failed-emails`) and the next
-    one goes out."""
+def queue_emails(store: NotificationStore, batch: int = WALK_BATCH) -> int:
+    """Takes every unfinished email walk one batch of subscribers further; returns how many subscribers it walked."""
+    walked, now = 0, datetime.now(timezone.utc)
+    for change in store.changes_to_email(limit=10):
+        subscribers = store.subscribers_after(change["idea_id"], change.get("emailed_up_to"), batch)
+        emailable = store.emailable([s["user_id"] for s in subscribers])
+        jobs = domain.email_jobs(change, subscribers, emailable, now)
+        store.queue_emails(jobs)
+        store.walked(change["_id"], subscribers[-1]["user_id"] if subscribers else None,
+                     done=len(subscribers) < batch)
+        metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
+        walked += len(subscribers)
+    return walked
+
+
+def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = SEND_BATCH) -> int:
+    """Sends one batch of the email jobs that are due; returns how many were found. The batch is claimed first: the
+    sender's lease can pass to another instance in the middle of it (a slow mail server), and that one reads the same
+    jobs. A due job still claimed is one whose sender died in the middle (see the module's crash window)."""
     now = datetime.now(timezone.utc)
-    jobs = store.due_emails(now, batch)
-    for job in jobs:
-        if not store.claim_email(job, now, domain.SENDING_HOLD):
-            continue
-        try:
-            _send(store, mailer, public_url, job, now)
-        except TRANSIENT:
-            raise  # the database is away: the sender waits for it; the claimed job comes due again
-        except Exception as exc:  # noqa: BLE001 - one bad job never stops the sender
-            log.exception("email %s cannot be sent: marked failed", job["_id"])
-            store.update_email(job["_id"], {"state": domain.FAILED, "attempts": job["attempts"] + 1,
-                                            "reason": f"{type(exc).__name__}: {exc}"})
-            metrics.delivered(domain.EMAIL, 1, domain.FAILED)
-    return len(jobs)
+    due = store.due_emails(now, batch)
+    if in_doubt := [job for job in due if "claim" in job]:
+        store.give_up_in_doubt(in_doubt, now, domain.IN_DOUBT)
+        metrics.delivered(domain.EMAIL, len(in_doubt), domain.FAILED)
+    if unclaimed := [job for job in due if "claim" not in job]:
+        _send_batch(store, mailer, public_url, store.claim_emails(unclaimed, now, domain.SENDING_HOLD), now)
+    return len(due)
 
 
-def _send(store: NotificationStore, mailer: Mailer, public_url: str, job: dict, now: datetime) -> None:
-    """Sends one claimed job, or drops it when its address is gone (erased, unsubscribed since); a mail server that
-    fails is tried again later, up to a point."""
-    contact = store.contact(job["user_id"])
+def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs: list[dict], now: datetime) -> None:
+    """Sends claimed jobs over one connection and records those sent in one write. A failure that is not the database
+    or the mail server being away is the job's own, which no retry would cure: the job is marked failed with its
+    error (`python -m notifications.cli failed-emails`) and the next one goes out."""
+    contacts = store.contacts_of([job["user_id"] for job in jobs])
+    sent, left = [], list(jobs)
+    try:
+        with mailer.connection() as smtp:
+            while left:
+                job = left.pop(0)
+                try:
+                    if _send(store, smtp, public_url, job, contacts.get(job["user_id"]), now):
+                        sent.append(job["_id"])
+                except TRANSIENT:
+                    raise  # the database is away: the sender waits for it
+                except Exception as exc:  # noqa: BLE001 - one bad job never stops the sender
+                    log.exception("email %s cannot be sent: marked failed", job["_id"])
+                    store.update_email(job["_id"], {"state": domain.FAILED, "attempts": job["attempts"] + 1,
+                                                    "reason": f"{type(exc).__name__}: {exc}"})
+                    metrics.delivered(domain.EMAIL, 1, domain.FAILED)
+    except OSError as exc:  # no connection to the mail server: the batch is tried again later
+        for job in left:
+            _retry_later(store, job, exc, now)
+    finally:
+        store.record_sent(sent, now)
+        metrics.delivered(domain.EMAIL, len(sent), domain.SENT)
+
+
+def _send(store: NotificationStore, smtp: Connection, public_url: str, job: dict, contact: dict | None,
+          now: datetime) -> bool:
+    """Sends one claimed job (True), or drops it when its address is gone (erased, unsubscribed since); a message
+    the mail server refuses is tried again later, up to a point."""
     if contact is None or not contact["email_enabled"]:
         store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})
         metrics.delivered(domain.EMAIL, 1, "dropped")
-        return
+        return False
     token = contact["unsubscribe_token"]
     subject, body = domain.email_text(job, f"{public_url}/ideas/{quote(job['idea_id'])}",
                                       f"{public_url}/unsubscribe#token={token}")
     try:
-        mailer.send(contact["email"], subject, body,
-                    unsubscribe=f"{public_url}/api/notifications/unsubscribe?token={token}")
+        smtp.send(contact["email"], subject, body,
+                  unsubscribe=f"{public_url}/api/notifications/unsubscribe?token={token}")
+        return True
     except OSError as exc:
-        changes = domain.after_failure(job["attempts"] + 1, now)
-        store.update_email(job["_id"], {**changes, "reason": str(exc)})
-        metrics.delivered(domain.EMAIL, 1, changes.get("state", "retried"))
-        log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
-    else:
-        store.update_email(job["_id"], {"state": domain.SENT, "sent_at": now, "attempts": job["attempts"] + 1})
-        metrics.delivered(domain.EMAIL, 1, domain.SENT)
+        _retry_later(store, job, exc, now)
+        return False
 
 
-def on_user_deleted(store: NotificationStore, event: Event) -> None:
-    store.forget_user(event.data["user_id"])
+def _retry_later(store: NotificationStore, job: dict, exc: OSError, now: datetime) -> None:
+    changes = domain.after_failure(job["attempts"] + 1, now)
+    store.update_email(job["_id"], {**changes, "reason": str(exc)})
+    metrics.delivered(domain.EMAIL, 1, changes.get("state", "retried"))
+    log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
 
 
 def handlers(store: NotificationStore) -> dict:

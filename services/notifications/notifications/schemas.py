@@ -65,6 +65,7 @@ class Unread(Schema):
 class Subscription(Schema):
     idea_id = fields.String()
     reasons = fields.List(fields.String())
+    since = fields.AwareDateTime()
 
 
 class MyData(Schema):

@@ -1,5 +1,6 @@
 """Every pymongo call of the notifications service."""
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING
@@ -7,26 +8,29 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from .domain import FAILED, QUEUED, VOTER
+from .domain import FAILED, QUEUED, SENT, VOTER
 
-FAN_OUT_CHUNK = 1000
+INSERT_CHUNK = 1000  # well below the engine's 25,000 documents per insert_many
 DUPLICATE_KEY = 11000
 EMAILABLE = {"email_enabled": True}  # a contact exists only for a verified address
+FOLLOWING = {"reasons.0": {"$exists": True}}
 
 
 class NotificationStore:
     def __init__(self, db: Database):
-        self.subscriptions = db["subscriptions"]
-        self.inbox = db["inbox"]
+        self.subscriptions = db["subscriptions"]  # (idea, member): why they follow it and since when
+        self.changes = db["changes"]  # one record per status change, with its email walk's position
+        self.read_marks = db["read_marks"]  # per member: read up to a time, and entries read one by one
         self.ideas = db["ideas"]  # read model: idea titles, for readable notifications
         self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
-        self.fan_outs = db["fan_outs"]  # per status-change event: the last subscriber served
 
     def ensure_indexes(self) -> None:
-        self.subscriptions.create_index([("idea_id", 1), ("reasons", 1)])
-        self.inbox.create_index([("user_id", 1), ("created_at", DESCENDING)])
+        self.subscriptions.create_index("user_id")  # a member's inbox
+        self.subscriptions.create_index([("idea_id", ASCENDING), ("user_id", ASCENDING)])  # an email walk
+        self.changes.create_index("idea_id")
+        self.changes.create_index("emails_queued")
         self.contacts.create_index("unsubscribe_token", unique=True)
         self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
         self.deliveries.create_index("user_id")
@@ -38,47 +42,80 @@ class NotificationStore:
         idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
         return idea.get("title") if idea else None  # a status change may be read before idea.submitted
 
-    def subscribe(self, idea_id: str, user_id: str, reason: str) -> None:
-        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, {
-            "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}, "$addToSet": {"reasons": reason}},
-            upsert=True)
+    def follow(self, idea_id: str, user_id: str, reason: str, at: datetime) -> None:
+        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, _following(idea_id, user_id, reason, at),
+                                      upsert=True)
 
-    def set_vote(self, idea_id: str, user_id: str, vote_version: int, live: bool) -> bool:
-        """Follows or unfollows as a voter, unless a newer vote event of this voter was applied already (False)."""
-        change = {"$addToSet": {"reasons": VOTER}} if live else {"$pull": {"reasons": VOTER}}
+    def vote(self, idea_id: str, user_id: str, vote_version: int, cast_at: datetime) -> bool:
+        """Follows as a voter, unless a newer vote event of this voter was applied already (False)."""
+        return self._voted(idea_id, user_id, vote_version, _following(idea_id, user_id, VOTER, cast_at))
+
+    def withdraw_vote(self, idea_id: str, user_id: str, vote_version: int) -> bool:
+        reasons = {"$ifNull": ["$reasons", []]}
+        return self._voted(idea_id, user_id, vote_version, [
+            {"$set": {"reasons": {"$setDifference": [reasons, [VOTER]]}, **_ids(idea_id, user_id)}}])
+
+    def _voted(self, idea_id: str, user_id: str, vote_version: int, change: list[dict]) -> bool:
         try:
             self.subscriptions.update_one(
                 {"_id": f"{idea_id}:{user_id}",
                  "$or": [{"vote_version": {"$lt": vote_version}}, {"vote_version": {"$exists": False}}]},
-                {**change, "$set": {"vote_version": vote_version},
-                 "$setOnInsert": {"idea_id": idea_id, "user_id": user_id}}, upsert=True)
+                [*change, {"$set": {"vote_version": vote_version}}], upsert=True)
             return True
         except DuplicateKeyError:
             return False  # the subscription holds a newer vote version: this event is stale
 
-    def remember_change(self, idea_id: str, notification: dict) -> None:
-        """Keeps the idea's latest status notification (an older one replayed later changes nothing)."""
-        try:
-            newer = {"$or": [{"last_change.created_at": {"$lt": notification["created_at"]}},
-                             {"last_change": {"$exists": False}}]}
-            self.ideas.update_one({"_id": idea_id, **newer}, {"$set": {"last_change": notification}}, upsert=True)
-        except DuplicateKeyError:
-            pass  # a newer change is kept already
+    def follows(self, user_id: str) -> list[dict]:
+        """The member's live subscriptions: the ideas they follow, why and since when."""
+        return list(self.subscriptions.find({"user_id": user_id, **FOLLOWING}, {"idea_id": 1, "reasons": 1,
+                                                                                "since": 1}))
 
-    def last_change(self, idea_id: str) -> dict | None:
-        idea = self.ideas.find_one({"_id": idea_id}, {"last_change": 1})
-        return idea.get("last_change") if idea else None
+    def record_change(self, change: dict) -> None:
+        """Keeps the first record of a change: a replay keeps when it was recorded and how far its walk went."""
+        self.changes.update_one({"_id": change["_id"]}, {"$setOnInsert": change}, upsert=True)
 
-    def subscribers(self, idea_id: str):
-        for sub in self.subscriptions.find({"idea_id": idea_id, "reasons.0": {"$exists": True}}, {"user_id": 1}):
-            yield sub["user_id"]
+    def changes_of(self, idea_ids: list[str]) -> list[dict]:
+        if not idea_ids:
+            return []
+        return list(self.changes.find({"idea_id": {"$in": idea_ids}}, {"emails_queued": 0, "emailed_up_to": 0}))
 
-    def deliver(self, entries: list[dict]) -> None:
-        """Writes inbox entries by their ids, keeping any already there: a replay adds nothing."""
-        _insert_missing(self.inbox, entries)
+    def marks(self, user_id: str) -> dict:
+        return self.read_marks.find_one({"_id": user_id}) or {}
+
+    def mark_read(self, user_id: str, entry_ids: list[str]) -> None:
+        self.read_marks.update_one({"_id": user_id}, {"$addToSet": {"ids": {"$each": entry_ids}}}, upsert=True)
+
+    def set_marks(self, user_id: str, marks: dict) -> None:
+        self.read_marks.update_one({"_id": user_id}, {"$set": marks}, upsert=True)
+
+    def changes_to_email(self, limit: int) -> list[dict]:
+        """Changes whose email walk has subscribers left."""
+        return list(self.changes.find({"emails_queued": False}).limit(limit))
+
+    def subscribers_after(self, idea_id: str, user_id: str | None, limit: int) -> list[dict]:
+        """The idea's next `limit` subscribers after `user_id`, in user-id order: the index's range, so each batch
+        of a walk sorts only what is left of it."""
+        query = {"idea_id": idea_id, **FOLLOWING}
+        if user_id is not None:
+            query["user_id"] = {"$gt": user_id}
+        return list(self.subscriptions.find(query, {"user_id": 1, "since": 1}).sort("user_id", ASCENDING)
+                    .limit(limit))
+
+    def walked(self, change_id: str, up_to: str | None, done: bool) -> None:
+        """Records how far a change's email walk went; `$max`, so a walk that overlapped (the sender's lease passed
+        on) never moves it back."""
+        changes: dict = {"$set": {"emails_queued": True}} if done else {}
+        if up_to is not None:
+            changes["$max"] = {"emailed_up_to": up_to}
+        if changes:
+            self.changes.update_one({"_id": change_id}, changes)
+
+    def emailable(self, user_ids: list[str]) -> set[str]:
+        """Those of `user_ids` with a verified address who have not turned email off."""
+        return {c["_id"] for c in self.contacts.find({"_id": {"$in": user_ids}, **EMAILABLE}, {"_id": 1})}
 
     def queue_emails(self, jobs: list[dict]) -> None:
-        """Queues email jobs by their ids, keeping any already there: a replay queues nothing twice."""
+        """Queues email jobs by their ids, keeping any already there: a resumed walk queues nothing twice."""
         _insert_missing(self.deliveries, jobs)
 
     def set_contact(self, user_id: str, email: str, verified_at: datetime) -> None:
@@ -95,23 +132,8 @@ class NotificationStore:
     def contact(self, user_id: str) -> dict | None:
         return self.contacts.find_one({"_id": user_id})
 
-    def emailable(self) -> set[str]:
-        """Everyone with a verified address who has not turned email off. Read whole, once per fan-out: FerretDB
-        answers `_id: {$in: [...]}` by reading the whole collection, so asking chunk by chunk was quadratic."""
-        return {c["_id"] for c in self.contacts.find(EMAILABLE, {"_id": 1})}
-
-    def is_emailable(self, user_id: str) -> bool:
-        return self.contacts.count_documents({"_id": user_id, **EMAILABLE}, limit=1) == 1
-
-    def fan_out_progress(self, event_id: str) -> dict:
-        """{"served_up_to": the last subscriber served, "done": True once all were}, as far as they are known."""
-        return self.fan_outs.find_one({"_id": event_id}) or {}
-
-    def record_fan_out_progress(self, event_id: str, user_id: str) -> None:
-        self.fan_outs.update_one({"_id": event_id}, {"$set": {"served_up_to": user_id}}, upsert=True)
-
-    def finish_fan_out(self, event_id: str) -> None:
-        self.fan_outs.update_one({"_id": event_id}, {"$set": {"done": True}}, upsert=True)
+    def contacts_of(self, user_ids: list[str]) -> dict[str, dict]:
+        return {c["_id"]: c for c in self.contacts.find({"_id": {"$in": user_ids}})}
 
     def set_email_enabled(self, user_id: str, enabled: bool) -> bool:
         return self.contacts.update_one({"_id": user_id}, {"$set": {"email_enabled": enabled}}).matched_count == 1
@@ -121,17 +143,31 @@ class NotificationStore:
                                         {"$set": {"email_enabled": False}}).matched_count == 1
 
     def due_emails(self, now: datetime, limit: int) -> list[dict]:
-        return list(self.deliveries.find({"state": QUEUED, "next_attempt_at": {"$lte": now}})
-                    .sort("next_attempt_at", ASCENDING).limit(limit))
+        # Unsorted: every due job is taken in turn anyway, and sorting would read the whole queue each time.
+        return list(self.deliveries.find({"state": QUEUED, "next_attempt_at": {"$lte": now}}).limit(limit))
 
-    def claim_email(self, job: dict, now: datetime, hold: timedelta) -> bool:
-        """Takes a due job as read, for `hold`: False when another sender took it, or finished it, since the read."""
-        return self.deliveries.update_one(
-            {"_id": job["_id"], "state": QUEUED, "attempts": job["attempts"], "next_attempt_at": {"$lte": now}},
-            {"$set": {"next_attempt_at": now + hold}}).modified_count == 1
+    def claim_emails(self, jobs: list[dict], now: datetime, hold: timedelta) -> list[dict]:
+        """Takes the due jobs read, as one batch, for `hold`; returns those taken (another sender may have taken or
+        finished some since the read)."""
+        claim = uuid.uuid4().hex
+        ids = [job["_id"] for job in jobs]
+        self.deliveries.update_many({"_id": {"$in": ids}, "state": QUEUED, "next_attempt_at": {"$lte": now}},
+                                    {"$set": {"claim": claim, "next_attempt_at": now + hold}})
+        return list(self.deliveries.find({"_id": {"$in": ids}, "claim": claim}))
+
+    def give_up_in_doubt(self, jobs: list[dict], now: datetime, reason: str) -> None:
+        """Fails the jobs whose sender claimed them and died before recording what became of them."""
+        self.deliveries.update_many({"_id": {"$in": [job["_id"] for job in jobs]}, "state": QUEUED,
+                                     "claim": {"$exists": True}, "next_attempt_at": {"$lte": now}},
+                                    {"$set": {"state": FAILED, "reason": reason}})
+
+    def record_sent(self, job_ids: list[str], now: datetime) -> None:
+        if job_ids:
+            self.deliveries.update_many({"_id": {"$in": job_ids}}, {
+                "$set": {"state": SENT, "sent_at": now}, "$inc": {"attempts": 1}, "$unset": {"claim": ""}})
 
     def update_email(self, job_id: str, changes: dict) -> None:
-        self.deliveries.update_one({"_id": job_id}, {"$set": changes})
+        self.deliveries.update_one({"_id": job_id}, {"$set": changes, "$unset": {"claim": ""}})
 
     def failed_emails(self) -> list[dict]:
         return list(self.deliveries.find({"state": FAILED}, {"message": 0}).sort("next_attempt_at", ASCENDING))
@@ -142,44 +178,34 @@ class NotificationStore:
     def forget_user(self, user_id: str) -> None:
         # Marked first, so an event of theirs handled meanwhile finds the mark once the erasure is done.
         self.erased.update_one({"_id": user_id}, {"$setOnInsert": {"_id": user_id}}, upsert=True)
-        for collection in (self.subscriptions, self.inbox, self.contacts, self.deliveries):
-            collection.delete_many({"_id": user_id} if collection is self.contacts else {"user_id": user_id})
+        for collection in (self.subscriptions, self.deliveries):
+            collection.delete_many({"user_id": user_id})
+        for collection in (self.contacts, self.read_marks):
+            collection.delete_one({"_id": user_id})
 
     def is_erased(self, user_id: str) -> bool:
         return self.erased.count_documents({"_id": user_id}, limit=1) == 1
 
-    def subscriptions_of(self, user_id: str) -> list[dict]:
-        return list(self.subscriptions.find({"user_id": user_id, "reasons.0": {"$exists": True}}))
 
-    def mark_read(self, user_id: str, entry_ids: list[str] | None) -> int:
-        """Marks the user's entries read (`entry_ids` None: all of them); how many were unread."""
-        query = {"user_id": user_id, "read": False}
-        if entry_ids is not None:
-            query["_id"] = {"$in": entry_ids}
-        return self.inbox.update_many(query, {"$set": {"read": True}}).modified_count
+def _ids(idea_id: str, user_id: str) -> dict:
+    return {"idea_id": {"$literal": idea_id}, "user_id": {"$literal": user_id}}
 
-    def entries(self, user_id: str, limit: int) -> list[dict]:
-        return list(self.inbox.find({"user_id": user_id}).sort("created_at", DESCENDING).limit(limit))
 
-    def unread(self, user_id: str) -> int:
-        return self.inbox.count_documents({"user_id": user_id, "read": False})
+def _following(idea_id: str, user_id: str, reason: str, at: datetime) -> list[dict]:
+    """The update that adds a reason to follow: a subscription that had none (new, or left) starts at `at`, one that
+    had some keeps its earliest start (events are read in any order across topics)."""
+    reasons = {"$ifNull": ["$reasons", []]}
+    return [{"$set": {
+        "since": {"$cond": [{"$gt": [{"$size": reasons}, 0]}, {"$min": ["$since", at]}, at]},
+        "reasons": {"$setUnion": [reasons, [reason]]}, **_ids(idea_id, user_id)}}]
 
 
 def _insert_missing(collection: Collection, docs: list[dict]) -> None:
-    """Inserts the documents whose ids are not there yet, in chunks, without looking first: FerretDB answers
-    `_id: {$in: [...]}` by reading the whole collection, which made a large fan-out quadratic, then too slow to
-    finish. MongoDB goes on past duplicates with `ordered=False`; FerretDB v1 stops at the first one whatever
-    `ordered` says, so the rest of the chunk is inserted again from after it."""
-    for start in range(0, len(docs), FAN_OUT_CHUNK):
-        chunk = docs[start:start + FAN_OUT_CHUNK]
-        while chunk:
-            try:
-                collection.insert_many(chunk, ordered=False)
-                break
-            except BulkWriteError as exc:
-                errors = exc.details["writeErrors"]
-                if any(e["code"] != DUPLICATE_KEY for e in errors):
-                    raise
-                if exc.details["nInserted"] + len(errors) >= len(chunk):
-                    break  # every document was tried: the others are in
-                chunk = chunk[max(e["index"] for e in errors) + 1:]
+    """Inserts the documents whose ids are not there yet, without looking first: unordered, the engine goes on past
+    the duplicates."""
+    for start in range(0, len(docs), INSERT_CHUNK):
+        try:
+            collection.insert_many(docs[start:start + INSERT_CHUNK], ordered=False)
+        except BulkWriteError as exc:
+            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
+                raise

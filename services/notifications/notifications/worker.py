@@ -1,5 +1,5 @@
-"""python -m notifications.worker: keeps subscriptions from ideas and votes, fans status changes out to inboxes and
-email jobs, and sends the email jobs."""
+"""python -m notifications.worker: keeps subscriptions from ideas and votes and a record of each status change (which
+the inboxes show when read), walks each change's subscribers into email jobs, and sends them."""
 import threading
 
 from idealab import events, worker
@@ -27,14 +27,14 @@ def main() -> None:
 
 
 def sending(store: NotificationStore, mailer: Mailer, public_url: str, lease: Lease):
-    """The email sender: one instance among the workers holds the lease and sends, so no mail goes out twice
-    (save a crash between sending and marking it sent)."""
+    """The email sender: one instance among the workers holds the lease, walks the changes' subscribers into email
+    jobs and sends them (claimed per batch, so no mail goes out twice even when the lease passes mid-batch)."""
     def run(stopping: threading.Event) -> None:
         while not stopping.is_set():
             try:
                 if not lease.held():
                     stopping.wait(lease.ttl_seconds / 3)
-                elif handlers.send_due_emails(store, mailer, public_url) == 0:
+                elif handlers.queue_emails(store) + handlers.send_due_emails(store, mailer, public_url) == 0:
                     stopping.wait(1)
             except TRANSIENT:
                 stopping.wait(2)  # the database is away: try again

@@ -3,10 +3,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from notifications import handlers
+
 pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
-EARLIER = datetime(2025, 3, 4, 10, 0, tzinfo=timezone.utc)
+# After the follows: a change made before someone followed is not theirs to see.
+CHANGED_AT = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)
 
 
 @pytest.fixture
@@ -16,9 +19,9 @@ def two_changes(consume, event, idea_id):
     consume(event.submitted(written, "member-1", title="Dark mode"))
     consume(event.submitted(voted, "member-2", title="Export to CSV"))
     consume(event.vote_cast(voted, "member-1"))
-    consume(event.status_changed(written, "planned", message="In March.", changed_at=EARLIER))
+    consume(event.status_changed(written, "planned", message="In March.", changed_at=CHANGED_AT))
     consume(event.status_changed(voted, "launched", from_status="in_progress", message="Out now.",
-                                 changed_at=EARLIER + timedelta(hours=1)))
+                                 changed_at=CHANGED_AT + timedelta(hours=1)))
     return written, voted
 
 
@@ -35,7 +38,7 @@ def test_a_member_reads_their_inbox_newest_first_with_the_unread_count(client, b
         (written, "Dark mode is now planned", "In March.", False),
     ]
     assert body["entries"][0]["from"] == "in_progress"
-    assert body["entries"][1]["created_at"] == EARLIER.isoformat()
+    assert body["entries"][1]["created_at"] == CHANGED_AT.isoformat()
 
 
 def test_the_inbox_shows_only_the_members_own_entries(client, bearer, two_changes):
@@ -51,9 +54,10 @@ def test_a_limited_inbox_shows_the_newest_entries_and_still_counts_every_unread_
     assert body["unread"] == 2
 
 
-def test_entries_already_read_are_shown_but_not_counted_as_unread(client, bearer, mongo_db, two_changes):
+def test_entries_already_read_are_shown_but_not_counted_as_unread(client, bearer, store, two_changes):
     written, _ = two_changes
-    mongo_db["inbox"].update_one({"user_id": "member-1", "idea_id": written}, {"$set": {"read": True}})
+    [change] = store.changes.find({"idea_id": written})
+    handlers.mark_read(store, "member-1", [change["_id"]])
 
     body = client.get("/api/notifications/users/member-1/inbox", headers=bearer("member-1")).json
 

@@ -1,7 +1,7 @@
-"""Email notifications: a status change queues one email job per subscriber with a verified address who has not
-turned email off; the sender sends them through a real SMTP server, retries, gives up, and obeys unsubscribes and
-erasure."""
-from datetime import timedelta
+"""Email notifications: a status change's walk over its subscribers queues one email job per subscriber with a
+verified address who has not turned email off, resuming where it stopped; the sender sends them in batches through a
+real SMTP server, retries, gives up, and obeys unsubscribes and erasure."""
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from prometheus_client import REGISTRY
@@ -30,6 +30,12 @@ def jobs(store) -> list[dict]:
     return sorted(store.deliveries.find(), key=lambda j: j["user_id"])
 
 
+def walk(store) -> None:
+    """Walks every change's subscribers into email jobs, as the worker's sender does before sending."""
+    while handlers.queue_emails(store):
+        pass
+
+
 def send(store, mailbox) -> int:
     return handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), PUBLIC_URL)
 
@@ -38,26 +44,86 @@ def test_a_status_change_queues_one_email_per_subscriber_with_a_verified_address
         consume, event, store, followed):
     changed = event.status_changed(followed, "planned", message="Coming in March.")
     consume(changed)
-    consume(changed)
+    walk(store)
+    consume(changed)  # replayed after its walk ended
+    walk(store)
 
     assert [(j["user_id"], j["state"], j["title"]) for j in jobs(store)] == [
         ("ann", "queued", "Dark mode is now planned"), ("bob", "queued", "Dark mode is now planned")]
 
 
 def test_a_follower_whose_event_is_read_after_the_status_change_gets_its_email_too(consume, event, store, idea_id):
-    from datetime import datetime, timedelta, timezone
     consume(event.email_verified("dan", "dan@example.com"))
     consume(event.submitted(idea_id, "ann", title="Dark mode"))
     vote = event.vote_cast(idea_id, "dan")  # cast before the change below, read after it (another topic)
     consume(event.status_changed(idea_id, "planned", changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
+    walk(store)
     consume(vote)
     consume(vote)  # replayed
 
     assert [(j["user_id"], j["title"]) for j in jobs(store)] == [("dan", "Dark mode is now planned")]
 
 
+def subscribe_with_addresses(store, idea_id: str, users: list[str]) -> None:
+    """Subscriptions and verified addresses as the store writes them, in bulk: thousands of events take far longer."""
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    store.subscriptions.insert_many([{"_id": f"{idea_id}:{u}", "idea_id": idea_id, "user_id": u,
+                                      "reasons": ["voter"], "since": since} for u in users])
+    store.contacts.insert_many([{"_id": u, "email": f"{u}@example.com", "email_enabled": True,
+                                 "unsubscribe_token": f"token-of-{u}-0123456789"} for u in users])
+
+
+def test_a_walk_over_thousands_of_subscribers_resumes_after_the_last_batch_recorded_and_queues_nobody_twice(
+        consume, event, store, idea_id):
+    voters = [f"voter-{n:04d}" for n in range(2500)]
+    subscribe_with_addresses(store, idea_id, voters)
+    consume(event.status_changed(idea_id))
+
+    assert handlers.queue_emails(store, batch=1000) == 1000
+    store.changes.update_many({}, {"$unset": {"emailed_up_to": ""}})  # killed before recording that batch
+    while handlers.queue_emails(store, batch=1000):
+        pass
+
+    assert store.deliveries.count_documents({}) == 2500
+    assert sorted(store.deliveries.distinct("user_id")) == voters
+    assert handlers.queue_emails(store) == 0 and store.changes.find_one()["emails_queued"] is True
+
+
+def test_the_sender_sends_each_batch_over_one_connection_and_records_it_before_the_next(
+        consume, event, store, idea_id, mailbox, monkeypatch):
+    import smtplib
+    voters = [f"voter-{n:03d}" for n in range(250)]
+    subscribe_with_addresses(store, idea_id, voters)
+    consume(event.status_changed(idea_id))
+    walk(store)
+    opened, connect = [], smtplib.SMTP.connect
+    monkeypatch.setattr(smtplib.SMTP, "connect", lambda smtp, *args: opened.append(args) or connect(smtp, *args))
+
+    for batch in (100, 100, 50):
+        assert send(store, mailbox) == batch
+        assert store.deliveries.count_documents({"state": "sent"}) == len(mailbox.messages)
+
+    assert send(store, mailbox) == 0 and len(opened) == 3
+    assert sorted(m["To"] for m in mailbox.messages) == [f"{v}@example.com" for v in voters]
+
+
+def test_a_batch_whose_sender_died_while_sending_is_given_up_in_doubt_never_sent_again(
+        consume, event, store, followed, mailbox):
+    consume(event.status_changed(followed))
+    walk(store)
+    now = datetime.now(timezone.utc)
+    store.claim_emails(store.due_emails(now, 50), now, -timedelta(seconds=1))  # claimed, then the sender was killed
+
+    assert send(store, mailbox) == 2
+
+    assert mailbox.messages == []
+    assert {(j["state"], j["reason"]) for j in jobs(store)} == {("failed", domain.IN_DOUBT)}
+    assert len(store.failed_emails()) == 2
+
+
 def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, event, store, followed, mailbox):
     consume(event.status_changed(followed, "planned", message="Coming in March."))
+    walk(store)
 
     assert send(store, mailbox) == 2
     assert send(store, mailbox) == 0
@@ -74,8 +140,8 @@ def test_the_sender_mails_each_job_once_with_a_one_click_unsubscribe(consume, ev
 
 def test_a_second_sender_that_read_the_same_jobs_sends_none_of_them_again(
         consume, event, store, followed, mailbox, monkeypatch):
-    from datetime import datetime, timezone
     consume(event.status_changed(followed, "planned"))
+    walk(store)
     read_by_the_other = store.due_emails(datetime.now(timezone.utc), 50)  # before the lease passed to this one
 
     assert send(store, mailbox) == 2
@@ -88,6 +154,7 @@ def test_a_second_sender_that_read_the_same_jobs_sends_none_of_them_again(
 
 def test_a_mail_server_that_refuses_is_retried_later_then_given_up(consume, event, store, followed):
     consume(event.status_changed(followed))
+    walk(store)
     nowhere = Mailer("127.0.0.1", free_port(), "lab@example.com", timeout_seconds=2)
 
     assert handlers.send_due_emails(store, nowhere, PUBLIC_URL) == 2
@@ -107,6 +174,7 @@ def test_a_title_with_a_line_break_queued_before_titles_were_one_line_is_mailed_
     consume(event.email_verified("ann", "ann@example.com"))
     consume(event.submitted(idea_id, "ann", title="Faster transfers\nBcc: attacker@evil.example"))
     consume(event.status_changed(idea_id, "under_review"))
+    walk(store)
 
     send(store, mailbox)
 
@@ -123,6 +191,7 @@ def failed_emails() -> float:
 def test_a_job_no_retry_would_send_is_marked_failed_with_its_error_and_the_next_jobs_are_sent(
         consume, event, store, followed, mailbox):
     consume(event.status_changed(followed))
+    walk(store)
     store.contacts.update_one({"_id": "ann"}, {"$set": {"email": "ann@example.com\nBcc: attacker@evil.example"}})
     failed_before = failed_emails()
 
@@ -139,6 +208,7 @@ def test_a_job_no_retry_would_send_is_marked_failed_with_its_error_and_the_next_
 def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume, event, store, followed,
                                                                   mailbox):
     consume(event.status_changed(followed))
+    walk(store)
     send(store, mailbox)
     token = mailbox.link("bob@example.com", "unsubscribe")
 
@@ -148,6 +218,7 @@ def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume
 
     assert response.status_code == 200 and response.json == {"unsubscribed": True}
     consume(event.status_changed(followed, "in_progress", from_status="planned"))
+    walk(store)
     assert sorted(j["user_id"] for j in jobs(store) if j["state"] == "queued") == ["ann"]
 
 
@@ -166,6 +237,8 @@ def test_members_turn_email_off_and_on_for_themselves_only(client, bearer, consu
     assert client.get(path, headers=bearer("ann", roles=("admin",))).status_code == 403
 
     consume(event.status_changed(followed))
+    walk(store)
+
     assert [j["user_id"] for j in jobs(store)] == ["ann"]
     assert client.put(path, json={"email": True}, headers=bearer("bob")).json["email"] is True
 
@@ -181,6 +254,7 @@ def test_email_cannot_be_turned_on_without_a_verified_address(client, bearer, fo
 def test_an_erased_account_gets_no_more_mail_not_even_one_already_queued(consume, event, store, followed,
                                                                          mailbox):
     consume(event.status_changed(followed))
+    walk(store)
     ann_job = next(j for j in jobs(store) if j["user_id"] == "ann")
     consume(event.user_deleted("ann"))
     store.deliveries.insert_one(ann_job)  # a job the fan-out queued while the erasure ran
