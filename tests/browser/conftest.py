@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from email import message_from_string, policy
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
-from idealab.testing import unique, wait_for
+from idealab.testing import mails_in_log, unique, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -87,32 +86,13 @@ def mail_link(lab_log):
     to `address` (waits for the mail)."""
     def newest_link(address: str, page: str) -> str:
         def newest():
-            for message in reversed(mails_to(lab_log, address)):
+            for message in reversed(mails_in_log(lab_log, address)):
                 match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", message.get_content())
                 if match:
                     return match.group(1)
             return None
         return eventually(newest, f"a mail to {address} linking to /{page}")
     return newest_link
-
-
-def mails_to(log: Path, address: str) -> list:
-    """The mails the lab sent to `address`, oldest first, as the mail sink (aiosmtpd) printed them in the log."""
-    found, lines = [], None
-    for line in log.read_text(errors="replace").splitlines():
-        name, _, text = line.partition(" | ")
-        if not name.split()[-1:] == ["mail.1"]:
-            continue
-        if "MESSAGE FOLLOWS" in text:
-            lines = []
-        elif "END MESSAGE" in text and lines is not None:
-            message = message_from_string("\n".join(lines), policy=policy.default)
-            if message["To"] == address:
-                found.append(message)
-            lines = None
-        elif lines is not None:
-            lines.append(text)
-    return found
 
 
 # --- Debian's Chromium, driven by Playwright -------------------------------------------------------------------------

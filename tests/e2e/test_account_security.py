@@ -4,13 +4,11 @@ for the invited address only. The mails are read where the lab's mail sink print
 import re
 import subprocess
 import sys
-from email import message_from_string, policy
-from pathlib import Path
 
 import pytest
 import requests
 
-from idealab.testing import assert_problem, unique, wait_for
+from idealab.testing import assert_problem, mails_in_log, unique, wait_for
 
 from .conftest import ROOT
 
@@ -20,23 +18,8 @@ LAB_LOG = ROOT / ".cache" / "logs" / "e2e-lab.log"  # where tests/e2e/conftest.p
 PASSWORD = "correct horse battery staple 42"
 
 
-def mails_to(address: str, log: Path = LAB_LOG) -> list:
-    """The mails the lab sent to `address`, oldest first, as the mail sink (aiosmtpd) printed them in its log."""
-    found, lines = [], None
-    for line in log.read_text(errors="replace").splitlines():
-        name, _, text = line.partition(" | ")
-        if name.split()[-1:] != ["mail.1"]:
-            continue
-        if "MESSAGE FOLLOWS" in text:
-            lines = []
-        elif "END MESSAGE" in text and lines is not None:
-            message = message_from_string("\n".join(lines), policy=policy.default)
-            if message["To"] == address:
-                found.append(message)
-            lines = None
-        elif lines is not None:
-            lines.append(text)
-    return found
+def mails_to(address: str) -> list:
+    return mails_in_log(LAB_LOG, address)
 
 
 def tokens_mailed(address: str, page: str, count: int) -> list[str]:

@@ -12,8 +12,9 @@ import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -332,3 +333,23 @@ class SampleEvents:
     def user_deleted(user_id: str) -> dict:
         return new_event("user.deleted", {"user_id": user_id, "deleted_at": _now()}, source="/accounts",
                          subject=user_id)
+
+
+def mails_in_log(log: Path, address: str) -> list[EmailMessage]:
+    """The mails a lab sent to `address`, oldest first, as its mail sink (aiosmtpd under honcho, `mail.1`) printed
+    them in the lab's log."""
+    found, lines = [], None
+    for line in log.read_text(errors="replace").splitlines():
+        name, _, text = line.partition(" | ")
+        if name.split()[-1:] != ["mail.1"]:
+            continue
+        if "MESSAGE FOLLOWS" in text:
+            lines = []
+        elif "END MESSAGE" in text and lines is not None:
+            message = message_from_string("\n".join(lines), policy=policy.default)
+            if message["To"] == address:
+                found.append(message)
+            lines = None
+        elif lines is not None:
+            lines.append(text)
+    return found
