@@ -92,6 +92,10 @@ def _is_staff(principal: Principal | None) -> bool:
     return principal is not None and principal.is_staff
 
 
+def on_idea_submitted(store: IdeaStore, event: Event) -> None:
+    store.add_list(event.data["space"])
+
+
 def on_comments_changed(store: IdeaStore, event: Event) -> None:
     store.recount_comments(event.data["idea_id"])
 
@@ -111,6 +115,7 @@ def on_user_deleted(store: IdeaStore, event: Event) -> None:
 def handlers(store: IdeaStore) -> dict:
     return {
         "user.deleted": lambda e: on_user_deleted(store, e),
+        "idea.submitted": lambda e: on_idea_submitted(store, e),
         "comment.posted": lambda e: on_comments_changed(store, e),
         "comment.hidden": lambda e: on_comments_changed(store, e),
         "comment.restored": lambda e: on_comments_changed(store, e),

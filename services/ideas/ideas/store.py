@@ -1,10 +1,25 @@
-"""Every pymongo call of the ideas service."""
+"""Every pymongo call of the ideas service.
+
+The idea lists are read from a ranked read model the worker keeps: for each list (the public lab, each space, and
+every space for staff) and each order, the sort key found 100, 300, 1,000 and 3,000 ideas deep (`idealab.mongo.ranked`).
+A page is read from the ideas themselves, by an index range above the shallowest of those floors deep enough, so
+the first pages read about a hundred ideas, not the whole lab (this engine sorts every row a filter matches; it
+never reads an index in order). Chosen over a ranking document holding the top ids because:
+- a page is exact and fresh by construction: a new idea or a tally shows at once, a stale floor only costs a slower
+  read (the page is checked to be whole above it), never a missing or misplaced idea;
+- nothing on the vote path: floors change slowly, so the worker refreshes them every ten seconds (one bounded read
+  per list and order), with no read-modify-write of a hot ranking document at a thousand tallies a second, and no
+  refill when an idea drops out of a top-N list;
+- recomputable: floors are a function of the ideas, found again each round; the lists to rank come from
+  idea.submitted (a replay brings them back).
+Privacy is the filter's: a list reads only its own space, and a reader's page merges only the lists they may see.
+"""
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
-from idealab import outbox
+from idealab import mongo, outbox
 
 SORT_KEYS = {
     "newest": [("submitted_at", DESCENDING), ("_id", ASCENDING)],
@@ -13,6 +28,19 @@ SORT_KEYS = {
 }
 COMMENT_ORDER = [("posted_at", ASCENDING), ("_id", ASCENDING)]
 NOT_HIDDEN = {"hidden": None}
+# Ranking ids of the lists that are not one space (space ids are letters, digits, - and _: no clash).
+PUBLIC, EVERY_SPACE = "(public)", "(every space)"
+
+
+def list_id(space: str | None) -> str:
+    return PUBLIC if space is None else space
+
+
+def list_query(ranking_id: str) -> dict:
+    """The ideas of a list (hidden ones included)."""
+    if ranking_id == EVERY_SPACE:
+        return {}
+    return {"space": None if ranking_id == PUBLIC else ranking_id}
 
 
 class IdeaStore:
@@ -22,10 +50,13 @@ class IdeaStore:
         # One document per image (at most 2 MB, far below BSON's 16 MB): stored by one write, so never half stored,
         # which GridFS (chunks, then the file's document, with no transaction on FerretDB) cannot promise.
         self.images = db["images"]
+        # The ranked read model: one document per list, {_id: its ranking id, <sort>: its floors}.
+        self.rankings = db["rankings"]
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
-            self.ideas.create_index(keys)
+            self.ideas.create_index(keys)  # every space
+            self.ideas.create_index([("space", ASCENDING), *keys])  # one space, or the public lab
         self.comments.create_index([("idea_id", ASCENDING), *COMMENT_ORDER])
         self.images.create_index("owner_id")
         for collection in (self.ideas, self.comments):
@@ -53,11 +84,33 @@ class IdeaStore:
     def list(self, sort: str, limit: int, offset: int, spaces: list[str | None] | None,
              include_hidden: bool = False) -> list[dict]:
         """A page of the ideas in `spaces` (None: the public lab; the argument None: every space); hidden ideas
-        only for staff, who review them."""
-        query = {} if spaces is None else {"space": {"$in": spaces}}
-        if not include_hidden:
-            query.update(NOT_HIDDEN)
-        return list(self.ideas.find(query, {outbox.FIELD: 0}).sort(SORT_KEYS[sort]).skip(offset).limit(limit))
+        only for staff, who review them. Each list is read above its floors; pages of several lists are merged."""
+        keys, shown = SORT_KEYS[sort], {} if include_hidden else NOT_HIDDEN
+        ids = [EVERY_SPACE] if spaces is None else [list_id(s) for s in spaces]
+        floors = {r["_id"]: r.get(sort, []) for r in self.rankings.find({"_id": {"$in": ids}}, {sort: 1})}
+
+        def page(ranking_id: str, skip: int, count: int) -> "list[dict]":
+            return mongo.ranked(self.ideas, {**list_query(ranking_id), **shown}, keys, skip, count,
+                                floors.get(ranking_id, []), {outbox.FIELD: 0})
+
+        if len(ids) == 1:
+            return page(ids[0], offset, limit)
+        merged = sorted((idea for i in ids for idea in page(i, 0, offset + limit)), key=mongo.in_order(keys))
+        return merged[offset:offset + limit]
+
+    def add_list(self, space: str | None) -> None:
+        """Ranks the list of `space` from now on (its first idea was submitted)."""
+        self.rankings.update_one({"_id": list_id(space)}, {"$setOnInsert": {"space": space}}, upsert=True)
+
+    def rank(self) -> None:
+        """Finds again the floors of every list in each order, over the ideas readers see (staff's lists hold more,
+        so the floors hold for them too)."""
+        known = {r["_id"]: r for r in self.rankings.find()}  # one per space: small
+        for ranking_id in {EVERY_SPACE, *known}:
+            query = {**list_query(ranking_id), **NOT_HIDDEN}
+            floors = {sort: mongo.floors_of(self.ideas, query, keys, known.get(ranking_id, {}).get(sort, []))
+                      for sort, keys in SORT_KEYS.items()}
+            self.rankings.update_one({"_id": ranking_id}, {"$set": floors}, upsert=True)
 
     def by_author(self, author_id: str) -> "list[dict]":  # quoted: `list` here is the method above
         return list(self.ideas.find({"author_id": author_id}, {outbox.FIELD: 0}).sort(SORT_KEYS["newest"]))

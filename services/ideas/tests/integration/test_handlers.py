@@ -95,5 +95,18 @@ def test_replaying_the_status_history_keeps_the_newest_status(store, idea_id):
 
 
 def test_the_handlers_cover_the_events_the_ideas_service_consumes(store):
-    assert set(handlers.handlers(store)) == {"tally.changed", "idea.status_changed", "user.deleted",
+    assert set(handlers.handlers(store)) == {"tally.changed", "idea.status_changed", "user.deleted", "idea.submitted",
                                                  "comment.posted", "comment.hidden", "comment.restored"}
+
+
+def test_a_space_s_first_idea_has_its_list_ranked_from_then_on_however_often_replayed(store, event):
+    for _ in range(2):
+        handlers.on_idea_submitted(store, as_consumed(event.submitted("i-1", space="panel-1")))
+    store.ideas.insert_many([{"_id": f"i-{n}", "space": "panel-1", "hidden": None, "vote_count": n,
+                              "comment_count": 0, "submitted_at": T0 + timedelta(minutes=n)} for n in range(150)])
+    store.rank()
+
+    ranking = store.rankings.find_one({"_id": "panel-1"})
+    fiftieth = {"vote_count": 50, "submitted_at": T0 + timedelta(minutes=50)}  # the 100th most voted
+    assert ranking["most_voted"] == [{"depth": 100, "key": fiftieth}]
+    assert store.rankings.count_documents({}) == 2  # and every space's, for staff
