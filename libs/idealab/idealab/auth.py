@@ -4,7 +4,9 @@ Access tokens are RS256 JWTs signed by accounts, whose public keys are published
 them here against that JWKS, kept for `max_age` (accounts publishes a new key longer than that before signing with
 it, so rotation needs no restart), and fetched again early when a token names a key it has not seen, at most once
 per `refetch_interval` so forged key ids cannot turn into a flood on accounts.
-Claims: sub (user id), roles, spaces (invite-only spaces the user belongs to), iss, aud, exp.
+Claims: sub (user id), roles, spaces (invite-only spaces the user belongs to), iss, aud, exp, iat, sid (the session,
+or refresh-token family, the token was issued in). What accounts changed since `iat` (bans, demotions, resets, closed
+sessions, removals from spaces) is applied to the claims by idealab.access.
 """
 import functools
 import json
@@ -29,6 +31,8 @@ class Principal:
     user_id: str
     roles: frozenset[str]
     spaces: frozenset[str] = frozenset()
+    issued_at: int = 0  # the token's iat, in seconds
+    session_id: str | None = None
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -114,8 +118,13 @@ class Verifier:
                                 issuer=self.issuer, options={"require": ["sub", "exp", "iss", "aud"]})
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
+        sid = claims.get("sid")
+        if sid is not None and not isinstance(sid, str):
+            raise Unauthorized("invalid token: sid must be a string")
+        # iat, when there, is a number (PyJWT checks it); without it, every change accounts announced applies.
         return Principal(user_id=str(claims["sub"]), roles=frozenset(_names(claims, "roles")),
-                         spaces=frozenset(_names(claims, "spaces")))
+                         spaces=frozenset(_names(claims, "spaces")), issued_at=int(claims.get("iat", 0)),
+                         session_id=sid)
 
 
 def _names(claims: dict, claim: str) -> list[str]:
@@ -135,7 +144,9 @@ def current_principal() -> Principal | None:
             raise Unauthorized("Authorization must be 'Bearer <token>'")
         else:
             verifier: Verifier = current_app.extensions["idealab.verifier"]
-            g.principal = verifier.verify(header.removeprefix("Bearer ").strip())
+            principal = verifier.verify(header.removeprefix("Bearer ").strip())
+            access = current_app.extensions.get("idealab.access")  # every service's app has it (idealab.web)
+            g.principal = principal if access is None else access.applied(principal)
     return g.principal
 
 

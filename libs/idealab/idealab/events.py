@@ -115,6 +115,20 @@ class UserBanned(Schema):
     banned_at = fields.AwareDateTime(required=True)
 
 
+class PasswordReset(Schema):
+    """Every session of the user opened before `reset_at` is closed: whoever knew the old password is out."""
+    user_id = fields.String(required=True)
+    reset_at = fields.AwareDateTime(required=True)
+
+
+class SessionRevoked(Schema):
+    """One session (a refresh-token family) closed: signed out, its refresh token reused, or its user refused."""
+    session_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    revoked_at = fields.AwareDateTime(required=True)
+
+
 class UserDeleted(Schema):
     """Every service erases what it holds about the user on this event (GDPR erasure)."""
     user_id = fields.String(required=True)
@@ -164,7 +178,9 @@ CATALOGUE: dict[str, EventType] = {
     "user.role_changed": EventType(UserRoleChanged, ACCOUNTS_TOPIC),
     "user.email_verified": EventType(UserEmailVerified, ACCOUNTS_TOPIC),
     "user.banned": EventType(UserBanned, ACCOUNTS_TOPIC),
+    "user.password_reset": EventType(PasswordReset, ACCOUNTS_TOPIC),
     "user.deleted": EventType(UserDeleted, ACCOUNTS_TOPIC),
+    "session.revoked": EventType(SessionRevoked, ACCOUNTS_TOPIC),
     "space.created": EventType(SpaceCreated, ACCOUNTS_TOPIC),
     "space.member_added": EventType(SpaceMemberAdded, ACCOUNTS_TOPIC),
     "space.member_removed": EventType(SpaceMemberRemoved, ACCOUNTS_TOPIC),

@@ -9,7 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from . import auth, health, logs, metrics, openapi
+from . import access, auth, health, logs, metrics, openapi
 from .config import Settings
 from .mongo import connect
 
@@ -58,6 +58,7 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
     app.extensions["idealab.kafka_check"] = health.KafkaCheck(settings.kafka_bootstrap_servers)
     app.extensions["idealab.verifier"] = auth.Verifier(auth.KeySet(settings.jwks_url), settings.jwt_issuer)
     app.extensions["idealab.store"] = service_store
+    app.extensions["idealab.access"] = access.Access(db)
     app.register_blueprint(_health_blueprint(), url_prefix=url_prefix)
     app.register_blueprint(blueprint, url_prefix=url_prefix)
     return app

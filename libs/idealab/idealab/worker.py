@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from prometheus_client import REGISTRY
 from pymongo.collection import Collection
 
-from . import events, health, logs, metrics
+from . import access, events, health, logs, metrics
 from .config import Settings, env
 from .kafka import TRANSIENT, ConsumerLoop, Handler, Publisher, ensure_topics
-from .mongo import connect
+from .mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from .outbox import Lease, Relay, pending_events
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,18 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
                       alive=lambda: not stopping.is_set() and all(t.is_alive() for t in threads))
     # Started while the database or Kafka is away, the worker waits for them rather than exiting at once (under
     # honcho, one process exiting stops them all), in short attempts so that a SIGTERM is obeyed within seconds.
+    # Every service keeps who may still do what (bans, removals, closed sessions) in a group of its own.
+    access_model = access.Access(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
+    consumers = [*consumers, Consumer(f"{settings.service}.access", [events.ACCOUNTS_TOPIC],
+                                      access.handlers(access_model))]
     topics = [settings.namespace + t for t in events.TOPICS]
-    if not (_retrying("making the indexes", ensure_indexes or (lambda: None), stopping) and _retrying(
+
+    def indexes() -> None:
+        access_model.ensure_indexes()
+        if ensure_indexes:
+            ensure_indexes()
+
+    if not (_retrying("making the indexes", indexes, stopping) and _retrying(
             "creating the topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics, timeout_seconds=5),
             stopping)):
         sys.exit(0)

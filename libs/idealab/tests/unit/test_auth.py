@@ -256,3 +256,10 @@ def test_a_route_about_one_person_lets_only_that_person_through(verifier):
     assert client.get("/people/ann/secrets", headers=bearer(SIGNER.token("ann"))).json == {"user": "ann"}
     assert client.get("/people/ann/secrets", headers=bearer(SIGNER.token("bob", roles=("admin",)))).status_code == 403
     assert client.get("/people/ann/secrets").status_code == 401
+
+
+def test_the_principal_carries_when_its_token_was_issued_and_its_session(verifier):
+    principal = verifier.verify(signed(sid="session-1", iat=1_700_000_000))
+    assert (principal.issued_at, principal.session_id) == (1_700_000_000, "session-1")
+    with pytest.raises(Unauthorized):
+        verifier.verify(signed(sid=["session-1"]))

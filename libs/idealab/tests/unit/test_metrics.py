@@ -17,6 +17,9 @@ class FakeDb:
     def command(self, name):
         return {"ok": 1.0}
 
+    def __getitem__(self, collection):  # the access read model's, never read without a token
+        return None
+
 
 class FakeStore:
     def __init__(self, db):

@@ -20,10 +20,18 @@ class FakeDb:
     def __init__(self, reachable: bool = True):
         self.reachable = reachable
 
+    def __getitem__(self, collection):  # the access read model's: accounts changed nothing about anyone
+        return NoChanges()
+
     def command(self, name: str):
         if not self.reachable:
             raise ServerSelectionTimeoutError("127.0.0.1:27017: connection refused")
         return {"ok": 1.0}
+
+
+class NoChanges:
+    def find(self, query):
+        return []
 
 
 class FakeStore:
