@@ -63,9 +63,10 @@ def digest(secret: str) -> str:
 
 # --- access tokens -----------------------------------------------------------------------------------------------
 
-def access_claims(user: dict, issuer: str, now: datetime, ttl_seconds: int) -> dict:
+def access_claims(user: dict, issuer: str, now: datetime, ttl_seconds: int, session_id: str) -> dict:
+    """`sid` names the session (refresh-token family): its revocation reaches every service (session.revoked)."""
     issued = int(now.timestamp())
-    return {"iss": issuer, "aud": AUDIENCE, "sub": user["_id"], "roles": list(user["roles"]),
+    return {"iss": issuer, "aud": AUDIENCE, "sub": user["_id"], "sid": session_id, "roles": list(user["roles"]),
             "spaces": list(user.get("spaces", [])), "email_verified": bool(user["email_verified"]),
             "iat": issued, "exp": issued + ttl_seconds, "jti": new_id()}
 
@@ -236,6 +237,15 @@ def role_changed(user_id: str, roles: list[str], by: str, now: datetime) -> dict
 def user_banned(user_id: str, reason: str, by: str, now: datetime) -> dict:
     return new_event("user.banned", {"user_id": user_id, "reason": reason, "by": by, "banned_at": now},
                      source=SOURCE, subject=user_id)
+
+
+def password_reset(user_id: str, now: datetime) -> dict:
+    return new_event("user.password_reset", {"user_id": user_id, "reset_at": now}, source=SOURCE, subject=user_id)
+
+
+def session_revoked(session_id: str, user_id: str, reason: str, now: datetime) -> dict:
+    return new_event("session.revoked", {"session_id": session_id, "user_id": user_id, "reason": reason,
+                                         "revoked_at": now}, source=SOURCE, subject=user_id)
 
 
 def user_deleted(user_id: str, now: datetime) -> dict:

@@ -145,7 +145,8 @@ class Accounts:
         self.store.add_refresh_token({
             "_id": domain.digest(refresh), "session_id": session_id, "user_id": user["_id"], "issued_at": now,
             "expires_at": now + timedelta(seconds=self.cfg.refresh_ttl_seconds), "used_at": None})
-        claims = domain.access_claims(user, self.cfg.settings.jwt_issuer, now, self.cfg.access_ttl_seconds)
+        claims = domain.access_claims(user, self.cfg.settings.jwt_issuer, now, self.cfg.access_ttl_seconds,
+                                      session_id)
         return {"access_token": self.keys.sign(claims), "refresh_token": refresh, "token_type": "Bearer",
                 "expires_in": self.cfg.access_ttl_seconds}
 
@@ -161,7 +162,7 @@ class Accounts:
         session = self.store.session(before["session_id"]) if before else None
         outcome = domain.refresh_outcome(before, session, now)
         if outcome is Refresh.REUSED:
-            self.store.revoke_session(session["_id"], now, "a refresh token was used twice")
+            self.store.revoke_session(session["_id"], session["user_id"], now, "a refresh token was used twice")
             log.warning("refresh token reused; session %s revoked", session["_id"])
             raise Unauthorized("this refresh token was used before: the session is closed; sign in again")
         if outcome is not Refresh.ROTATE:
@@ -169,7 +170,7 @@ class Accounts:
         user = self.store.user(session["user_id"])
         refusal = domain.sign_in_refusal(user)
         if refusal:
-            self.store.revoke_session(session["_id"], now, refusal)
+            self.store.revoke_session(session["_id"], session["user_id"], now, refusal)
             raise Unauthorized(refusal)
         return self.issue_tokens(user, session["_id"])
 
@@ -177,7 +178,7 @@ class Accounts:
         """Closes the session the token belongs to; an unknown token is not an error (signing out twice is fine)."""
         token = self.store.refresh_token(domain.digest(refresh_token))
         if token is not None:
-            self.store.revoke_session(token["session_id"], self.clock(), "signed out")
+            self.store.revoke_session(token["session_id"], token["user_id"], self.clock(), "signed out")
 
     # --- sign-up, sign-in, email verification, password reset ------------------------------------------------------
 
@@ -232,7 +233,7 @@ class Accounts:
         # A reset that landed while the old password was being checked ended the sessions open then, not this one.
         # Looked at after opening it: a reset after this look ends it with the others.
         if (self.store.user(user["_id"]) or {}).get("password_hash") != user["password_hash"]:
-            self.store.revoke_session(session_id, self.clock(), "password reset")
+            self.store.revoke_session(session_id, user["_id"], self.clock(), "password reset")
             raise Unauthorized(WRONG_CREDENTIALS)
         if self.hasher.check_needs_rehash(user["password_hash"]):
             # Only over the hash checked: never over a new password a reset wrote meanwhile.
@@ -297,7 +298,8 @@ class Accounts:
         except TooManyRequests:
             self.store.unuse_link(link_digest)  # the link still works once the wait is over
             raise
-        self.store.set_password_hash(user["_id"], self.hasher.hash(password))
+        self.store.set_password_hash(user["_id"], self.hasher.hash(password),
+                                     event=domain.password_reset(user["_id"], now))
         # Whoever knew the old password may hold a session, or an older link: every one ends here.
         self.store.revoke_sessions_of(user["_id"], now, "password reset")
         self.store.drop_unused_links(user["_id"], "reset")

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
 
-from .domain import SigningKey
+from .domain import SigningKey, session_revoked
 
 HIDDEN = {outbox.FIELD: 0}
 
@@ -38,7 +38,7 @@ class AccountStore:
         self.counters.create_index("expires_at")
         # One key per generation: API processes starting together at first start make one first key, not several.
         self.signing_keys.create_index("generation", unique=True)
-        for collection in (self.users, self.spaces):
+        for collection in (self.users, self.spaces, self.sessions):
             outbox.ensure_indexes(collection)
 
     # --- users ---------------------------------------------------------------------------------------------------
@@ -57,11 +57,13 @@ class AccountStore:
     def user_by_email(self, email: str) -> dict | None:
         return self.users.find_one({"email": email}, HIDDEN)
 
-    def set_password_hash(self, user_id: str, password_hash: str, replacing: str | None = None) -> None:
-        """Sets the hash; with `replacing`, only if the stored one is still that."""
+    def set_password_hash(self, user_id: str, password_hash: str, replacing: str | None = None,
+                          event: dict | None = None) -> None:
+        """Sets the hash (announcing `event` with it); with `replacing`, only if the stored one is still that."""
         condition = {} if replacing is None else {"password_hash": replacing}
+        update = {"$set": {"password_hash": password_hash}}
         self.users.update_one({"_id": user_id, "deleted_at": None, **condition},
-                              {"$set": {"password_hash": password_hash}})
+                              outbox.recording(update, event) if event else update)
 
     def mark_email_verified(self, user_id: str, event: dict) -> None:
         """Once per account: a second verification changes nothing and announces nothing."""
@@ -155,15 +157,17 @@ class AccountStore:
     def refresh_token(self, token_digest: str) -> dict | None:
         return self.refresh_tokens.find_one({"_id": token_digest})
 
-    def revoke_session(self, session_id: str, now: datetime, why: str) -> None:
-        self.sessions.update_one({"_id": session_id, "revoked_at": None},
-                                 {"$set": {"revoked_at": now, "revoked_because": why}})
+    def revoke_session(self, session_id: str, user_id: str, now: datetime, why: str) -> None:
+        """Closes the session, announced (session.revoked) so its access tokens stop working everywhere at once."""
+        self.sessions.update_one({"_id": session_id, "revoked_at": None}, outbox.recording(
+            {"$set": {"revoked_at": now, "revoked_because": why}}, session_revoked(session_id, user_id, why, now)))
 
     def revoke_sessions_of(self, user_id: str, now: datetime, why: str, signed_in_with: str | None = None) -> None:
-        """Closes the user's open sessions (only those opened with `signed_in_with`, when given)."""
+        """Closes the user's open sessions (only those opened with `signed_in_with`, when given), one by one: each
+        announces its own revocation."""
         condition = {} if signed_in_with is None else {"signed_in_with": signed_in_with}
-        self.sessions.update_many({"user_id": user_id, "revoked_at": None, **condition},
-                                  {"$set": {"revoked_at": now, "revoked_because": why}})
+        for session in self.sessions.find({"user_id": user_id, "revoked_at": None, **condition}, {"_id": 1}):
+            self.revoke_session(session["_id"], user_id, now, why)
 
     # --- one-time links (verification, password reset, invitation) -----------------------------------------------
 

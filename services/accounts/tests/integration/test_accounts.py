@@ -185,7 +185,8 @@ def test_a_reset_request_is_202_whether_or_not_the_email_exists_and_only_a_known
     assert mailbox.to("nobody@example.com") == []
 
 
-def test_resetting_the_password_through_the_mailed_link_ends_every_session(client, member, mailbox, sign_in):
+def test_resetting_the_password_through_the_mailed_link_ends_every_session(client, member, mailbox, sign_in,
+                                                                          accounts):
     ann = member()
     other_device = sign_in("ann@example.com")
     client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
@@ -200,6 +201,11 @@ def test_resetting_the_password_through_the_mailed_link_ends_every_session(clien
     assert sign_in("ann@example.com", new_password)["access_token"]
     assert_problem(refresh(client, ann["refresh_token"]), 401)
     assert_problem(refresh(client, other_device["refresh_token"]), 401)
+    # Announced, so the access tokens of those sessions stop working at every service too.
+    assert "user.password_reset" in [e["type"] for e in accounts.store.users.find_one({"_id": ann["id"]})["outbox"]]
+    revoked = [e["data"]["session_id"] for s in accounts.store.sessions.find({"user_id": ann["id"]})
+               for e in s.get("outbox", []) if e["type"] == "session.revoked"]
+    assert sorted(revoked) == sorted(claims_of(t["access_token"])["sid"] for t in (ann, other_device))
     again = client.post("/api/accounts/password-resets/confirm", json={"token": token, "password": "yet another one"})
     assert_problem(again, 400)
 
@@ -315,7 +321,7 @@ def test_a_refresh_gives_a_new_pair_and_the_used_token_no_longer_works(client, m
     assert accounts.store.refresh_tokens.find_one({"_id": pair["refresh_token"]}) is None  # only digests stored
 
 
-def test_presenting_a_used_refresh_token_again_revokes_its_whole_family(client, member, sign_in):
+def test_presenting_a_used_refresh_token_again_revokes_its_whole_family(client, member, sign_in, accounts):
     ann = member()
     other_device = sign_in("ann@example.com")
     newer = refresh(client, ann["refresh_token"]).get_json()
@@ -324,6 +330,8 @@ def test_presenting_a_used_refresh_token_again_revokes_its_whole_family(client, 
 
     assert "used before" in assert_problem(reuse, 401)["detail"]
     assert_problem(refresh(client, newer["refresh_token"]), 401)  # the thief's or the owner's: both end
+    [announced] = accounts.store.sessions.find_one({"_id": claims_of(newer["access_token"])["sid"]})["outbox"]
+    assert announced["type"] == "session.revoked" and announced["data"]["user_id"] == ann["id"]
     assert refresh(client, other_device["refresh_token"]).status_code == 200  # another sign-in is another family
 
 

@@ -22,15 +22,20 @@ def test_the_worker_publishes_what_happened_to_users_and_spaces_and_empties_the_
 
     with running_worker("accounts.worker", worker_env("accounts")):
         wait_for(lambda: accounts.store.users.count_documents({"outbox.0": {"$exists": True}}) == 0
-                 and accounts.store.spaces.count_documents({"outbox.0": {"$exists": True}}) == 0,
+                 and accounts.store.spaces.count_documents({"outbox.0": {"$exists": True}}) == 0
+                 and accounts.store.sessions.count_documents({"outbox.0": {"$exists": True}}) == 0,
                  what="the outboxes emptied")
 
     published = kafka_state.events(namespace + "accounts.events")
     about_ann = [e["type"] for e in published if e["subject"] == ann["id"]]
     about_root = [e["type"] for e in published if e["subject"] == root["id"]]
     about_space = [e["type"] for e in published if e["subject"] == space["id"]]
-    assert about_ann == ["user.registered", "user.email_verified", "user.banned"]
-    assert about_root == ["user.registered", "user.role_changed", "user.deleted"]
+    # The ban and the deletion close the person's session too, announced from its document (no order with the user's).
+    assert [t for t in about_ann if t != "session.revoked"] == ["user.registered", "user.email_verified",
+                                                                 "user.banned"]
+    assert [t for t in about_root if t != "session.revoked"] == ["user.registered", "user.role_changed",
+                                                                  "user.deleted"]
+    assert "session.revoked" in about_ann and "session.revoked" in about_root
     assert sorted(about_space) == ["space.created", "space.member_added"]  # two documents: no order between them
     # An email address leaves accounts only in user.email_verified (notifications mails verified addresses).
     assert [e["type"] for e in published if "@" in str(e["data"])] == ["user.email_verified"]

@@ -57,12 +57,12 @@ def test_only_the_digest_of_a_secret_is_kept_and_it_is_stable():
 
 def test_access_claims_follow_the_token_contract():
     user = {"_id": "u1", "roles": ["member", "admin"], "spaces": ["panel"], "email_verified": False}
-    claims = domain.access_claims(user, "idealab", NOW, 900)
+    claims = domain.access_claims(user, "idealab", NOW, 900, "s1")
     assert claims["exp"] - claims["iat"] == 900
-    assert {k: claims[k] for k in ("iss", "aud", "sub", "roles", "spaces", "email_verified")} == {
-        "iss": "idealab", "aud": "idealab", "sub": "u1", "roles": ["member", "admin"], "spaces": ["panel"],
-        "email_verified": False}
-    assert claims["jti"] != domain.access_claims(user, "idealab", NOW, 900)["jti"]
+    assert {k: claims[k] for k in ("iss", "aud", "sub", "sid", "roles", "spaces", "email_verified")} == {
+        "iss": "idealab", "aud": "idealab", "sub": "u1", "sid": "s1", "roles": ["member", "admin"],
+        "spaces": ["panel"], "email_verified": False}
+    assert claims["jti"] != domain.access_claims(user, "idealab", NOW, 900, "s1")["jti"]
 
 
 def test_banned_and_deleted_accounts_may_not_sign_in():
