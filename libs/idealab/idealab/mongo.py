@@ -124,6 +124,20 @@ def floors_of(collection: Collection, query: dict, sort: Sort, known: list[dict]
             for depth in DEPTHS if depth <= len(listed)]
 
 
+# A reader's lists are the spaces they see, by their ids, plus these two (space ids are letters, digits, - and _).
+PUBLIC, EVERY_SPACE = "(public)", "(every space)"
+
+
+def list_ids(spaces: list[str | None] | None) -> list[str]:
+    """The ranking ids of the lists of `spaces` (None in it: the public lab; the argument None: every space)."""
+    return [EVERY_SPACE] if spaces is None else [PUBLIC if s is None else s for s in spaces]
+
+
+def in_list(list_id: str) -> dict:
+    """The filter of the documents of a list, by their `space` field."""
+    return {} if list_id == EVERY_SPACE else {"space": None if list_id == PUBLIC else list_id}
+
+
 def in_order(sort: Sort) -> Callable[[dict], object]:
     """A key for Python's sorted() that orders documents as `sort` does (to merge lists read apart)."""
     def compare(a: dict, b: dict) -> int:

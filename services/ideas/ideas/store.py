@@ -28,19 +28,6 @@ SORT_KEYS = {
 }
 COMMENT_ORDER = [("posted_at", ASCENDING), ("_id", ASCENDING)]
 NOT_HIDDEN = {"hidden": None}
-# Ranking ids of the lists that are not one space (space ids are letters, digits, - and _: no clash).
-PUBLIC, EVERY_SPACE = "(public)", "(every space)"
-
-
-def list_id(space: str | None) -> str:
-    return PUBLIC if space is None else space
-
-
-def list_query(ranking_id: str) -> dict:
-    """The ideas of a list (hidden ones included)."""
-    if ranking_id == EVERY_SPACE:
-        return {}
-    return {"space": None if ranking_id == PUBLIC else ranking_id}
 
 
 class IdeaStore:
@@ -86,11 +73,11 @@ class IdeaStore:
         """A page of the ideas in `spaces` (None: the public lab; the argument None: every space); hidden ideas
         only for staff, who review them. Each list is read above its floors; pages of several lists are merged."""
         keys, shown = SORT_KEYS[sort], {} if include_hidden else NOT_HIDDEN
-        ids = [EVERY_SPACE] if spaces is None else [list_id(s) for s in spaces]
+        ids = mongo.list_ids(spaces)
         floors = {r["_id"]: r.get(sort, []) for r in self.rankings.find({"_id": {"$in": ids}}, {sort: 1})}
 
         def page(ranking_id: str, skip: int, count: int) -> "list[dict]":
-            return mongo.ranked(self.ideas, {**list_query(ranking_id), **shown}, keys, skip, count,
+            return mongo.ranked(self.ideas, {**mongo.in_list(ranking_id), **shown}, keys, skip, count,
                                 floors.get(ranking_id, []), {outbox.FIELD: 0})
 
         if len(ids) == 1:
@@ -100,14 +87,15 @@ class IdeaStore:
 
     def add_list(self, space: str | None) -> None:
         """Ranks the list of `space` from now on (its first idea was submitted)."""
-        self.rankings.update_one({"_id": list_id(space)}, {"$setOnInsert": {"space": space}}, upsert=True)
+        [list_id] = mongo.list_ids([space])
+        self.rankings.update_one({"_id": list_id}, {"$setOnInsert": {"space": space}}, upsert=True)
 
     def rank(self) -> None:
         """Finds again the floors of every list in each order, over the ideas readers see (staff's lists hold more,
         so the floors hold for them too)."""
         known = {r["_id"]: r for r in self.rankings.find()}  # one per space: small
-        for ranking_id in {EVERY_SPACE, *known}:
-            query = {**list_query(ranking_id), **NOT_HIDDEN}
+        for ranking_id in {mongo.EVERY_SPACE, *known}:
+            query = {**mongo.in_list(ranking_id), **NOT_HIDDEN}
             floors = {sort: mongo.floors_of(self.ideas, query, keys, known.get(ranking_id, {}).get(sort, []))
                       for sort, keys in SORT_KEYS.items()}
             self.rankings.update_one({"_id": ranking_id}, {"$set": floors}, upsert=True)
