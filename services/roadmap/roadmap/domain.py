@@ -6,6 +6,7 @@ from idealab.events import new_event
 
 TRACK = ("open", "under_review", "planned", "in_progress", "launched")
 CLOSED = ("launched", "declined", "duplicate")
+STATUSES = (*TRACK, *CLOSED[1:])
 # What the product team may choose; `duplicate` comes with merging ideas (a later issue), `open` is where all start.
 TEAM_STATUSES = ("under_review", "planned", "in_progress", "launched", "declined")
 SYSTEM = "system"

@@ -25,6 +25,7 @@ def change_status(store: RoadmapStore, idea_id: str, target: str, message: str, 
 
 def on_idea_submitted(store: RoadmapStore, event: Event) -> None:
     store.add_idea(event.data["idea_id"], event.data["title"], event.data["submitted_at"], event.data["space"])
+    store.add_list(event.data["space"])
 
 
 def on_threshold_reached(store: RoadmapStore, event: Event) -> None:
