@@ -77,7 +77,7 @@ def my_data(store: NotificationStore, user_id: str) -> dict:
 
 
 def on_idea_submitted(store: NotificationStore, event: Event) -> None:
-    store.remember_idea(event.data["idea_id"], event.data["title"])
+    store.remember_idea(event.data["idea_id"], event.data["title"], event.data["space"])
     _follow(store, event.data["idea_id"], event.data["author_id"], domain.AUTHOR, event.data["submitted_at"])
 
 
@@ -122,6 +122,11 @@ def on_status_changed(store: NotificationStore, event: Event) -> None:
 def on_email_verified(store: NotificationStore, event: Event) -> None:
     if not store.is_erased(event.data["user_id"]):
         store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
+
+
+def on_member_removed(store: NotificationStore, event: Event) -> None:
+    """Someone removed from a space hears no more of its ideas (inbox or email); nothing else of theirs changes."""
+    store.leave_space(event.data["user_id"], event.data["space_id"])
 
 
 def on_user_deleted(store: NotificationStore, event: Event) -> None:
@@ -179,11 +184,10 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
     or the mail server being away is the job's own, which no retry would cure: the job is marked failed with its
     error (`python -m notifications.cli failed-emails`) and the next one goes out."""
     contacts = store.contacts_of([job["user_id"] for job in jobs])
-    sent, left = [], list(jobs)
+    sent, begun = [], 0
     try:
         with mailer.connection() as smtp:
-            while left:
-                job = left.pop(0)
+            for begun, job in enumerate(jobs, start=1):
                 try:
                     if _send(store, smtp, public_url, job, contacts.get(job["user_id"]), now):
                         sent.append(job["_id"])
@@ -195,7 +199,7 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
                                                     "reason": f"{type(exc).__name__}: {exc}"})
                     metrics.delivered(domain.EMAIL, 1, domain.FAILED)
     except OSError as exc:  # no connection to the mail server: the batch is tried again later
-        for job in left:
+        for job in jobs[begun:]:
             _retry_later(store, job, exc, now)
     finally:
         store.record_sent(sent, now)
@@ -232,6 +236,7 @@ def _retry_later(store: NotificationStore, job: dict, exc: OSError, now: datetim
 def handlers(store: NotificationStore) -> dict:
     return {
         "user.deleted": lambda e: on_user_deleted(store, e),
+        "space.member_removed": lambda e: on_member_removed(store, e),
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": lambda e: on_vote_cast(store, e),
         "comment.posted": lambda e: on_comment_posted(store, e),

@@ -21,7 +21,7 @@ class NotificationStore:
         self.subscriptions = db["subscriptions"]  # (idea, member): why they follow it and since when
         self.changes = db["changes"]  # one record per status change, with its email walk's position
         self.read_marks = db["read_marks"]  # per member: read up to a time, and entries read one by one
-        self.ideas = db["ideas"]  # read model: idea titles, for readable notifications
+        self.ideas = db["ideas"]  # read model: idea titles, for readable notifications, and spaces
         self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
@@ -35,8 +35,17 @@ class NotificationStore:
         self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
         self.deliveries.create_index("user_id")
 
-    def remember_idea(self, idea_id: str, title: str) -> None:
-        self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title}}, upsert=True)
+    def remember_idea(self, idea_id: str, title: str, space: str | None = None) -> None:
+        self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title, "space": space}}, upsert=True)
+
+    def leave_space(self, user_id: str, space: str) -> None:
+        """Ends the member's subscriptions to the space's ideas (kept, with their vote version, so that an older
+        vote event read late stays stale)."""
+        followed = [s["idea_id"] for s in self.subscriptions.find({"user_id": user_id, **FOLLOWING}, {"idea_id": 1})]
+        in_space = [i["_id"] for i in self.ideas.find({"_id": {"$in": followed}, "space": space}, {"_id": 1})]
+        if in_space:
+            self.subscriptions.update_many({"user_id": user_id, "idea_id": {"$in": in_space}},
+                                           {"$set": {"reasons": []}})
 
     def idea_title(self, idea_id: str) -> str | None:
         idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
@@ -71,8 +80,10 @@ class NotificationStore:
                                                                                 "since": 1}))
 
     def record_change(self, change: dict) -> None:
-        """Keeps the first record of a change: a replay keeps when it was recorded and how far its walk went."""
-        self.changes.update_one({"_id": change["_id"]}, {"$setOnInsert": change}, upsert=True)
+        try:
+            self.changes.insert_one(change)
+        except DuplicateKeyError:
+            pass  # a replay: the first record keeps when it was recorded and how far its walk went
 
     def changes_of(self, idea_ids: list[str]) -> list[dict]:
         if not idea_ids:
