@@ -1,0 +1,54 @@
+"""Every hot read of the votes service is answered by an index: each read command the API and the recount send is
+explained on the engine as it was sent, and none may be a full scan."""
+from datetime import datetime, timezone
+
+import pytest
+from pymongo import MongoClient
+
+from idealab.mongo import ReadCommands, explain, full_scans
+from votes import handlers
+from votes.app import create_app
+from votes.config import SERVICE, VotesConfig
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.now(timezone.utc)
+IDEAS = [f"idea-{n:04d}" for n in range(200)]
+
+
+@pytest.fixture
+def reads():
+    return ReadCommands()
+
+
+@pytest.fixture
+def app(servers, service_settings, mongo_db, reads):
+    client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
+    yield create_app(VotesConfig(service_settings(SERVICE), 3), db=client[mongo_db.name])
+    client.close()
+
+
+@pytest.fixture
+def lab(store, mongo_db):
+    """Two hundred votable ideas with 6,000 votes between them (one in ten withdrawn), and their tallies."""
+    store.ideas.insert_many([{"_id": idea, "submitted_at": NOW, "space": None} for idea in IDEAS])
+    store.votes.insert_many([{"_id": f"{IDEAS[n % 200]}:member-{n}", "idea_id": IDEAS[n % 200],
+                              "voter_id": f"member-{n}", "live": n % 10 != 0, "version": 1, "cast_at": NOW}
+                             for n in range(6_000)])
+    for idea in IDEAS[:20]:
+        handlers.recount_tally(store, 3, idea)
+    return mongo_db
+
+
+def full_scans_in(reads: ReadCommands, db) -> list:
+    return [(command, scan) for command in reads.commands for scan in full_scans(explain(db, command))]
+
+
+def test_a_tally_a_vote_and_a_recount_read_only_by_index(lab, client, store, bearer, reads):
+    reads.commands.clear()
+    assert client.get(f"/api/votes/ideas/{IDEAS[1]}", headers=bearer("ann")).status_code == 200
+    assert client.post(f"/api/votes/ideas/{IDEAS[2]}", headers=bearer("ann")).status_code == 201
+    handlers.recount_tally(store, 3, IDEAS[2])
+
+    assert {name for command in reads.commands for name in ("find", "count", "aggregate") if name in command}
+    assert full_scans_in(reads, lab) == []
