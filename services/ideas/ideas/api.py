@@ -14,8 +14,9 @@ MODERATORS = ("moderator", "admin")
 MAX_UPLOAD_BYTES = domain.MAX_IMAGE_BYTES + 64 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 # Served as a file that runs nothing and is never read as anything but its stored type.
-IMAGE_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff",
-                 "Content-Security-Policy": "default-src 'none'; sandbox"}
+IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+# A space's image is checked at every request (its members change): no cache may keep it for someone else.
+CACHING = {True: "public, max-age=31536000, immutable", False: "private, no-cache"}
 
 
 def _problem(description: str) -> dict:
@@ -59,13 +60,10 @@ def upload_image():
                                      "content": {kind: {"schema": {"type": "string", "format": "binary"}}
                                                  for kind in IMAGE_TYPES}}})
 def image(image_id: str):
-    """An idea's image. Served to anyone with its id: ids are random and unguessable, and only the ideas that show
-    the image tell it, so an image of an invite-only space's idea is as private as that idea's page (not checked
-    here, which keeps images cacheable by any browser or proxy)."""
-    found = store().image(image_id)
-    if found is None:
-        raise NotFound(f"no image {image_id}")
-    return Response(found["data"], content_type=found["content_type"], headers=IMAGE_HEADERS)
+    """An idea's image: one of an invite-only space's idea only for its members and staff (404 to anyone else)."""
+    found, public = handlers.visible_image(store(), image_id, auth.current_principal())
+    return Response(found["data"], content_type=found["content_type"],
+                    headers={**IMAGE_HEADERS, "Cache-Control": CACHING[public]})
 
 
 @bp.get("")

@@ -32,6 +32,15 @@ def upload_image(store: IdeaStore, data: bytes, owner: Principal) -> dict:
     return image
 
 
+def visible_image(store: IdeaStore, image_id: str, principal: Principal | None) -> tuple[dict, bool]:
+    """The image and whether anyone may see it. One shown only in spaces the caller is not in does not exist for
+    them, as those ideas do not; one no idea shows yet is known to its uploader only."""
+    image, spaces = store.image(image_id), store.image_spaces(image_id)
+    if image is None or (spaces and not any(can_see(principal, s) for s in spaces)):
+        raise NotFound(f"no image {image_id}")
+    return image, not spaces or None in spaces
+
+
 # What a hidden idea or comment shows readers nothing of (an idea's image may be what was wrong with it).
 IDEA_TEXT, COMMENT_TEXT = ("title", "description", "image"), ("text",)
 

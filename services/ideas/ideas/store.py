@@ -46,6 +46,7 @@ class IdeaStore:
             self.ideas.create_index([("space", ASCENDING), *keys])  # one space, or the public lab
         self.comments.create_index([("idea_id", ASCENDING), *COMMENT_ORDER])
         self.images.create_index("owner_id")
+        self.ideas.create_index("image.id")  # an image's ideas, whose spaces say who may see it
         for collection in (self.ideas, self.comments):
             outbox.ensure_indexes(collection)
 
@@ -57,6 +58,10 @@ class IdeaStore:
 
     def image(self, image_id: str) -> dict | None:
         return self.images.find_one({"_id": image_id})
+
+    def image_spaces(self, image_id: str) -> list[str | None]:
+        """The spaces of the ideas showing the image (None: the public lab)."""
+        return [i["space"] for i in self.ideas.find({"image.id": image_id}, {"space": 1})]
 
     def image_owner(self, image_id: str) -> str | None:
         found = self.images.find_one({"_id": image_id}, {"owner_id": 1})
