@@ -15,12 +15,13 @@ the current following, against the change's time). Hence, by construction rather
 Read marks are per member: "everything read" is a watermark on when changes were recorded, plus the ids read one by
 one (`domain.all_read`). The price moves to reads: three indexed queries per inbox (or unread badge) read.
 
-Emails cannot wait for a read. Each change has an email walk, run by the worker's email sender: the idea's
-subscribers in user-id order, 1,000 at a time by the (idea_id, user_id) index, one job queued per subscriber who sees
-the change and may be emailed (keyed by change and subscriber, so a batch walked again queues nothing twice), then
-how far it went is recorded: a restart resumes after the last batch recorded. A follower whose event is read after
-the change is queued by their own event, under the same key. The sender claims due jobs 100 at a time (one write),
-sends them over one SMTP connection, and records who was sent (one write) before the next batch.
+Emails cannot wait for a read. Each change has an email walk, run by one worker instance (a lease): the idea's
+subscriptions in key order ("idea:member", a range of the primary key), 5,000 at a time, one job queued per live
+subscriber who sees the change and may be emailed (keyed by change and subscriber, so a batch walked again queues
+nothing twice), then how far it went is recorded: a restart resumes after the last batch recorded. A follower whose
+event is read after the change is queued by their own event, under the same key. Apart from the walk, the sender
+(another lease) claims due jobs 100 at a time (one write), sends them over one SMTP connection, and records who was
+sent (one write) before the next batch.
 Crash window: a sender killed after the mail server took a message and before that record leaves its batch claimed;
 such jobs are given up as in doubt (`cli failed-emails` lists them), never sent again: at most once, with at most one
 batch unsure per crash (a clean stop finishes its batch; the database going away mid-batch leaves it unsure too)."""
@@ -40,7 +41,7 @@ from .store import NotificationStore
 
 log = logging.getLogger(__name__)
 
-WALK_BATCH = 1000
+WALK_BATCH = 5000
 SEND_BATCH = 100
 
 
@@ -151,17 +152,17 @@ def unsubscribe(store: NotificationStore, token: str) -> None:
 
 
 def queue_emails(store: NotificationStore, batch: int = WALK_BATCH) -> int:
-    """Takes every unfinished email walk one batch of subscribers further; returns how many subscribers it walked."""
+    """Takes every unfinished email walk one batch of subscriptions further; returns how many it walked."""
     walked, now = 0, datetime.now(timezone.utc)
     for change in store.changes_to_email(limit=10):
-        subscribers = store.subscribers_after(change["idea_id"], change.get("emailed_up_to"), batch)
-        emailable = store.emailable([s["user_id"] for s in subscribers])
-        jobs = domain.email_jobs(change, subscribers, emailable, now)
+        subscriptions = store.subscriptions_after(change["idea_id"], change.get("emailed_up_to"), batch)
+        subscribers = [s for s in subscriptions if s.get("reasons")]
+        jobs = domain.email_jobs(change, subscribers, store.emailable([s["user_id"] for s in subscribers]), now)
         store.queue_emails(jobs)
-        store.walked(change["_id"], subscribers[-1]["user_id"] if subscribers else None,
-                     done=len(subscribers) < batch)
+        store.walked(change["_id"], subscriptions[-1]["_id"] if subscriptions else None,
+                     done=len(subscriptions) < batch)
         metrics.delivered(domain.EMAIL, len(jobs), domain.QUEUED)
-        walked += len(subscribers)
+        walked += len(subscriptions)
     return walked
 
 

@@ -64,6 +64,14 @@ def test_a_follower_whose_event_is_read_after_the_status_change_gets_its_email_t
     assert [(j["user_id"], j["title"]) for j in jobs(store)] == [("dan", "Dark mode is now planned")]
 
 
+def test_a_voter_who_withdrew_before_the_change_is_not_emailed(consume, event, store, followed):
+    consume(event.vote_withdrawn(followed, "bob"))
+    consume(event.status_changed(followed, changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
+    walk(store)
+
+    assert [j["user_id"] for j in jobs(store)] == ["ann"]
+
+
 def subscribe_with_addresses(store, idea_id: str, users: list[str]) -> None:
     """Subscriptions and verified addresses as the store writes them, in bulk: thousands of events take far longer."""
     since = datetime.now(timezone.utc) - timedelta(minutes=1)

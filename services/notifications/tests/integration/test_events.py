@@ -15,7 +15,7 @@ def reasons(mongo_db, idea_id: str, user_id: str) -> list | None:
 
 
 def subscribers(store, idea_id: str) -> list[str]:
-    return [s["user_id"] for s in store.subscribers_after(idea_id, None, 1000)]
+    return [s["user_id"] for s in store.subscriptions_after(idea_id, None, 1000) if s["reasons"]]
 
 
 def inbox(store, user_id: str) -> list[dict]:
