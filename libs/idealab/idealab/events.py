@@ -155,6 +155,29 @@ class SpaceMemberRemoved(Schema):
     removed_at = fields.AwareDateTime(required=True)
 
 
+class IdeaMerged(Schema):
+    """Staff found `idea_id` a duplicate of `into`: its votes count for the original (each voter once), its followers
+    follow the original, and the roadmap marks it duplicate."""
+    idea_id = fields.String(required=True)
+    into = fields.String(required=True)
+    by = fields.String(required=True)
+    merged_at = fields.AwareDateTime(required=True)
+
+
+class IdeaFollowed(Schema):
+    """A member asked to follow an idea (voting, commenting and writing it follow it without this event)."""
+    idea_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class IdeaUnfollowed(Schema):
+    """A member stopped following an idea, whatever made them follow it; their vote and comments stay."""
+    idea_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -184,6 +207,9 @@ CATALOGUE: dict[str, EventType] = {
     "space.created": EventType(SpaceCreated, ACCOUNTS_TOPIC),
     "space.member_added": EventType(SpaceMemberAdded, ACCOUNTS_TOPIC),
     "space.member_removed": EventType(SpaceMemberRemoved, ACCOUNTS_TOPIC),
+    "idea.merged": EventType(IdeaMerged, IDEAS_TOPIC),
+    "idea.followed": EventType(IdeaFollowed, IDEAS_TOPIC),
+    "idea.unfollowed": EventType(IdeaUnfollowed, IDEAS_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})

@@ -96,10 +96,18 @@ def on_vote_events(store: VoteStore, threshold: int, events: list[Event]) -> Non
         recount_tally(store, threshold, idea_id)
 
 
+def on_idea_merged(store: VoteStore, threshold: int, event: Event) -> None:
+    """The duplicate's voters vote for the original, each once, and the original is recounted: its tally is then the
+    distinct voters of both."""
+    store.add_merged_votes(event.data["idea_id"], event.data["into"], event.data["merged_at"])
+    recount_tally(store, threshold, event.data["into"])
+
+
 def handlers(store: VoteStore, threshold: int) -> dict:
     recount = Batch(lambda events: on_vote_events(store, threshold, events))
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": recount,
         "vote.withdrawn": recount,
+        "idea.merged": lambda e: on_idea_merged(store, threshold, e),
     }

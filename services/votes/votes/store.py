@@ -58,6 +58,19 @@ class VoteStore:
         """Those of the vote ids that no vote document holds."""
         return ids - {doc["_id"] for doc in self.votes.find({"_id": {"$in": list(ids)}}, {"_id": 1})}
 
+    def add_merged_votes(self, duplicate_id: str, original_id: str, merged_at: datetime) -> None:
+        """Gives the original a live vote from each live voter of its duplicate who has no vote on it yet: one vote
+        per (idea, member) keeps anyone who voted for both counted once. A vote the member withdrew from the
+        original stays withdrawn. Inserting what is missing is the same on a replay."""
+        voters = [v["voter_id"] for v in self.votes.find({"idea_id": duplicate_id, "live": True}, {"voter_id": 1})]
+        for voter_id in voters:
+            try:
+                self.votes.insert_one({"_id": vote_id(original_id, voter_id), "idea_id": original_id,
+                                       "voter_id": voter_id, "live": True, "version": 1, "cast_at": merged_at,
+                                       "merged_from": duplicate_id})
+            except DuplicateKeyError:
+                pass
+
     def live_votes(self, idea_id: str) -> int:
         return self.votes.count_documents({"idea_id": idea_id, "live": True})
 
