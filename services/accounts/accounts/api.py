@@ -1,23 +1,38 @@
-"""HTTP routes of the accounts service."""
+"""HTTP routes of the accounts service: load the request schema, run the use case with the store (and the
+collaborators create_app wired: config, key ring, password hasher, mailer), dump the response schema."""
 import json
 from datetime import datetime
 
-import jwt
 from flask import Blueprint, Response, current_app, redirect, request
 
 from idealab import auth
+from idealab.mail import Mailer
 from idealab.openapi import describe
-from idealab.web import load
+from idealab.web import load, store
 
 from . import domain, schemas
-from .handlers import Accounts
+from .config import AccountsConfig
+from .handlers import access, erasure, identities, links, live_user, signin
+from .handlers.keys import Keys
 from .oidc import OidcSignIn
 
 bp = Blueprint("accounts", __name__)
 
 
-def accounts() -> Accounts:
-    return current_app.extensions["accounts"]
+def cfg() -> AccountsConfig:
+    return current_app.extensions["accounts.config"]
+
+
+def keys() -> Keys:
+    return current_app.extensions["accounts.keys"]
+
+
+def hasher() -> signin.Hasher:
+    return current_app.extensions["accounts.hasher"]
+
+
+def mailer() -> Mailer:
+    return current_app.extensions["accounts.mailer"]
 
 
 def oidc() -> OidcSignIn:
@@ -44,7 +59,7 @@ LIMITED = describe(responses={"429": TOO_MANY})
 
 @bp.get("/.well-known/jwks.json")
 def jwks():
-    response = current_app.json.response(accounts().keys.jwks())
+    response = current_app.json.response(keys().jwks())
     # Short: a key about to sign is published KEY_PUBLISH_AHEAD_SECONDS (more than this) before it does.
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
@@ -56,7 +71,8 @@ def jwks():
 @LIMITED
 def sign_up():
     body = load(schemas.SignUp())
-    user = accounts().sign_up(body["email"], body["password"], body["display_name"], _client())
+    user = signin.sign_up(store(), cfg(), hasher(), mailer(), body["email"], body["password"], body["display_name"],
+                          _client())
     return schemas.User().dump(user), 201
 
 
@@ -64,23 +80,25 @@ def sign_up():
 @LIMITED
 def sign_in():
     body = load(schemas.SignIn())
-    return schemas.Tokens().dump(accounts().sign_in(body["email"], body["password"], _client()))
+    tokens = signin.sign_in(store(), cfg(), hasher(), keys(), body["email"], body["password"], _client())
+    return schemas.Tokens().dump(tokens)
 
 
 @bp.post("/sessions/refresh")
 def refresh():
-    return schemas.Tokens().dump(accounts().refresh(load(schemas.RefreshToken())["refresh_token"]))
+    tokens = signin.refresh(store(), cfg(), keys(), load(schemas.RefreshToken())["refresh_token"])
+    return schemas.Tokens().dump(tokens)
 
 
 @bp.delete("/sessions")
 def sign_out():
-    accounts().sign_out(load(schemas.RefreshToken())["refresh_token"])
+    signin.sign_out(store(), load(schemas.RefreshToken())["refresh_token"])
     return "", 204
 
 
 @bp.post("/verifications")
 def verify_email():
-    accounts().verify_email(load(schemas.OneTimeToken())["token"])
+    links.verify_email(store(), load(schemas.OneTimeToken())["token"])
     return "", 204
 
 
@@ -88,13 +106,13 @@ def verify_email():
 @auth.require()
 @LIMITED
 def resend_verification():
-    accounts().resend_verification(_me())
+    links.resend_verification(store(), cfg(), mailer(), _me())
     return "", 202
 
 
 @bp.post("/password-resets")
 def request_password_reset():
-    accounts().request_password_reset(load(schemas.ResetRequest())["email"])
+    links.request_password_reset(store(), cfg(), mailer(), load(schemas.ResetRequest())["email"])
     return "", 202
 
 
@@ -102,7 +120,7 @@ def request_password_reset():
 @LIMITED
 def confirm_password_reset():
     body = load(schemas.ResetConfirm())
-    accounts().confirm_password_reset(body["token"], body["password"], _client())
+    links.confirm_password_reset(store(), cfg(), hasher(), body["token"], body["password"], _client())
     return "", 204
 
 
@@ -111,14 +129,14 @@ def confirm_password_reset():
 @bp.get("/me")
 @auth.require()
 def profile():
-    return schemas.Profile().dump(accounts().profile(_me()))
+    return schemas.Profile().dump(live_user(store(), _me()))
 
 
 @bp.get("/me/data")
 @auth.require()
 def my_data():
     user_id = _me()
-    body = json.dumps(accounts().export(user_id), default=_iso, indent=2)
+    body = json.dumps(erasure.export(store(), user_id), default=_iso, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="idealab-account-{user_id}.json"',
         "Cache-Control": "no-store"})
@@ -129,7 +147,7 @@ def my_data():
 @LIMITED
 def delete_me():
     password = (load(schemas.DeleteAccount()) if request.content_length else {}).get("password")
-    accounts().delete(_me(), password, _token_issued_at(), _client())
+    erasure.delete(store(), cfg(), hasher(), _me(), password, auth.current_principal().issued_at, _client())
     return "", 204
 
 
@@ -137,14 +155,14 @@ def delete_me():
 @auth.require()
 def my_identities():
     """The sign-in providers linked to my account."""
-    return schemas.LinkedIdentity(many=True).dump(accounts().identities.of(_me()))
+    return schemas.LinkedIdentity(many=True).dump(identities.of(store(), cfg(), _me()))
 
 
 @bp.delete("/me/identities/<provider>")
 @auth.require()
 def unlink_identity(provider: str):
     """Removes a sign-in provider from my account. The sessions opened with it end."""
-    accounts().identities.remove(_me(), provider)
+    identities.remove(store(), _me(), provider)
     return "", 204
 
 
@@ -154,33 +172,26 @@ def _iso(value):
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def _token_issued_at() -> int | None:
-    # The token was verified by auth.require for this very request; only its iat is read here.
-    token = request.headers["Authorization"].removeprefix("Bearer ").strip()
-    issued_at = jwt.decode(token, options={"verify_signature": False}).get("iat")
-    return issued_at if isinstance(issued_at, int) else None
-
-
 # --- roles and bans --------------------------------------------------------------------------------------------------
 
 @bp.get("/users")
 @auth.require("admin")
 def find_users():
     query = schemas.UserQuery().load(request.args.to_dict())
-    return schemas.ManagedUser(many=True).dump(accounts().find_users(query["email"]))
+    return schemas.ManagedUser(many=True).dump(access.find_users(store(), query["email"]))
 
 
 @bp.put("/users/<user_id>/roles")
 @auth.require("admin")
 def set_roles(user_id: str):
-    user = accounts().set_roles(auth.current_principal(), user_id, load(schemas.Roles())["roles"])
+    user = access.set_roles(store(), auth.current_principal(), user_id, load(schemas.Roles())["roles"])
     return schemas.ManagedUser().dump(user)
 
 
 @bp.post("/users/<user_id>/ban")
 @auth.require("moderator", "admin")
 def ban(user_id: str):
-    user = accounts().ban(auth.current_principal(), user_id, load(schemas.Ban())["reason"])
+    user = access.ban(store(), auth.current_principal(), user_id, load(schemas.Ban())["reason"])
     return schemas.ManagedUser().dump(user)
 
 
@@ -189,26 +200,26 @@ def ban(user_id: str):
 @bp.post("/spaces")
 @auth.require("admin")
 def create_space():
-    space = accounts().create_space(auth.current_principal(), load(schemas.NewSpace())["name"])
+    space = access.create_space(store(), auth.current_principal(), load(schemas.NewSpace())["name"])
     return schemas.Space().dump(space), 201
 
 
 @bp.get("/spaces")
 @auth.require("admin")
 def list_spaces():
-    return schemas.Space(many=True).dump(accounts().spaces())
+    return schemas.Space(many=True).dump(access.spaces(store()))
 
 
 @bp.get("/spaces/<space_id>/members")
 @auth.require("admin")
 def list_members(space_id: str):
-    return schemas.Member(many=True).dump(accounts().members(space_id))
+    return schemas.Member(many=True).dump(access.members(store(), space_id))
 
 
 @bp.delete("/spaces/<space_id>/members/<user_id>")
 @auth.require("admin")
 def remove_member(space_id: str, user_id: str):
-    accounts().remove_member(auth.current_principal(), space_id, user_id)
+    access.remove_member(store(), auth.current_principal(), space_id, user_id)
     return "", 204
 
 
@@ -216,14 +227,14 @@ def remove_member(space_id: str, user_id: str):
 @auth.require("admin")
 @LIMITED
 def invite(space_id: str):
-    accounts().invite(auth.current_principal(), space_id, load(schemas.Invitation())["email"])
+    access.invite(store(), cfg(), mailer(), auth.current_principal(), space_id, load(schemas.Invitation())["email"])
     return "", 202
 
 
 @bp.post("/invitations/accept")
 @auth.require()
 def accept_invitation():
-    space = accounts().accept_invitation(auth.current_principal(), load(schemas.OneTimeToken())["token"])
+    space = access.accept_invitation(store(), auth.current_principal(), load(schemas.OneTimeToken())["token"])
     # The new membership reaches the other services in the next access token: refresh now to see the space.
     return {"space_id": space["_id"], "name": space["name"]}
 
@@ -241,7 +252,7 @@ def oidc_start(name: str):
     cookie = oidc().browser_cookie()
     # One binding per browser, kept across its sign-ins, so two tabs signing in at once both finish.
     browser = request.cookies.get(cookie["key"]) or domain.new_secret()
-    response = redirect(oidc().start(name, return_to, browser), 302)
+    response = redirect(oidc().start(store(), name, return_to, browser), 302)
     response.set_cookie(value=browser, **cookie)
     return response
 
@@ -249,6 +260,6 @@ def oidc_start(name: str):
 @bp.get("/oidc/<name>/callback")
 def oidc_callback(name: str):
     browser = request.cookies.get(oidc().browser_cookie()["key"])
-    return redirect(oidc().finish(name, request.args.to_dict(), browser), 302)
+    return redirect(oidc().finish(store(), name, request.args.to_dict(), browser), 302)
 
 

@@ -15,8 +15,8 @@ from idealab.auth import ROLES
 from idealab.mongo import connect
 
 from . import config
-from .handlers import Accounts
-from idealab.mail import Mailer
+from .handlers import access, erasure
+from .handlers.keys import Keys
 from .store import AccountStore
 
 
@@ -33,20 +33,20 @@ def main(argv: list[str] | None = None) -> int:
     cfg = config.load()
     store = AccountStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
     store.ensure_indexes()
-    accounts = Accounts(store, cfg, Mailer(cfg.smtp_host, cfg.smtp_port, cfg.mail_from))
     if args.command == "grant-role":
         try:
-            user = accounts.grant_role(args.email, args.role)
+            user = access.grant_role(store, args.email, args.role)
         except NotFound as exc:
             print(exc.description, file=sys.stderr)
             return 1
         print(f"{user['email']} ({user['_id']}) now has the roles {', '.join(user['roles'])}")
     elif args.command == "purge-expired":
-        removed = accounts.purge_expired()
+        removed = erasure.purge_expired(store, cfg)
         print(", ".join(f"{count} {what}" for what, count in removed.items()) + " removed")
     else:
-        accounts.keys.ensure_first()
-        kid = accounts.keys.rotate()
+        keys = Keys(store, cfg)
+        keys.ensure_first()
+        kid = keys.rotate()
         print(f"key {kid} is published now and signs from {cfg.key_publish_ahead_seconds} s from now")
     return 0
 

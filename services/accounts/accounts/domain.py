@@ -29,6 +29,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def new_user(email: str, display_name: str, password_hash: str | None, email_verified: bool, now: datetime) -> dict:
+    return {"_id": new_id(), "email": email, "display_name": display_name, "password_hash": password_hash,
+            "email_verified": email_verified, "roles": ["member"], "spaces": [], "banned": None, "created_at": now,
+            "deleted_at": None}
+
+
 def erased_email(user_id: str) -> str:
     """What a deleted user's email becomes: unique (the index stays unique) and no longer anybody's address."""
     return f"erased-{user_id}@erased.invalid"
@@ -177,6 +183,16 @@ def safe_return_to(path: str | None) -> str:
             or any(ord(c) < 32 for c in path)):
         raise ValueError("return_to must be a path on this site, such as /ideas")
     return path
+
+
+class Refused(Exception):
+    """A sign-in through a provider that failed once its attempt was known: told to the browser in `return_to`'s
+    fragment."""
+
+    def __init__(self, error: str, description: str):
+        super().__init__(error, description)
+        self.error = error
+        self.description = description
 
 
 class Link(Enum):

@@ -3,7 +3,6 @@ and nonce kept in the database for one use and bound to the browser that started
 token checked against the provider's keys."""
 import logging
 import threading
-from datetime import datetime
 from urllib.parse import urlencode
 
 import jwt
@@ -14,7 +13,10 @@ from werkzeug.exceptions import BadGateway, BadRequest, NotFound
 
 from . import domain
 from .config import AccountsConfig, OidcProvider
-from .handlers import Accounts
+from .domain import Refused
+from .handlers import identities, now, signin
+from .handlers.keys import Keys
+from .store import AccountStore
 
 log = logging.getLogger(__name__)
 
@@ -22,20 +24,12 @@ TIMEOUT_SECONDS = 10
 ID_TOKEN_ALGORITHMS = ["RS256", "ES256", "PS256"]
 
 
-class Refused(Exception):
-    """A sign-in that failed after the attempt was known: told to the browser in `return_to`'s fragment."""
-
-    def __init__(self, error: str, description: str):
-        super().__init__(error, description)
-        self.error = error
-        self.description = description
-
-
 class OidcSignIn:
-    def __init__(self, accounts: Accounts, cfg: AccountsConfig):
-        self.accounts = accounts
-        self.store = accounts.store
+    """The configured providers, their discovered metadata, and the sign-ins through them."""
+
+    def __init__(self, cfg: AccountsConfig, keys: Keys):
         self.cfg = cfg
+        self.keys = keys
         self._providers = {p.name: p for p in cfg.oidc_providers}
         self._metadata: dict[str, dict] = {}
         self._lock = threading.Lock()
@@ -52,7 +46,7 @@ class OidcSignIn:
         return {"key": "__Host-idealab-sign-in" if secure else "idealab-sign-in", "secure": secure, "httponly": True,
                 "samesite": "Lax", "path": "/", "max_age": int(domain.SIGN_IN_ATTEMPT_TTL.total_seconds())}
 
-    def start(self, name: str, return_to: str, browser: str) -> str:
+    def start(self, store: AccountStore, name: str, return_to: str, browser: str) -> str:
         """The provider's authorization URL for a new sign-in attempt by the browser holding `browser`."""
         provider = self._provider(name)
         try:
@@ -60,41 +54,39 @@ class OidcSignIn:
         except ValueError as exc:
             raise BadRequest(str(exc)) from exc
         state, nonce, verifier = domain.new_secret(), domain.new_secret(), domain.new_secret()
-        now = self.accounts.clock()
-        self.store.add_sign_in_attempt({"_id": domain.digest(state), "browser": domain.digest(browser),
-                                        "provider": name, "nonce": nonce,
-                                        "code_verifier": verifier, "return_to": return_to, "created_at": now,
-                                        "expires_at": now + domain.SIGN_IN_ATTEMPT_TTL})
+        at = now()
+        store.add_sign_in_attempt({"_id": domain.digest(state), "browser": domain.digest(browser), "provider": name,
+                                   "nonce": nonce, "code_verifier": verifier, "return_to": return_to,
+                                   "created_at": at, "expires_at": at + domain.SIGN_IN_ATTEMPT_TTL})
         url, _ = self._client(provider).create_authorization_url(
             self._discover(provider)["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce)
         return url
 
-    def finish(self, name: str, params: dict, browser: str | None) -> str:
+    def finish(self, store: AccountStore, name: str, params: dict, browser: str | None) -> str:
         """Where the browser goes once the provider sent it back: `return_to` with the tokens in the fragment, or
         with `error` and `error_description` there when the sign-in failed (the web lab says so). Without a known
         sign-in attempt of this browser there is no `return_to` to trust: a 400 problem."""
         provider = self._provider(name)
-        attempt = self.store.take_sign_in_attempt(domain.digest(params.get("state") or ""),
-                                                  domain.digest(browser or ""))
+        attempt = store.take_sign_in_attempt(domain.digest(params.get("state") or ""), domain.digest(browser or ""))
         if attempt is None or attempt["provider"] != name:
             raise BadRequest("this sign-in is unknown, already finished or was started in another browser; start "
                              "again")
         try:
-            if attempt["expires_at"] <= self.accounts.clock():
+            if attempt["expires_at"] <= now():
                 raise Refused("expired", "this sign-in took too long; start again")
             if params.get("error"):
                 raise Refused(params["error"][:64], f"{provider.display_name} did not sign you in")
             if not params.get("code"):
                 raise Refused("invalid_request", f"{provider.display_name} sent no code")
             try:
-                user = self._user_for(provider, self._id_token_claims(provider, params["code"], attempt))
+                user = identities.account_for(store, provider, self._id_token_claims(provider, params["code"], attempt))
             except BadGateway as exc:  # discovery or the provider's keys could not be read
                 raise Refused("temporarily_unavailable", exc.description) from exc
         except Refused as refused:
             log.warning("OIDC sign-in with %s refused: %s (%s)", name, refused.error, refused.description)
             return attempt["return_to"] + "#" + urlencode({"error": refused.error,
                                                            "error_description": refused.description})
-        tokens = self.accounts.issue_tokens(user, signed_in_with=name)
+        tokens = signin.issue_tokens(store, self.cfg, self.keys, user, signed_in_with=name)
         return attempt["return_to"] + "#" + urlencode(tokens)
 
     def _id_token_claims(self, provider: OidcProvider, code: str, attempt: dict) -> dict:
@@ -127,53 +119,6 @@ class OidcSignIn:
             raise Refused("invalid_id_token", f"the ID token from {provider.display_name} is not for this sign-in "
                                               "(nonce)")
         return claims
-
-    def _user_for(self, provider: OidcProvider, claims: dict) -> dict:
-        subject = str(claims["sub"])
-        email = domain.normalise_email(str(claims.get("email") or ""))
-        if not email:
-            raise Refused("email_missing", f"{provider.display_name} did not share your email address")
-        verified = claims.get("email_verified") is True
-        known = self.store.identity_user(provider.name, subject)
-        by_email = self.store.user_by_email(email)
-        decision = domain.link_decision(known, by_email, verified)
-        now = self.accounts.clock()
-        if decision is domain.Link.REFUSED:
-            raise Refused("email_not_verified", f"{provider.display_name} has not verified your email address: "
-                                                "verify it there, or sign up with your email and a password")
-        if decision is domain.Link.NEW:
-            return self._new_user(provider, subject, email, claims, now)
-        user = known if decision is domain.Link.KNOWN else by_email
-        if user.get("deleted_at"):
-            raise Refused("account_deleted", "this account no longer exists")
-        if user.get("banned"):
-            raise Refused("account_banned", "this account is banned")
-        if decision is domain.Link.RECLAIMED:
-            self._reclaim(user, now)
-        if decision is not domain.Link.KNOWN:
-            self.store.link_identity(provider.name, subject, user["_id"], now)
-            user = self.store.user(user["_id"])
-        return user
-
-    def _new_user(self, provider: OidcProvider, subject: str, email: str, claims: dict, now: datetime) -> dict:
-        user = {"_id": domain.new_id(), "email": email,
-                "display_name": str(claims.get("name") or email.split("@")[0])[:80], "password_hash": None,
-                "email_verified": True, "roles": ["member"], "spaces": [], "banned": None,
-                "created_at": now, "deleted_at": None}
-        if not self.store.insert_user(user, domain.user_registered(user, provider.name),
-                                      domain.email_verified(user, now)):
-            raise Refused("temporarily_unavailable", "an account with this email was just made; try again")
-        self.store.link_identity(provider.name, subject, user["_id"], now)
-        return user
-
-    def _reclaim(self, user: dict, now: datetime) -> None:
-        """The account was made with an address nobody had proved, maybe by someone else than its owner, who proves
-        it now: whatever its maker could sign in with ends (password, sessions, other identities). The owner sets a
-        password, if they want one, through a reset."""
-        if self.store.reclaim(user["_id"], domain.email_verified(user, now)):
-            self.store.revoke_sessions_of(user["_id"], now, "reclaimed by the address's owner")
-            self.store.unlink_identities(user["_id"])
-            log.warning("account %s reclaimed through OIDC: its password and sessions were dropped", user["_id"])
 
     def _provider(self, name: str) -> OidcProvider:
         if name not in self._providers:

@@ -3,11 +3,13 @@ conftest's real SMTP server (`mailbox`; client comes from the root conftest too)
 Connect provider."""
 import importlib.util
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from accounts.app import create_app
 from accounts.config import SERVICE, AccountsConfig
+from accounts.handlers import access, now
 
 # The tests' own OIDC provider, loaded by path: test directories are not packages (pytest's importlib mode).
 _spec = importlib.util.spec_from_file_location("oidc_provider",
@@ -53,7 +55,11 @@ def app(accounts_config, mongo_db):
 
 @pytest.fixture
 def accounts(app):
-    return app.extensions["accounts"]
+    """What the tests look into: the app's store and the collaborators create_app wired (replace one in
+    app.extensions to change what the app uses), and the clock."""
+    return SimpleNamespace(store=app.extensions["idealab.store"], cfg=app.extensions["accounts.config"],
+                           keys=app.extensions["accounts.keys"], hasher=app.extensions["accounts.hasher"],
+                           mailer=app.extensions["accounts.mailer"], clock=now)
 
 
 @pytest.fixture
@@ -92,7 +98,7 @@ def admin(member, accounts, sign_in):
     """A signed-in admin (made as the first admin is: grant-role), with a token carrying the role."""
     def make(email: str = "root@example.com") -> dict:
         user = member(email, display_name="Root")
-        accounts.grant_role(email, "admin")
+        access.grant_role(accounts.store, email, "admin")
         tokens = sign_in(email)
         return {**user, **tokens, "headers": {"Authorization": f"Bearer {tokens['access_token']}"}}
     return make

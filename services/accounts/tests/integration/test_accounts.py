@@ -211,7 +211,7 @@ def test_resetting_the_password_through_the_mailed_link_ends_every_session(clien
 
 
 def test_a_sign_in_with_the_old_password_while_a_reset_lands_opens_no_session(
-        client, sign_up, mailbox, accounts, monkeypatch):
+        client, app, sign_up, mailbox, accounts, monkeypatch):
     ann = sign_up("ann@example.com")
     client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
     token = mailbox.link("ann@example.com", "reset-password")
@@ -234,7 +234,7 @@ def test_a_sign_in_with_the_old_password_while_a_reset_lands_opens_no_session(
 
         def check_needs_rehash(self, stored_hash):
             return True
-    monkeypatch.setattr(accounts, "hasher", ResetWhileChecking())
+    monkeypatch.setitem(app.extensions, "accounts.hasher", ResetWhileChecking())
 
     assert_problem(client.post("/api/accounts/sessions", json={"email": "ann@example.com", "password": PASSWORD}),
                    401)

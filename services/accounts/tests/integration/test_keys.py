@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from accounts.app import create_app
-from accounts.handlers import Keys
+from accounts.handlers.keys import Keys
 from ideas.app import create_app as create_ideas_app
 
 pytestmark = pytest.mark.integration
@@ -120,4 +120,4 @@ def test_api_processes_starting_together_make_one_first_key(accounts_config, mon
         apps = list(pool.map(lambda _: create_app(accounts_config, db=mongo_db), range(4)))
 
     assert mongo_db["signing_keys"].count_documents({}) == 1
-    assert {len(a.extensions["accounts"].keys.jwks()["keys"]) for a in apps} == {1}
+    assert {len(a.extensions["accounts.keys"].jwks()["keys"]) for a in apps} == {1}

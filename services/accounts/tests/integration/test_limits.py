@@ -32,16 +32,16 @@ class CountingHasher:
         return getattr(self.real, name)
 
 
-def count_argon2(monkeypatch, accounts) -> list:
-    """The times `accounts` runs argon2 from now on."""
-    hasher = CountingHasher(accounts.hasher)
-    monkeypatch.setattr(accounts, "hasher", hasher)
+def count_argon2(monkeypatch, app) -> list:
+    """The times `app` runs argon2 from now on."""
+    hasher = CountingHasher(app.extensions["accounts.hasher"])
+    monkeypatch.setitem(app.extensions, "accounts.hasher", hasher)
     return hasher.runs
 
 
 @pytest.fixture
-def argon2_runs(accounts, monkeypatch):
-    return count_argon2(monkeypatch, accounts)
+def argon2_runs(app, monkeypatch):
+    return count_argon2(monkeypatch, app)
 
 
 def assert_slowed_down(response) -> dict:
@@ -104,7 +104,7 @@ def test_one_client_address_is_limited_across_accounts_and_routes_whatever_it_cl
     # The same service, with a client's allowance small enough to reach in a test.
     app = create_app(replace(accounts_config, password_checks_per_client=3), db=mongo_db)
     client = app.test_client()
-    argon2_runs = count_argon2(monkeypatch, app.extensions["accounts"])
+    argon2_runs = count_argon2(monkeypatch, app)
     for n in range(3):
         response = client.post("/api/accounts/sessions", json={"email": f"person{n}@example.com", "password": "x"},
                                **from_address("10.1.1.1", forwarded_for=f"203.0.113.{n}, 198.51.100.7"))
