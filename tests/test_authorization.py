@@ -56,6 +56,15 @@ MATRIX = {
         "DELETE /ideas/<idea_id>": only({"member": 404, "product_team": 404}),
         "GET /ideas/<idea_id>": everyone(404),
         "GET /me/data": signed_in(200),
+        # Campaigns: staff set them up (product team and admins), members vote; reads follow the campaign's space.
+        "POST /campaigns": only({"product_team": 422, "admin": 422}),
+        "GET /campaigns": everyone(200),
+        "GET /campaigns/<campaign_id>": everyone(404),
+        "PUT /campaigns/<campaign_id>": only({"product_team": 422, "admin": 422}),
+        "PUT /campaigns/<campaign_id>/ballot": only({"member": 422, "product_team": 422}),
+        "GET /campaigns/<campaign_id>/ballot": signed_in(404),
+        "GET /campaigns/<campaign_id>/results": everyone(404),
+        "GET /campaigns/<campaign_id>/export": everyone(404),
     },
     "roadmap": {
         **PUBLIC_HEALTH,

@@ -85,6 +85,50 @@ class StatusChanged(Schema):
     changed_at = fields.AwareDateTime(required=True)
 
 
+class CampaignOpened(Schema):
+    campaign_id = fields.String(required=True)
+    opens_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+    # The invite-only space the campaign is restricted to; None when any member may see it.
+    space = fields.String(load_default=None, allow_none=True)
+
+
+class BallotCast(Schema):
+    """A member's ballot in a campaign, cast or changed: which ballot, not what it says (results tell that)."""
+    campaign_id = fields.String(required=True)
+    voter_id = fields.String(required=True)
+    # 1 at the first cast, +1 at every change: the recount keeps the newest.
+    ballot_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    cast_at = fields.AwareDateTime(required=True)
+
+
+class OptionResult(Schema):
+    option_id = fields.String(required=True)
+    name = fields.String(required=True)
+    count = fields.Integer(required=True, validate=validate.Range(min=0))
+    # Its part of the budget in the currency's smallest unit; None without a budget.
+    amount = fields.Integer(load_default=None, allow_none=True)
+
+
+class Budget(Schema):
+    amount = fields.Integer(required=True, validate=validate.Range(min=0))  # in the currency's smallest unit
+    currency = fields.String(required=True)
+
+
+class CampaignClosed(Schema):
+    campaign_id = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)  # by language
+    space = fields.String(load_default=None, allow_none=True)
+    closed_at = fields.AwareDateTime(required=True)
+    ballots = fields.Integer(required=True, validate=validate.Range(min=0))
+    options = fields.List(fields.Nested(OptionResult), required=True)
+    budget = fields.Nested(Budget, load_default=None, allow_none=True)
+    # How the budget was split, ties included, in words: part of the result.
+    split_rule = fields.String(load_default=None, allow_none=True)
+    # SHA-256 over the sorted (ballot id, choices) list of the ballot export.
+    digest = fields.String(required=True)
+
+
 # Accounts events carry ids, names and roles, never a password hash, and an email address only in
 # user.email_verified (notifications mails verified addresses; it forgets them on user.deleted).
 class UserRegistered(Schema):
@@ -196,6 +240,9 @@ CATALOGUE: dict[str, EventType] = {
     "vote.withdrawn": EventType(VoteWithdrawn, VOTES_TOPIC),
     "tally.changed": EventType(TallyChanged, VOTES_TOPIC),
     "idea.threshold_reached": EventType(ThresholdReached, VOTES_TOPIC),
+    "campaign.opened": EventType(CampaignOpened, VOTES_TOPIC),
+    "ballot.cast": EventType(BallotCast, VOTES_TOPIC),
+    "campaign.closed": EventType(CampaignClosed, VOTES_TOPIC),
     "idea.status_changed": EventType(StatusChanged, ROADMAP_TOPIC),
     "user.registered": EventType(UserRegistered, ACCOUNTS_TOPIC),
     "user.role_changed": EventType(UserRoleChanged, ACCOUNTS_TOPIC),

@@ -1,13 +1,16 @@
 """Use cases and event handlers of the votes service (how votes are counted: votes.domain)."""
+import uuid
+from dataclasses import asdict
 from datetime import datetime, timezone
 
-from werkzeug.exceptions import Conflict, NotFound
+from marshmallow import ValidationError
+from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
-from idealab.auth import Principal, can_see
+from idealab.auth import Principal, can_see, visible_spaces
 from idealab.events import Event
 from idealab.kafka import Batch
 
-from . import domain
+from . import campaigns, domain
 from .store import VoteStore
 
 
@@ -103,6 +106,143 @@ def on_idea_merged(store: VoteStore, threshold: int, event: Event) -> None:
     recount_tally(store, threshold, event.data["into"])
 
 
+# Campaigns (rules: votes.campaigns).
+
+def _refused(refusal: campaigns.Refused) -> Exception:
+    """The 4xx that says which: outside the window 409, not eligible 403, a malformed ballot or setup 422."""
+    if refusal.kind == "window":
+        return Conflict(str(refusal))
+    if refusal.kind == "eligibility":
+        return Forbidden(str(refusal))
+    return ValidationError({"choices" if refusal.kind == "ballot" else "_schema": [str(refusal)]})
+
+
+def _setup(data: dict, now: datetime) -> dict:
+    """The stored fields of a campaign as staff set it up, checked beyond its shape."""
+    try:
+        campaigns.check_schedule(data["opens_at"], data["closes_at"], now)
+        campaigns.check_options(data["rule"], data["options"])
+    except campaigns.Refused as refusal:
+        raise _refused(refusal) from None
+    eligibility = {k: v for k, v in data["eligibility"].items() if v is not None}
+    rule = {"kind": data["rule"]["kind"], "k": data["rule"]["k"] or 1}
+    return {**data, "rule": rule, "eligibility": eligibility,
+            "space": eligibility.get("space") if eligibility["kind"] == campaigns.SPACE else None}
+
+
+def create_campaign(store: VoteStore, data: dict, by: Principal, now: datetime) -> dict:
+    campaign = {"_id": uuid.uuid4().hex, **_setup(data, now), "created_by": by.user_id, "created_at": now}
+    store.insert_campaign(campaign)
+    return _shown(campaign, None, now)
+
+
+def edit_campaign(store: VoteStore, campaign_id: str, data: dict, viewer: Principal, now: datetime) -> dict:
+    _visible_campaign(store, campaign_id, viewer)
+    if not store.edit_campaign(campaign_id, _setup(data, now), now):
+        raise Conflict("this campaign has opened: it can no longer be edited")
+    return show_campaign(store, campaign_id, viewer, now)
+
+
+def _visible_campaign(store: VoteStore, campaign_id: str, viewer: Principal | None) -> dict:
+    campaign = store.campaign(campaign_id)
+    if campaign is None or not campaigns.visible(campaign, viewer):
+        raise NotFound(f"no campaign {campaign_id}")
+    return campaign
+
+
+def _shown(campaign: dict, ballot: dict | None, now: datetime) -> dict:
+    return {**campaign, "id": campaign["_id"], "state": campaigns.state(campaign, now),
+            "my_ballot": ballot["choices"] if ballot else None}
+
+
+def list_campaigns(store: VoteStore, viewer: Principal | None, limit: int, now: datetime) -> dict:
+    return {"campaigns": [_shown(c, None, now) for c in store.campaigns_in(visible_spaces(viewer), limit)]}
+
+
+def show_campaign(store: VoteStore, campaign_id: str, viewer: Principal | None, now: datetime) -> dict:
+    campaign = _visible_campaign(store, campaign_id, viewer)
+    return _shown(campaign, store.ballot(campaign_id, viewer.user_id) if viewer else None, now)
+
+
+def cast_ballot(store: VoteStore, campaign_id: str, voter: Principal, choices: dict, now: datetime) -> dict:
+    """Casts the member's one ballot, or changes it, while the campaign is open by the server's clock."""
+    campaign = _visible_campaign(store, campaign_id, voter)
+    try:
+        campaigns.check_window(campaign, now)
+        campaigns.check_eligible(campaign, voter)
+        campaigns.check_ballot(campaign, choices)
+    except campaigns.Refused as refusal:
+        raise _refused(refusal) from None
+    voter_id = voter.user_id
+    if not store.insert_ballot(campaign_id, voter_id, uuid.uuid4().hex, choices, now,
+                               campaigns.ballot_cast(campaign_id, voter_id, 1, now)):
+        ballot = store.ballot(campaign_id, voter_id)
+        event = campaigns.ballot_cast(campaign_id, voter_id, ballot["version"] + 1, now)
+        if not store.change_ballot(campaign_id, voter_id, ballot["version"], choices, now, event):
+            raise Conflict("your ballot changed meanwhile; reload and try again")
+    return store.ballot(campaign_id, voter_id)
+
+
+def my_ballot(store: VoteStore, campaign_id: str, voter: Principal) -> dict:
+    _visible_campaign(store, campaign_id, voter)
+    ballot = store.ballot(campaign_id, voter.user_id)
+    if ballot is None:
+        raise NotFound("you have not voted in this campaign")
+    return ballot
+
+
+def results(store: VoteStore, campaign_id: str, viewer: Principal | None, now: datetime) -> dict:
+    """The final result once closed; before, the live counts (to staff only when results are hidden)."""
+    campaign = _visible_campaign(store, campaign_id, viewer)
+    if "result" in campaign:
+        return {**campaign["result"], "campaign_id": campaign_id, "state": "closed", "final": True}
+    if campaign["results"] == "hidden" and not (viewer and viewer.is_staff):
+        raise Forbidden("the results of this campaign are shown when it closes")
+    tally = campaign.get("tally") or {"counts": {}, "ballots": 0, "turnout": []}
+    live = campaigns.Tally(tally["counts"], tally["ballots"], tally["turnout"])
+    return {**campaigns.standings(campaign, live), "campaign_id": campaign_id,
+            "state": campaigns.state(campaign, now), "final": False, "digest": None}
+
+
+def export(store: VoteStore, campaign_id: str, viewer: Principal | None) -> dict:
+    """A closed campaign's result with every ballot by its random id: enough to recount it and check its digest."""
+    campaign = _visible_campaign(store, campaign_id, viewer)
+    if "result" not in campaign:
+        raise Conflict("a campaign's ballots are exported once it has closed")
+    ballots = sorted(({"ballot_id": b["ballot_id"], "choices": b["choices"]}
+                      for b in store.ballots_of_campaign(campaign_id)), key=lambda b: b["ballot_id"])
+    return {**campaign["result"], "campaign_id": campaign_id, "state": "closed", "final": True,
+            "ballot_export": ballots}
+
+
+def run_campaign_clock(store: VoteStore, now: datetime) -> int:
+    """Announces the campaigns due to open, and closes those past their closing instant (and the settle time) with
+    their result; each a conditional single-document write, so a restart or a second worker does it once.
+    Returns how many it opened or closed."""
+    done = 0
+    for campaign in store.due_to_open(now):
+        done += store.mark_opened(campaign["_id"], campaigns.campaign_opened(campaign))
+    for campaign in store.due_to_close(now - campaigns.CLOSE_SETTLE):
+        done += close_campaign(store, campaign)
+    return done
+
+
+def close_campaign(store: VoteStore, campaign: dict) -> bool:
+    """Counts every ballot of the campaign and closes it with the result, unless another closer did first."""
+    outcome = campaigns.result(campaign, store.ballots_of_campaign(campaign["_id"]), campaign["closes_at"])
+    return store.close_campaign(campaign["_id"], outcome, campaigns.campaign_closed(campaign, outcome))
+
+
+def on_ballot_events(store: VoteStore, events: list[Event]) -> None:
+    """Recounts the live tally of every campaign a batch of ballot.cast events is about, once per campaign, from
+    its ballots; written only if no other recount was written meanwhile (the loser counts again)."""
+    for campaign_id in dict.fromkeys(e.data["campaign_id"] for e in events):
+        while (campaign := store.campaign(campaign_id)) is not None and "result" not in campaign:
+            tally = campaigns.counted(campaign["options"], store.ballots_of_campaign(campaign_id))
+            if store.replace_campaign_tally(campaign_id, campaign["tally_version"], asdict(tally)):
+                break
+
+
 def handlers(store: VoteStore, threshold: int) -> dict:
     recount = Batch(lambda events: on_vote_events(store, threshold, events))
     return {
@@ -110,4 +250,5 @@ def handlers(store: VoteStore, threshold: int) -> dict:
         "vote.cast": recount,
         "vote.withdrawn": recount,
         "idea.merged": lambda e: on_idea_merged(store, threshold, e),
+        "ballot.cast": Batch(lambda events: on_ballot_events(store, events)),
     }

@@ -1,13 +1,18 @@
 """Every pymongo call of the votes service."""
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timezone
 
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
 
+from .campaigns import ballot_id
 from .domain import Tally, vote_id
+
+HIDDEN = {outbox.FIELD: 0, outbox.PENDING: 0}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class VoteStore:
@@ -15,10 +20,18 @@ class VoteStore:
         self.votes = db["votes"]  # one document per (idea, member), its _id from vote_id
         self.tallies = db["tallies"]
         self.ideas = db["ideas"]  # read model: the ideas open to votes, fed by idea.submitted
+        self.campaigns = db["campaigns"]  # with their live tally and, once closed, their result
+        self.ballots = db["ballots"]  # one document per (campaign, member), its _id from campaigns.ballot_id
 
     def ensure_indexes(self) -> None:
         self.votes.create_index([("idea_id", 1), ("live", 1)])  # the recount of an idea
-        for collection in (self.votes, self.tallies):
+        self.ballots.create_index("campaign_id")  # a campaign's recount, close and export
+        self.ballots.create_index("voter_id")  # a member's data download
+        self.campaigns.create_index([("space", ASCENDING), ("opens_at", DESCENDING)])  # the campaigns one may see
+        self.campaigns.create_index([("opens_at", DESCENDING)])  # every campaign, for staff
+        self.campaigns.create_index([("opened", ASCENDING), ("opens_at", ASCENDING)])  # the clock: due to open
+        self.campaigns.create_index([("closed", ASCENDING), ("closes_at", ASCENDING)])  # the clock: due to close
+        for collection in (self.votes, self.tallies, self.campaigns, self.ballots):
             outbox.ensure_indexes(collection)
 
     def add_votable_idea(self, idea_id: str, submitted_at: datetime, space: str | None) -> None:
@@ -96,6 +109,76 @@ class VoteStore:
                 return False
         result = self.tallies.update_one({"_id": before.idea_id, "version": before.version},
                                          outbox.recording({"$set": fields}, *events))
+        return result.modified_count == 1
+
+    def insert_campaign(self, campaign: dict) -> None:
+        self.campaigns.insert_one({**campaign, "opened": False, "closed": False, "tally_version": 0})
+
+    def campaign(self, campaign_id: str) -> dict | None:
+        return self.campaigns.find_one({"_id": campaign_id}, HIDDEN)
+
+    def campaigns_in(self, spaces: list[str] | None, limit: int) -> list[dict]:
+        """The campaigns of the public lab and of `spaces` (None: every space), newest opening first."""
+        # Staff's list is a range of the opening instants, not an unfiltered find, which this engine scans whole.
+        query = {"opens_at": {"$gt": EPOCH}} if spaces is None else {"space": {"$in": [None, *spaces]}}
+        return list(self.campaigns.find(query, HIDDEN).sort("opens_at", DESCENDING).limit(limit))
+
+    def edit_campaign(self, campaign_id: str, changes: dict, now: datetime) -> bool:
+        """Replaces what staff set, only while the campaign has not opened (by the stored opening instant)."""
+        result = self.campaigns.update_one({"_id": campaign_id, "opens_at": {"$gt": now}}, {"$set": changes})
+        return result.matched_count == 1
+
+    def ballot(self, campaign_id: str, voter_id: str) -> dict | None:
+        return self.ballots.find_one({"_id": ballot_id(campaign_id, voter_id)}, {outbox.FIELD: 0})
+
+    def insert_ballot(self, campaign_id: str, voter_id: str, public_id: str, choices: dict, at: datetime,
+                      event: dict) -> bool:
+        """A member's first ballot with its event; False when they have one already."""
+        try:
+            self.ballots.insert_one(outbox.with_events(
+                {"_id": ballot_id(campaign_id, voter_id), "campaign_id": campaign_id, "voter_id": voter_id,
+                 "ballot_id": public_id, "choices": choices, "version": 1, "first_cast_at": at, "cast_at": at},
+                event))
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def change_ballot(self, campaign_id: str, voter_id: str, version: int, choices: dict, at: datetime,
+                      event: dict) -> bool:
+        result = self.ballots.update_one(
+            {"_id": ballot_id(campaign_id, voter_id), "version": version},
+            outbox.recording({"$set": {"choices": choices, "version": version + 1, "cast_at": at}}, event))
+        return result.modified_count == 1
+
+    def ballots_of_campaign(self, campaign_id: str) -> list[dict]:
+        """Its ballots' public ids, choices and first casts: what counting needs, nothing of who cast them."""
+        return list(self.ballots.find({"campaign_id": campaign_id},
+                                      {"_id": 0, "ballot_id": 1, "choices": 1, "first_cast_at": 1}))
+
+    def ballots_of(self, voter_id: str) -> list[dict]:
+        return list(self.ballots.find({"voter_id": voter_id}, {outbox.FIELD: 0, outbox.PENDING: 0}))
+
+    def replace_campaign_tally(self, campaign_id: str, version: int, tally: dict) -> bool:
+        """Writes a recount only if no other was written since `version` was read (as replace_tally)."""
+        result = self.campaigns.update_one({"_id": campaign_id, "tally_version": version},
+                                           {"$set": {"tally": tally, "tally_version": version + 1}})
+        return result.modified_count == 1
+
+    def due_to_open(self, now: datetime) -> list[dict]:
+        return list(self.campaigns.find({"opened": False, "opens_at": {"$lte": now}}, HIDDEN).limit(100))
+
+    def due_to_close(self, before: datetime) -> list[dict]:
+        return list(self.campaigns.find({"closed": False, "closes_at": {"$lte": before}}, HIDDEN).limit(100))
+
+    def mark_opened(self, campaign_id: str, event: dict) -> bool:
+        result = self.campaigns.update_one({"_id": campaign_id, "opened": False},
+                                           outbox.recording({"$set": {"opened": True}}, event))
+        return result.modified_count == 1
+
+    def close_campaign(self, campaign_id: str, outcome: dict, event: dict) -> bool:
+        """Closes it with its result and `campaign.closed`, once: of two closers, only the first writes."""
+        result = self.campaigns.update_one({"_id": campaign_id, "closed": False},
+                                           outbox.recording({"$set": {"closed": True, "result": outcome}}, event))
         return result.modified_count == 1
 
 

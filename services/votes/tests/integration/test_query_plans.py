@@ -6,7 +6,8 @@ import pytest
 from pymongo import MongoClient
 
 from idealab.mongo import ReadCommands, explain, full_scans
-from votes import handlers
+from idealab.testing import as_consumed
+from votes import campaigns, handlers
 from votes.app import create_app
 from votes.config import SERVICE, VotesConfig
 
@@ -52,3 +53,29 @@ def test_a_tally_a_vote_and_a_recount_read_only_by_index(lab, client, store, bea
 
     assert {name for command in reads.commands for name in ("find", "count", "aggregate") if name in command}
     assert full_scans_in(reads, lab) == []
+
+
+@pytest.fixture
+def campaigns_lab(store, mongo_db):
+    """Three hundred campaigns (a third of them in spaces), one with 3,000 ballots."""
+    store.campaigns.insert_many([
+        {"_id": f"c{n:03d}", "space": f"panel-{n % 10}" if n % 3 == 0 else None, "opened": n < 250,
+         "closed": n < 200, "opens_at": NOW, "closes_at": NOW, "results": "live", "tally_version": 0,
+         "options": [{"id": "a", "name": "A"}], "eligibility": {"kind": "everyone"}, "rule": {"kind": "single"}}
+        for n in range(300)])
+    store.ballots.insert_many([{"_id": f"c{n % 300:03d}:m{n}", "campaign_id": f"c{n % 300:03d}",
+                                "voter_id": f"m{n}", "ballot_id": f"b{n}", "choices": {"a": 1}, "version": 1,
+                                "first_cast_at": NOW, "cast_at": NOW} for n in range(6_000)])
+    return mongo_db
+
+
+def test_campaign_lists_pages_ballots_recounts_and_the_clock_read_only_by_index(campaigns_lab, client, store,
+                                                                                 bearer, reads):
+    reads.commands.clear()
+    for headers in ({}, bearer("ann", spaces=("panel-3",)), bearer("pat", roles=("product_team",))):
+        assert client.get("/api/votes/campaigns", headers=headers).status_code == 200
+    assert client.get("/api/votes/campaigns/c001", headers=bearer("ann")).status_code == 200
+    handlers.on_ballot_events(store, [as_consumed(campaigns.ballot_cast("c250", "m1", 1, NOW))])
+    handlers.run_campaign_clock(store, NOW)
+
+    assert full_scans_in(reads, campaigns_lab) == []
