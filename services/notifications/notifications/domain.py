@@ -33,6 +33,43 @@ def status_change(event: Event, title: str | None, now: datetime) -> dict:
     }
 
 
+# Voters in a campaign follow it under this key, beside the ideas they follow (the subscriptions' idea_id).
+BALLOT = "ballot"
+CURRENCY_DIGITS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0}  # the others have 2 decimals in their smallest unit
+
+
+def campaign_key(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}"
+
+
+def campaign_closed(event: Event, now: datetime) -> dict:
+    """The one record of a campaign's close, which everyone who voted in it sees (as a status change's): its result
+    per option, and the link to the campaign's page."""
+    data = event.data
+    name = next((data["title"][lang] for lang in ("en", "fr", "es") if lang in data["title"]), "A campaign")
+    lines = []
+    for option in data["options"]:
+        amount = ""
+        if option["amount"] is not None:
+            digits = CURRENCY_DIGITS.get(data["budget"]["currency"], 2)
+            amount = f", {option['amount'] / 10 ** digits:,.{digits}f} {data['budget']['currency']}"
+        lines.append(f"{option['name']}: {option['count']}{amount}")
+    return {
+        "_id": event.id,
+        "kind": "campaign.closed",
+        "idea_id": campaign_key(data["campaign_id"]),
+        "title": f"{name} has closed: the result",
+        "message": f"{data['ballots']} ballots. " + "; ".join(lines),
+        "from": "open",
+        "to": "closed",
+        "created_at": data["closed_at"],
+        "recorded_at": now,
+        "emails_queued": False,
+        "path": f"/campaigns/{data['campaign_id']}",
+        "why": "You voted in this campaign.",
+    }
+
+
 def sees(change: dict, since: datetime | None) -> bool:
     """A subscriber sees a change made once they followed the idea, whenever the events saying so are read (ideas,
     votes and status changes travel on different topics, whose order between them is not kept): one who followed
@@ -83,13 +120,14 @@ def email_jobs(change: dict, subscribers: list[dict], emailable: set[str], now: 
     an unsubscribe meanwhile is obeyed."""
     return [{"_id": f"{change['_id']}:{s['user_id']}:{EMAIL}", "user_id": s["user_id"], "channel": EMAIL,
              "idea_id": change["idea_id"], "title": change["title"], "message": change["message"],
-             "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now}
+             "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now,
+             **{k: change[k] for k in ("path", "why") if k in change}}  # a campaign's link and wording
             for s in subscribers if s["user_id"] in emailable and sees(change, s.get("since"))]
 
 
 def email_text(job: dict, idea_url: str, unsubscribe_url: str) -> tuple[str, str]:
-    body = (f"{job['message']}\n\nSee the idea: {idea_url}\n\n"
-            f"You follow this idea because you wrote it, voted for it or commented on it.\n"
+    body = (f"{job['message']}\n\nSee {'it' if 'path' in job else 'the idea'}: {idea_url}\n\n"
+            f"{job.get('why', 'You follow this idea because you wrote it, voted for it or commented on it.')}\n"
             f"Stop these emails: {unsubscribe_url}\n")
     return job["title"], body
 

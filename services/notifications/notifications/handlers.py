@@ -120,6 +120,17 @@ def on_status_changed(store: NotificationStore, event: Event) -> None:
     store.record_change(domain.status_change(event, store.idea_title(event.data["idea_id"]), now))
 
 
+def on_ballot_cast(store: NotificationStore, event: Event) -> None:
+    """A voter in a campaign follows it, to hear of its result (a ballot is changed, never withdrawn)."""
+    _follow(store, domain.campaign_key(event.data["campaign_id"]), event.data["voter_id"], domain.BALLOT,
+            event.data["cast_at"])
+
+
+def on_campaign_closed(store: NotificationStore, event: Event) -> None:
+    """Records the close once, as a status change: every voter's inbox shows it, and the email walk mails them."""
+    store.record_change(domain.campaign_closed(event, datetime.now(timezone.utc)))
+
+
 def on_email_verified(store: NotificationStore, event: Event) -> None:
     if not store.is_erased(event.data["user_id"]):
         store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
@@ -216,7 +227,7 @@ def _send(store: NotificationStore, smtp: Connection, public_url: str, job: dict
         metrics.delivered(domain.EMAIL, 1, "dropped")
         return False
     token = contact["unsubscribe_token"]
-    subject, body = domain.email_text(job, f"{public_url}/ideas/{quote(job['idea_id'])}",
+    subject, body = domain.email_text(job, public_url + job.get("path", f"/ideas/{quote(job['idea_id'])}"),
                                       f"{public_url}/unsubscribe#token={token}")
     try:
         smtp.send(contact["email"], subject, body,
@@ -244,4 +255,6 @@ def handlers(store: NotificationStore) -> dict:
         "user.email_verified": lambda e: on_email_verified(store, e),
         "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
+        "ballot.cast": lambda e: on_ballot_cast(store, e),
+        "campaign.closed": lambda e: on_campaign_closed(store, e),
     }
