@@ -49,6 +49,13 @@ MATRIX = {
         "POST /<idea_id>/restore": only({"moderator": 422, "admin": 422}),
         "POST /<idea_id>/comments/<comment_id>/hide": only({"moderator": 422, "admin": 422}),
         "POST /<idea_id>/comments/<comment_id>/restore": only({"moderator": 422, "admin": 422}),
+        "GET /similar": everyone(422),
+        # Authors set tags when submitting; staff edit them and merge duplicates.
+        "PUT /<idea_id>/tags": only({"product_team": 422, "moderator": 422, "admin": 422}),
+        "POST /<idea_id>/merge": only({"product_team": 422, "moderator": 422, "admin": 422}),
+        "GET /<idea_id>/follow": signed_in(404),
+        "PUT /<idea_id>/follow": signed_in(404),
+        "DELETE /<idea_id>/follow": signed_in(404),
     },
     "votes": {
         **PUBLIC_HEALTH,

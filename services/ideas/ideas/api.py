@@ -7,9 +7,11 @@ from idealab import auth, openapi
 from idealab.web import PROBLEM, load, store
 
 from . import domain, handlers, schemas
+from .store import SORT_KEYS
 
 bp = Blueprint("ideas", __name__)
 MODERATORS = ("moderator", "admin")
+STAFF = ("product_team", "moderator", "admin")
 # Room for the multipart form around the largest image; past it the body is refused before it is read whole.
 MAX_UPLOAD_BYTES = domain.MAX_IMAGE_BYTES + 64 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
@@ -66,20 +68,51 @@ def image(image_id: str):
                     headers={**IMAGE_HEADERS, "Cache-Control": CACHING[public]})
 
 
+def _readable_spaces(principal, space: str | None) -> list[str | None] | None:
+    """The lists a reader reads: the one space asked for (404 if not theirs), or all they may see."""
+    if space is not None:
+        if not auth.can_see(principal, space):
+            raise NotFound(f"no space {space}")
+        return [space]
+    visible = auth.visible_spaces(principal)
+    return None if visible is None else [None, *visible]
+
+
 @bp.get("")
 def list_ideas():
+    """Ideas I may see, in an order, filtered; with `q`, those matching its words (accents, case and word forms in
+    French, English and Spanish do not matter), best match first unless another order is asked for."""
     query = schemas.IdeaListQuery().load(request.args)
     principal = auth.current_principal()
-    if query["space"] is not None:
-        if not auth.can_see(principal, query["space"]):
-            raise NotFound(f"no space {query['space']}")
-        spaces = [query["space"]]
-    else:
-        visible = auth.visible_spaces(principal)
-        spaces = None if visible is None else [None, *visible]
+    spaces = _readable_spaces(principal, query["space"])
     staff = principal is not None and principal.is_staff
-    ideas = store().list(query["sort"], query["limit"], query["offset"], spaces, include_hidden=staff)
-    return {"ideas": schemas.Idea(many=True).dump(ideas), "sort": query["sort"], "offset": query["offset"]}
+    filters = {k: v for k, v in (("category", query["category"]), ("status", query["status"]),
+                                 ("tags", query["tag"])) if v is not None}
+    sort, next_cursor = query["sort"] or (domain.RELEVANCE if query["q"] else "newest"), None
+    if query["q"] is not None:
+        ideas = handlers.search(store(), query["q"], sort, query["limit"], query["offset"], spaces, staff, filters)
+    elif sort == domain.RELEVANCE:
+        raise ValidationError({"sort": ["relevance orders a search: give `q`"]})
+    else:
+        try:
+            after = query["after"] and domain.after(query["after"], SORT_KEYS[sort])
+        except domain.BadCursor as exc:
+            raise ValidationError({"after": [str(exc)]}) from exc
+        ideas = store().list(sort, query["limit"], query["offset"], spaces, staff, filters, after or None)
+        if len(ideas) == query["limit"]:
+            next_cursor = domain.cursor(ideas[-1], SORT_KEYS[sort])
+    return schemas.IdeaPage().dump({"ideas": ideas, "sort": sort, "offset": query["offset"], "next": next_cursor})
+
+
+@bp.get("/similar")
+def similar_ideas():
+    """Ideas like a title being typed (to find one to back instead of posting it again), best match first."""
+    query = schemas.SimilarQuery().load(request.args)
+    principal = auth.current_principal()
+    spaces = _readable_spaces(principal, query["space"])
+    found = handlers.search(store(), query["title"], domain.RELEVANCE, query["limit"], 0, spaces, False,
+                            {"merged_into": None})
+    return schemas.IdeaPage(only=("ideas",)).dump({"ideas": found})
 
 
 @bp.get("/me/data")
@@ -107,6 +140,44 @@ def list_comments(idea_id: str):
     query = schemas.CommentListQuery().load(request.args)
     found = handlers.comments(store(), idea_id, auth.current_principal(), query["limit"], query["offset"])
     return {"comments": schemas.Comment(many=True).dump(found), "offset": query["offset"]}
+
+
+@bp.put("/<idea_id>/tags")
+@auth.require(*STAFF)
+def set_tags(idea_id: str):
+    """Replaces the idea's tags (its author sets them when submitting)."""
+    tags = load(schemas.Tags())["tags"]
+    return schemas.Idea().dump(handlers.set_tags(store(), idea_id, tags, auth.current_principal()))
+
+
+@bp.post("/<idea_id>/merge")
+@auth.require(*STAFF)
+def merge(idea_id: str):
+    """Merges this idea, a duplicate, into the original `into`: its page points there, its voters and followers
+    move there (each voter counted once), the roadmap marks it duplicate."""
+    into = load(schemas.Merge())["into"]
+    return schemas.Idea().dump(handlers.merge(store(), idea_id, into, auth.current_principal()))
+
+
+@bp.get("/<idea_id>/follow")
+@auth.require()
+def follow_choice(idea_id: str):
+    """My latest choice to follow this idea or not."""
+    return schemas.FollowChoice().dump(handlers.follow_choice(store(), idea_id, auth.current_principal()))
+
+
+@bp.put("/<idea_id>/follow")
+@auth.require()
+def follow(idea_id: str):
+    """Follows the idea: its status changes reach my inbox."""
+    return schemas.FollowChoice().dump(handlers.follow(store(), idea_id, auth.current_principal(), True))
+
+
+@bp.delete("/<idea_id>/follow")
+@auth.require()
+def unfollow(idea_id: str):
+    """Stops following the idea, whatever made me follow it; my vote and comments stay."""
+    return schemas.FollowChoice().dump(handlers.follow(store(), idea_id, auth.current_principal(), False))
 
 
 # Moderation hides and restores, with a public reason; there is no route that deletes an idea or a comment.

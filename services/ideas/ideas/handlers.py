@@ -92,6 +92,55 @@ def moderate(store: IdeaStore, idea_id: str, comment_id: str | None, action: str
     return {**item, **changes, "moderation": [*item.get("moderation", []), entry]}
 
 
+def search(store: IdeaStore, words: str, sort: str, limit: int, offset: int, spaces: list[str | None] | None,
+           staff: bool, filters: dict) -> list[dict]:
+    """The ideas matching `words` as typed (any accents, any case, any of the three languages' word forms)."""
+    folded = " ".join(dict.fromkeys(domain.terms(words)))
+    if not folded:
+        return []
+    found = store.search(folded, sort, limit, offset, spaces, staff, filters)
+    return [domain.as_shown(i, staff, IDEA_TEXT) for i in found]
+
+
+def set_tags(store: IdeaStore, idea_id: str, tags: list[str], staff: Principal) -> dict:
+    visible_idea(store, idea_id, staff)
+    store.set_tags(idea_id, domain.tags(tags))
+    return visible_idea(store, idea_id, staff)
+
+
+def merge(store: IdeaStore, idea_id: str, into: str, staff: Principal) -> dict:
+    """Merges the idea into the original `into`; both must be ideas the staff member may see."""
+    duplicate = visible_idea(store, idea_id, staff)
+    try:
+        original = visible_idea(store, into, staff)
+    except NotFound as exc:
+        raise UnprocessableEntity(f"into: no idea {into}") from exc
+    try:
+        changes, event = domain.merge(duplicate, original, staff.user_id, _now())
+    except domain.MergeRefused as exc:
+        raise Conflict(str(exc)) from exc
+    if not store.merge(idea_id, changes, event):
+        raise Conflict("this idea was merged meanwhile")
+    return {**duplicate, **changes}
+
+
+def follow(store: IdeaStore, idea_id: str, member: Principal, following: bool) -> dict:
+    """Follows or unfollows an idea the member may see: announced, for notifications keeps the subscriptions. A
+    vote or comment stays as it is."""
+    visible_idea(store, idea_id, member)
+    choice, event = domain.follow(idea_id, member.user_id, following, _now())
+    store.choose_to_follow(choice, event)
+    return choice
+
+
+def follow_choice(store: IdeaStore, idea_id: str, member: Principal) -> dict:
+    """The member's latest explicit choice on the idea (`following` None: none made; voting, commenting or writing
+    it follows it)."""
+    visible_idea(store, idea_id, member)
+    choice = store.follow_choice(idea_id, member.user_id)
+    return choice or {"idea_id": idea_id, "user_id": member.user_id, "following": None, "at": None}
+
+
 def my_data(store: IdeaStore, user_id: str) -> dict:
     return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id),
             "images": store.images_by(user_id)}
@@ -110,7 +159,7 @@ def on_comments_changed(store: IdeaStore, event: Event) -> None:
 
 
 def on_tally_changed(store: IdeaStore, event: Event) -> None:
-    store.set_tally(event.data["idea_id"], event.data["count"], event.data["version"])
+    store.set_tally(event.data["idea_id"], event.data["count"], event.data["version"], event.time)
 
 
 def on_status_changed(store: IdeaStore, event: Event) -> None:

@@ -3,13 +3,18 @@ from marshmallow import Schema, fields, validate
 
 from idealab.fields import OneLine, Text
 
-from .domain import SORTS, image_url
+from .domain import MAX_TAGS, RELEVANCE, SORTS, image_url
 
 
 # \Z, not $: $ also matches before a final line break, so "ux\n" passed as a category.
 SPACE = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}\Z", error="a space id: letters, digits, - and _")
 IMAGE_ID = validate.Regexp(r"^[0-9a-f]{32}\Z", error="the id of an image you uploaded")
 CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}\Z", error="lower-case letters, digits and dashes, 1-40 long")
+TAG = validate.Regexp(r"^[^\W_][\w-]{0,29}\Z", error="a word: letters, digits, - and _, 1-30 long")
+STATUS = validate.OneOf(("open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate"))
+TAGS = fields.List(fields.String(validate=TAG), load_default=list, validate=validate.Length(max=MAX_TAGS))
+# A cursor: the sort key of the last idea of the previous page, as the list answered it (`next`).
+CURSOR = validate.Regexp(r"^[A-Za-z0-9_=-]{1,400}\Z", error="the `next` of the previous page")
 
 
 class IdeaSubmission(Schema):
@@ -18,13 +23,41 @@ class IdeaSubmission(Schema):
     category = fields.String(required=True, validate=CATEGORY)
     space = fields.String(load_default=None, validate=SPACE)
     image_id = fields.String(load_default=None, validate=IMAGE_ID)
+    tags = TAGS
 
 
 class IdeaListQuery(Schema):
-    sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
+    """`q`: words to search for (then the default order is relevance); `after`: a cursor, the previous page's
+    `next` (pages stay whole while votes move ideas), instead of `offset`."""
+    q = OneLine(load_default=None, validate=validate.Length(min=1, max=200))
+    sort = fields.String(load_default=None, validate=validate.OneOf((*SORTS, RELEVANCE)))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+    after = fields.String(load_default=None, validate=CURSOR)
     space = fields.String(load_default=None, validate=SPACE)
+    category = fields.String(load_default=None, validate=CATEGORY)
+    status = fields.String(load_default=None, validate=STATUS)
+    tag = fields.String(load_default=None, validate=TAG)
+
+
+class SimilarQuery(Schema):
+    title = OneLine(required=True, validate=validate.Length(min=1, max=140))
+    space = fields.String(load_default=None, validate=SPACE)
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+
+
+class Tags(Schema):
+    tags = fields.List(fields.String(validate=TAG), required=True, validate=validate.Length(max=MAX_TAGS))
+
+
+class Merge(Schema):
+    into = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class FollowChoice(Schema):
+    idea_id = fields.String()
+    following = fields.Boolean(allow_none=True)  # null: no choice made (writing, voting or commenting follows)
+    at = fields.AwareDateTime(allow_none=True)
 
 
 class CommentSubmission(Schema):
@@ -94,8 +127,18 @@ class Idea(Schema):
     vote_count = fields.Integer()
     comment_count = fields.Integer()
     image = fields.Nested(IdeaImage, allow_none=True)
+    tags = fields.List(fields.String())
+    trending = fields.Float()
+    merged_into = fields.String(allow_none=True)  # the original this duplicate was merged into
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
+
+
+class IdeaPage(Schema):
+    ideas = fields.List(fields.Nested(Idea))
+    sort = fields.String()
+    offset = fields.Integer()
+    next = fields.String(allow_none=True)  # the cursor of the next page (`after`); null on the last
 
 
 class MyData(Schema):

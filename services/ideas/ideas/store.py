@@ -13,6 +13,15 @@ never reads an index in order). Chosen over a ranking document holding the top i
 - recomputable: floors are a function of the ideas, found again each round; the lists to rank come from
   idea.submitted (a replay brings them back).
 Privacy is the filter's: a list reads only its own space, and a reader's page merges only the lists they may see.
+A cursor (the sort key of the last idea shown) reads the next page after that key instead of after a count: an idea
+that votes move up or down meanwhile cannot make another idea show twice or be skipped.
+
+Search is MongoDB's `$text` over a folded copy of each idea's text (`domain.terms`: stemmed in French, English and
+Spanish, then accents and case removed; the index's language is "none", so the engine only splits words), in one
+text index weighting the title above the description and comments. Chosen over a term index of our own because the
+engine then does what it does well, on both engines alike: one index lookup per word, relevance (`textScore`) and the
+other filters in the same query, without a second collection of postings to keep in step with every comment. The
+price is the copy, rewritten when an idea's comments change.
 """
 from datetime import datetime
 
@@ -21,11 +30,16 @@ from pymongo.database import Database
 
 from idealab import mongo, outbox
 
+from . import domain
+
 SORT_KEYS = {
     "newest": [("submitted_at", DESCENDING), ("_id", ASCENDING)],
     "most_voted": [("vote_count", DESCENDING), ("submitted_at", DESCENDING), ("_id", ASCENDING)],
     "most_discussed": [("comment_count", DESCENDING), ("submitted_at", DESCENDING), ("_id", ASCENDING)],
+    "trending": [("trending", DESCENDING), ("submitted_at", DESCENDING), ("_id", ASCENDING)],
 }
+SEARCH_WEIGHTS = {"search.title": 3, "search.body": 1}
+SCORE = {"score": {"$meta": "textScore"}}
 COMMENT_ORDER = [("posted_at", ASCENDING), ("_id", ASCENDING)]
 NOT_HIDDEN = {"hidden": None}
 
@@ -39,6 +53,8 @@ class IdeaStore:
         self.images = db["images"]
         # The ranked read model: one document per list, {_id: its ranking id, <sort>: its floors}.
         self.rankings = db["rankings"]
+        # Members' explicit choices to follow an idea or not, {_id: "idea:member", following}, with their events.
+        self.follows = db["follows"]
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
@@ -47,7 +63,9 @@ class IdeaStore:
         self.comments.create_index([("idea_id", ASCENDING), *COMMENT_ORDER])
         self.images.create_index("owner_id")
         self.ideas.create_index("image.id")  # an image's ideas, whose spaces say who may see it
-        for collection in (self.ideas, self.comments):
+        self.ideas.create_index([(field, "text") for field in SEARCH_WEIGHTS], weights=SEARCH_WEIGHTS,
+                                default_language="none", name="search")
+        for collection in (self.ideas, self.comments, self.follows):
             outbox.ensure_indexes(collection)
 
     def add(self, idea: dict, event: dict) -> None:
@@ -71,13 +89,33 @@ class IdeaStore:
         return list(self.images.find({"owner_id": owner_id}, {"data": 0}).sort("uploaded_at", ASCENDING))
 
     def get(self, idea_id: str) -> dict | None:
-        return self.ideas.find_one({"_id": idea_id}, {outbox.FIELD: 0})
+        return self.ideas.find_one({"_id": idea_id}, {outbox.FIELD: 0, "search": 0})
+
+    def set_tags(self, idea_id: str, tags: list[str]) -> None:
+        self.ideas.update_one({"_id": idea_id}, {"$set": {"tags": tags}})
+
+    def merge(self, duplicate_id: str, changes: dict, event: dict) -> bool:
+        """Marks the duplicate merged with its event, only if it was not merged meanwhile."""
+        result = self.ideas.update_one({"_id": duplicate_id, "merged_into": None},
+                                       outbox.recording({"$set": changes}, event))
+        return result.modified_count == 1
+
+    def choose_to_follow(self, choice: dict, event: dict) -> None:
+        self.follows.update_one({"_id": choice["_id"]}, outbox.recording({"$set": choice}, event), upsert=True)
+
+    def follow_choice(self, idea_id: str, user_id: str) -> dict | None:
+        return self.follows.find_one({"_id": f"{idea_id}:{user_id}"}, {outbox.FIELD: 0})
 
     def list(self, sort: str, limit: int, offset: int, spaces: list[str | None] | None,
-             include_hidden: bool = False) -> list[dict]:
+             include_hidden: bool = False, filters: dict | None = None, after: dict | None = None) -> list[dict]:
         """A page of the ideas in `spaces` (None: the public lab; the argument None: every space); hidden ideas
-        only for staff, who review them. Each list is read above its floors; pages of several lists are merged."""
+        only for staff, who review them; `filters` by field (category, status, tags); `after`: the sort key of the
+        previous page's last idea (a cursor; then `offset` is not used). Each list is read above its floors; pages
+        of several lists are merged."""
         keys, shown = SORT_KEYS[sort], {} if include_hidden else NOT_HIDDEN
+        if after is not None:
+            shown, offset = {**shown, **_after(keys, after)}, 0
+        shown = {**shown, **(filters or {})}
         ids = mongo.list_ids(spaces)
         floors = {r["_id"]: r.get(sort, []) for r in self.rankings.find({"_id": {"$in": ids}}, {sort: 1})}
 
@@ -89,6 +127,19 @@ class IdeaStore:
             return page(ids[0], offset, limit)
         merged = sorted((idea for i in ids for idea in page(i, 0, offset + limit)), key=mongo.in_order(keys))
         return merged[offset:offset + limit]
+
+    def search(self, words: str, sort: str, limit: int, offset: int, spaces: "list[str | None] | None",
+               include_hidden: bool = False, filters: dict | None = None) -> "list[dict]":
+        """The ideas of `spaces` (as in `list`) matching any of `words` (terms already folded), best match first
+        (`sort` relevance) or in one of the list orders. One query, served by the text index."""
+        query = {"$text": {"$search": words}, **({} if include_hidden else NOT_HIDDEN), **(filters or {})}
+        if spaces is not None:
+            query["space"] = {"$in": spaces}
+        order = [("score", SCORE["score"]), *SORT_KEYS["newest"]] if sort == "relevance" else SORT_KEYS[sort]
+        # The page's ids first: this engine projects nothing but the score beside a $meta. Then those ideas, by _id.
+        ids = [i["_id"] for i in self.ideas.find(query, {"_id": 1, **SCORE}).sort(order).skip(offset).limit(limit)]
+        ideas = {i["_id"]: i for i in self.ideas.find({"_id": {"$in": ids}}, {outbox.FIELD: 0, "search": 0})}
+        return [ideas[i] for i in ids if i in ideas]
 
     def add_list(self, space: str | None) -> None:
         """Ranks the list of `space` from now on (its first idea was submitted)."""
@@ -136,16 +187,45 @@ class IdeaStore:
         return result.modified_count == 1
 
     def recount_comments(self, idea_id: str) -> None:
-        # A recount, not an increment: replays and reordered events land on the same number.
-        count = self.comments.count_documents({"idea_id": idea_id, **NOT_HIDDEN})
-        self.ideas.update_one({"_id": idea_id}, {"$set": {"comment_count": count}})
+        """Counts the idea's visible comments again and rewrites its searchable text and trending score from them: a
+        recount, not an increment, so replays and reordered events land on the same idea."""
+        idea = self.ideas.find_one({"_id": idea_id}, {"title": 1, "description": 1, "vote_count": 1,
+                                                      "submitted_at": 1, "last_active_at": 1})
+        if idea is None:
+            return
+        visible = list(self.comments.find({"idea_id": idea_id, **NOT_HIDDEN}, {"text": 1, "posted_at": 1}))
+        last_active = max([_last_active(idea), *(c["posted_at"] for c in visible)])
+        self.ideas.update_one({"_id": idea_id}, {"$set": {
+            "comment_count": len(visible), "last_active_at": last_active,
+            "trending": domain.trending(idea["vote_count"], len(visible), last_active),
+            **domain.search_fields(idea["title"], [idea["description"], *(c["text"] for c in visible)])}})
 
-    def set_tally(self, idea_id: str, count: int, version: int) -> None:
+    def set_tally(self, idea_id: str, count: int, version: int, changed_at: datetime) -> None:
         # Only a newer tally replaces the one shown: replays and out-of-order copies change nothing.
-        self.ideas.update_one({"_id": idea_id, "tally_version": {"$lt": version}},
-                              {"$set": {"vote_count": count, "tally_version": version}})
+        idea = self.ideas.find_one({"_id": idea_id, "tally_version": {"$lt": version}},
+                                   {"comment_count": 1, "submitted_at": 1, "last_active_at": 1})
+        if idea is None:
+            return
+        last_active = max(_last_active(idea), changed_at)
+        self.ideas.update_one({"_id": idea_id, "tally_version": {"$lt": version}}, {"$set": {
+            "vote_count": count, "tally_version": version, "last_active_at": last_active,
+            "trending": domain.trending(count, idea["comment_count"], last_active)}})
 
     def set_status(self, idea_id: str, status: str, changed_at: datetime) -> None:
         self.ideas.update_one({"_id": idea_id, "$or": [{"status_changed_at": {"$lte": changed_at}},
                                                  {"status_changed_at": {"$exists": False}}]},
                               {"$set": {"status": status, "status_changed_at": changed_at}})
+
+
+def _last_active(idea: dict) -> datetime:
+    return idea.get("last_active_at") or idea["submitted_at"]  # ideas submitted before trending: their submission
+
+
+def _after(sort: mongo.Sort, key: dict) -> dict:
+    """The filter of the documents that come strictly after `key` (every field of `sort`, its unique tie-break
+    included) in `sort`'s order."""
+    branches = []
+    for i, (name, direction) in enumerate(sort):
+        op = "$lt" if direction == DESCENDING else "$gt"
+        branches.append({**{f: key[f] for f, _ in sort[:i]}, name: {op: key[name]}})
+    return {"$or": branches}

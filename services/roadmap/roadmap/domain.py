@@ -7,7 +7,7 @@ from idealab.events import new_event
 TRACK = ("open", "under_review", "planned", "in_progress", "launched")
 CLOSED = ("launched", "declined", "duplicate")
 STATUSES = (*TRACK, *CLOSED[1:])
-# What the product team may choose; `duplicate` comes with merging ideas (a later issue), `open` is where all start.
+# What the product team may choose; `duplicate` comes with merging ideas (idea.merged), `open` is where all start.
 TEAM_STATUSES = ("under_review", "planned", "in_progress", "launched", "declined")
 SYSTEM = "system"
 
@@ -43,3 +43,7 @@ def move(idea_id: str, current: str, target: str, message: str, by: str, now: da
 
 def review_message(count: int) -> str:
     return f"This idea reached {count} votes: the product team is reviewing it."
+
+
+def merged_message(original_id: str) -> str:
+    return f"This idea was merged into another one, which carries its votes: /ideas/{original_id}"

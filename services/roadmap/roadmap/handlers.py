@@ -36,8 +36,20 @@ def on_threshold_reached(store: RoadmapStore, event: Event) -> None:
     store.move(idea_id, "open", move, upsert=True)
 
 
+def on_idea_merged(store: RoadmapStore, event: Event) -> None:
+    """Marks the merged idea `duplicate`, pointing to its original, once: a replay finds it closed. An idea closed
+    already (launched, declined) keeps its status."""
+    idea_id = event.data["idea_id"]
+    while (item := store.get(idea_id)) is not None and item["status"] not in domain.CLOSED:
+        move = domain.move(idea_id, item["status"], "duplicate", domain.merged_message(event.data["into"]),
+                           event.data["by"], event.data["merged_at"])
+        if store.move(idea_id, item["status"], move):
+            return
+
+
 def handlers(store: RoadmapStore) -> dict:
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "idea.threshold_reached": lambda e: on_threshold_reached(store, e),
+        "idea.merged": lambda e: on_idea_merged(store, e),
     }

@@ -8,7 +8,7 @@ import pytest
 from pymongo import MongoClient
 
 from idealab.mongo import ReadCommands, explain, full_scans
-from ideas import handlers
+from ideas import domain, handlers
 from ideas.app import create_app
 from ideas.config import SERVICE
 from ideas.store import SORT_KEYS
@@ -42,6 +42,8 @@ def lab(store, mongo_db):
               "comment_count": rng.randint(0, 40), "image": None,
               "hidden": {"reason": "rude", "by": "mo", "at": NOW} if n % 50 == 0 else None}
              for space, count in SPACES.items() for n in range(1, count + 1)]
+    for idea in ideas:
+        idea["trending"] = domain.trending(idea["vote_count"], idea["comment_count"], idea["submitted_at"])
     store.ideas.insert_many(ideas)
     store.comments.insert_many([{"_id": f"c-{n}", "idea_id": f"lab-{n % 100 + 1:05d}", "space": None,
                                  "author_id": "ann", "text": "Yes!", "reply_to": None,

@@ -123,3 +123,17 @@ def test_an_image_gets_a_random_id_and_anything_else_is_no_image():
     assert first["_id"] != second["_id"]
     with pytest.raises(domain.NotAnImage):
         domain.new_image(b"<script>", "ann", NOW)
+
+
+def test_a_day_of_recency_is_worth_doubling_the_activity_in_the_trending_score():
+    from datetime import timedelta
+    today = datetime(2025, 6, 2, tzinfo=timezone.utc)
+    assert domain.trending(10, 0, today) > domain.trending(20, 0, today - timedelta(days=1))
+    assert domain.trending(21, 0, today - timedelta(days=1)) == pytest.approx(domain.trending(10, 0, today))
+    assert domain.trending(0, 5, today) == domain.trending(10, 0, today)  # a comment weighs two votes
+
+
+def test_search_terms_are_folded_stems_in_french_english_and_spanish():
+    assert set(domain.terms("épargnes")) == set(domain.terms("Epargne")) == {"epargn"}
+    assert set(domain.terms("savings")) & set(domain.terms("saving"))
+    assert set(domain.terms("Ahorros")) & set(domain.terms("ahorro"))

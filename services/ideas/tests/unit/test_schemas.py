@@ -19,7 +19,7 @@ def refused_fields(body: dict) -> set[str]:
 
 
 def test_a_valid_submission_loads_as_given():
-    assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None, "image_id": None}
+    assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None, "image_id": None, "tags": []}
     assert schemas.IdeaSubmission().load({**VALID, "space": "panel-1"})["space"] == "panel-1"
 
 
@@ -81,12 +81,14 @@ def test_a_submission_with_an_unknown_key_is_refused(key):
     assert refused_fields({**VALID, key: "anything"}) == {key}
 
 
-def test_the_list_query_defaults_to_the_newest_first_page():
-    assert schemas.IdeaListQuery().load({}) == {"sort": "newest", "limit": 20, "offset": 0, "space": None}
+def test_the_list_query_defaults_to_the_first_page_unfiltered_in_the_order_the_route_chooses():
+    assert schemas.IdeaListQuery().load({}) == {"q": None, "sort": None, "limit": 20, "offset": 0, "after": None,
+                                                "space": None, "category": None, "status": None, "tag": None}
 
 
 @pytest.mark.parametrize("query", [{"sort": "oldest"}, {"limit": "0"}, {"limit": "101"}, {"offset": "-1"},
-                                   {"limit": "ten"}, {"$where": "1"}, {"space": "a b"}])
+                                   {"limit": "ten"}, {"$where": "1"}, {"space": "a b"},
+                                   {"status": "gone"}, {"tag": "a b"}, {"after": "{}"}, {"q": "a\nb"}])
 def test_a_bad_list_query_is_refused(query):
     with pytest.raises(ValidationError):
         schemas.IdeaListQuery().load(query)
