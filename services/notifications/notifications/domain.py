@@ -6,6 +6,8 @@ from idealab.mongo import as_stored
 
 # Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
 AUTHOR, VOTER, COMMENTER = "author", "voter", "commenter"
+# Asked to follow (idea.followed), or followed the duplicate merged into this idea (idea.merged).
+FOLLOWER, MERGED = "follower", "merged"
 
 STATUS_NAMES = {
     "open": "open", "under_review": "under review", "planned": "planned", "in_progress": "in progress",

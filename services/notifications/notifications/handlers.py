@@ -92,6 +92,24 @@ def _follow(store: NotificationStore, idea_id: str, user_id: str, reason: str, a
         _email_late_follower(store, idea_id, user_id, at)
 
 
+def on_idea_followed(store: NotificationStore, event: Event) -> None:
+    _follow(store, event.data["idea_id"], event.data["user_id"], domain.FOLLOWER, event.data["at"])
+
+
+def on_idea_unfollowed(store: NotificationStore, event: Event) -> None:
+    store.unfollow(event.data["idea_id"], event.data["user_id"], event.data["at"])
+
+
+def on_idea_merged(store: NotificationStore, event: Event, batch: int = WALK_BATCH) -> None:
+    """The duplicate's followers follow the original from the merge on (following again is a no-op on a replay)."""
+    key, into, at = None, event.data["into"], event.data["merged_at"]
+    while subscriptions := store.subscriptions_after(event.data["idea_id"], key, batch):
+        for s in subscriptions:
+            if s.get("reasons"):
+                _follow(store, into, s["user_id"], domain.MERGED, at)
+        key = subscriptions[-1]["_id"]
+
+
 def on_vote_cast(store: NotificationStore, event: Event) -> None:
     idea_id, voter_id = event.data["idea_id"], event.data["voter_id"]
     if store.is_erased(voter_id):
@@ -255,6 +273,9 @@ def handlers(store: NotificationStore) -> dict:
         "user.email_verified": lambda e: on_email_verified(store, e),
         "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
+        "idea.followed": lambda e: on_idea_followed(store, e),
+        "idea.unfollowed": lambda e: on_idea_unfollowed(store, e),
+        "idea.merged": lambda e: on_idea_merged(store, e),
         "ballot.cast": lambda e: on_ballot_cast(store, e),
         "campaign.closed": lambda e: on_campaign_closed(store, e),
     }

@@ -54,6 +54,15 @@ class NotificationStore:
         self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, _following(idea_id, user_id, reason, at),
                                       upsert=True)
 
+    def unfollow(self, idea_id: str, user_id: str, at: datetime) -> None:
+        """Ends the subscription whatever made it (the vote stays: the votes service keeps it); a reason to follow
+        dated before `at` read later adds nothing (`_following`)."""
+        self.subscriptions.update_one({"_id": f"{idea_id}:{user_id}"}, [{"$set": {
+            "reasons": {"$cond": [{"$gte": [at, {"$ifNull": ["$unfollowed_at", at]}]}, [],
+                                  {"$ifNull": ["$reasons", []]}]},
+            "unfollowed_at": {"$max": [{"$ifNull": ["$unfollowed_at", at]}, at]}, **_ids(idea_id, user_id)}}],
+            upsert=True)
+
     def vote(self, idea_id: str, user_id: str, vote_version: int, cast_at: datetime) -> bool:
         """Follows as a voter, unless a newer vote event of this voter was applied already (False)."""
         return self._voted(idea_id, user_id, vote_version, _following(idea_id, user_id, VOTER, cast_at))
@@ -202,11 +211,14 @@ def _ids(idea_id: str, user_id: str) -> dict:
 
 def _following(idea_id: str, user_id: str, reason: str, at: datetime) -> list[dict]:
     """The update that adds a reason to follow: a subscription that had none (new, or left) starts at `at`, one that
-    had some keeps its earliest start (events are read in any order across topics)."""
+    had some keeps its earliest start (events are read in any order across topics). A reason dated no later than the
+    member's unfollowing adds nothing: they chose to stop after it."""
     reasons = {"$ifNull": ["$reasons", []]}
+    counts = {"$gt": [at, {"$ifNull": ["$unfollowed_at", None]}]}  # any date is greater than null
     return [{"$set": {
-        "since": {"$cond": [{"$gt": [{"$size": reasons}, 0]}, {"$min": ["$since", at]}, at]},
-        "reasons": {"$setUnion": [reasons, [reason]]}, **_ids(idea_id, user_id)}}]
+        "since": {"$cond": [counts, {"$cond": [{"$gt": [{"$size": reasons}, 0]}, {"$min": ["$since", at]}, at]},
+                            "$since"]},
+        "reasons": {"$cond": [counts, {"$setUnion": [reasons, [reason]]}, reasons]}, **_ids(idea_id, user_id)}}]
 
 
 def _insert_missing(collection: Collection, docs: list[dict]) -> None:
