@@ -3,6 +3,7 @@ import { Fragment, render } from "preact";
 import { Layout } from "./components/Layout";
 import { locale } from "./i18n";
 import { AccountPage } from "./pages/Account";
+import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
 import { InboxPage } from "./pages/Inbox";
@@ -33,6 +34,10 @@ const ROUTES: [string, Screen][] = [
   ["/invitations", () => <InvitationPage />],
   ["/unsubscribe", () => <UnsubscribePage />],
   ["/account", () => <AccountPage />],
+  ["/campaigns", () => <CampaignsPage />],
+  ["/campaigns/new", () => <CampaignFormPage />],
+  ["/campaigns/:id", ({ id }) => <CampaignPage id={id} key={id} />],
+  ["/campaigns/:id/edit", ({ id }) => <CampaignFormPage id={id} key={id} />],
 ];
 
 function App() {

@@ -1,0 +1,312 @@
+// Campaigns (issue 12): the list, one campaign with my ballot and its results (a table and a bar chart of the same
+// numbers, so the chart is decoration for sighted readers and the table is what screen readers read), and the staff
+// form that sets one up or edits it before it opens.
+import { useState } from "preact/hooks";
+import { session } from "../api/client";
+import { campaigns, inLanguage, money, type Campaign, type CampaignSetup, type Results } from "../api/campaigns";
+import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { useT } from "../i18n";
+import { navigate } from "../router";
+import { useStore } from "../store";
+
+const STAFF = ["product_team", "admin"];
+
+function useStaff(): boolean {
+  return useStore(session)?.user.roles.some((role) => STAFF.includes(role)) ?? false;
+}
+
+export function CampaignsPage() {
+  const { t, lang, label, date } = useT();
+  const staff = useStaff();
+  const list = useLoad(() => campaigns.list(), []);
+  return (
+    <>
+      <PageTitle>{t("campaigns.title")}</PageTitle>
+      {staff && (
+        <p>
+          <a class="button" href="/campaigns/new">
+            {t("campaigns.new")}
+          </a>
+        </p>
+      )}
+      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.campaigns.length === 0 && <p class="empty">{t("campaigns.empty")}</p>}
+      <ul class="ideas">
+        {list.data?.campaigns.map((c) => (
+          <li key={c.id} class="idea-card">
+            <h2>
+              <a href={`/campaigns/${encodeURIComponent(c.id)}`}>{inLanguage(c.title, lang)}</a>
+            </h2>
+            <p class="small muted">
+              {label("campaignState", c.state)} · {t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function CampaignPage({ id }: { id: string }) {
+  const { t, lang, label, date } = useT();
+  const staff = useStaff();
+  const user = useStore(session)?.user;
+  const campaign = useLoad(() => campaigns.get(id), [id, user?.id]);
+  if (campaign.error) return <ErrorNote error={campaign.error} onRetry={campaign.reload} />;
+  if (!campaign.data) return <Loading />;
+  const c = campaign.data;
+  return (
+    <>
+      <PageTitle>{inLanguage(c.title, lang)}</PageTitle>
+      <p>{inLanguage(c.description, lang)}</p>
+      <p class="small muted">
+        {label("campaignState", c.state)} · {t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })}
+        {c.budget && <> · {t("campaign.budget", { amount: money(c.budget.amount, c.budget.currency, lang) })}</>}
+      </p>
+      {staff && c.state === "scheduled" && (
+        <p>
+          <a href={`/campaigns/${encodeURIComponent(id)}/edit`}>{t("campaign.edit")}</a>
+        </p>
+      )}
+      {c.state === "open" && user && <BallotForm campaign={c} onCast={campaign.reload} />}
+      {c.state === "open" && !user && <p>{t("campaign.signInToVote")}</p>}
+      {c.my_ballot && c.state !== "open" && <p>{t("campaign.myBallotWas")}</p>}
+      <ResultsView id={id} />
+    </>
+  );
+}
+
+function BallotForm({ campaign, onCast }: { campaign: Campaign; onCast: () => void }) {
+  const { t } = useT();
+  const [choices, setChoices] = useState<Record<string, number>>(campaign.my_ballot ?? {});
+  const [saved, setSaved] = useState(false);
+  const form = useSubmit(
+    () => campaigns.cast(campaign.id, Object.fromEntries(Object.entries(choices).filter(([, points]) => points > 0))),
+    () => {
+      setSaved(true);
+      onCast();
+    },
+  );
+  const { kind, k } = campaign.rule;
+  const rule =
+    kind === "single" ? t("campaign.rule.single") : kind === "multiple" ? t("campaign.rule.multiple", { k: k ?? 1 })
+      : t("campaign.rule.points", { k: k ?? 1 });
+  return (
+    <form class="form" onSubmit={form.submit} noValidate>
+      <fieldset>
+        <legend>{campaign.my_ballot ? t("campaign.changeBallot") : t("campaign.castBallot")}</legend>
+        <p class="hint">{rule}</p>
+        <FormError error={form.error} />
+        {form.fieldError("choices") && <p class="field-error">{form.fieldError("choices")}</p>}
+        {campaign.options.map((option) => (
+          <div class="field" key={option.id}>
+            {kind === "points" ? (
+              <>
+                <label for={`points-${option.id}`}>{option.name}</label>
+                <input id={`points-${option.id}`} type="number" min={0} max={k ?? 1} value={choices[option.id] ?? 0}
+                  onInput={(e) => setChoices({ ...choices, [option.id]: Number(e.currentTarget.value) })} />
+              </>
+            ) : (
+              <label>
+                <input
+                  type={kind === "single" ? "radio" : "checkbox"}
+                  name="choice"
+                  checked={(choices[option.id] ?? 0) > 0}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    const rest = kind === "single" ? {} : { ...choices };
+                    setChoices({ ...rest, [option.id]: on ? 1 : 0 });
+                  }}
+                />{" "}
+                {option.name}
+              </label>
+            )}
+            {option.description && <p class="hint">{option.description}</p>}
+            {option.link && (
+              <p class="small">
+                <a href={option.link} rel="noopener noreferrer">{t("campaign.optionLink", { name: option.name })}</a>
+              </p>
+            )}
+          </div>
+        ))}
+      </fieldset>
+      <button type="submit" class="button" disabled={form.sending}>
+        {campaign.my_ballot ? t("campaign.change") : t("campaign.cast")}
+      </button>
+      {saved && <p role="status">{t("campaign.saved")}</p>}
+    </form>
+  );
+}
+
+function ResultsView({ id }: { id: string }) {
+  const { t, lang, date } = useT();
+  const results = useLoad(() => campaigns.results(id), [id]);
+  if (results.error) return <p class="muted">{t("campaign.resultsHidden")}</p>;
+  if (!results.data) return null;
+  const r: Results = results.data;
+  const most = Math.max(1, ...r.options.map((o) => o.count));
+  const download = async (format: "json" | "csv") => {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await campaigns.exportFile(id, format));
+    link.download = `campaign-${id}.${format}`;
+    link.click();
+  };
+  return (
+    <section aria-labelledby="results-title">
+      <h2 id="results-title">{r.final ? t("campaign.results.final") : t("campaign.results.live")}</h2>
+      <p>{t("campaign.ballots", { count: r.ballots })}</p>
+      <table class="results">
+        <caption class="visually-hidden">{t("campaign.results.caption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("campaign.results.option")}</th>
+            <th scope="col">{t("campaign.results.count")}</th>
+            <th scope="col">{t("campaign.results.share")}</th>
+            {r.budget && <th scope="col">{t("campaign.results.amount")}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {r.options.map((o) => (
+            <tr key={o.option_id}>
+              <th scope="row">{o.name}</th>
+              <td>{o.count}</td>
+              <td>{new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 }).format(o.share)}</td>
+              {r.budget && <td>{o.amount === null ? "" : money(o.amount, r.budget.currency, lang)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="chart" aria-hidden="true">
+        {r.options.map((o) => (
+          <div key={o.option_id} class="chart-row">
+            <span class="chart-label">{o.name}</span>
+            <span class="chart-bar" style={{ width: `${(o.count / most) * 100}%` }} />
+          </div>
+        ))}
+      </div>
+      {r.turnout.length > 0 && (
+        <>
+          <h3>{t("campaign.turnout")}</h3>
+          <ol class="small">
+            {r.turnout.map((point) => (
+              <li key={point.hour}>{t("campaign.turnoutAt", { at: date(point.hour), count: point.ballots })}</li>
+            ))}
+          </ol>
+        </>
+      )}
+      {r.final && (
+        <>
+          {r.split_rule && <p class="small">{t("campaign.splitRule")} {r.split_rule}</p>}
+          <p class="small">
+            {t("campaign.digest")} <code>{r.digest}</code>
+          </p>
+          <p>
+            <button type="button" class="button-secondary" onClick={() => download("csv")}>{t("campaign.exportCsv")}</button>{" "}
+            <button type="button" class="button-secondary" onClick={() => download("json")}>{t("campaign.exportJson")}</button>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+const local = (iso: string) => {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+};
+
+export function CampaignFormPage({ id }: { id?: string }) {
+  const { t } = useT();
+  const staff = useStaff();
+  const existing = useLoad(() => (id ? campaigns.get(id) : Promise.resolve(undefined)), [id]);
+  if (!staff) return <p>{t("campaign.staffOnly")}</p>;
+  if (id && !existing.data) return existing.error ? <ErrorNote error={existing.error} /> : <Loading />;
+  return <CampaignForm campaign={existing.data} />;
+}
+
+function CampaignForm({ campaign }: { campaign?: Campaign }) {
+  const { t, lang } = useT();
+  const [fields, setFields] = useState({
+    title: campaign ? inLanguage(campaign.title, lang) : "",
+    description: campaign ? inLanguage(campaign.description, lang) : "",
+    options: campaign ? campaign.options.map((o) => o.name).join("\n") : "",
+    opens_at: campaign ? local(campaign.opens_at) : "",
+    closes_at: campaign ? local(campaign.closes_at) : "",
+    rule: campaign?.rule.kind ?? "single",
+    k: String(campaign?.rule.k ?? 1),
+    eligibility: campaign?.eligibility.kind ?? "everyone",
+    who: campaign?.eligibility.space ?? campaign?.eligibility.role ?? "",
+    results: campaign?.results ?? "live",
+    budget: campaign?.budget ? String(campaign.budget.amount / 100) : "",
+    currency: campaign?.budget?.currency ?? "CAD",
+  });
+  const setup = (): CampaignSetup => {
+    const names = fields.options.split("\n").map((n) => n.trim()).filter(Boolean);
+    const who = fields.eligibility;
+    return {
+      title: { [lang]: fields.title },
+      description: { [lang]: fields.description },
+      options: names.map((name, n) => ({
+        id: name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || `option-${n + 1}`,
+        name,
+      })),
+      opens_at: fields.opens_at ? new Date(fields.opens_at).toISOString() : "",
+      closes_at: fields.closes_at ? new Date(fields.closes_at).toISOString() : "",
+      rule: { kind: fields.rule as CampaignSetup["rule"]["kind"], k: fields.rule === "single" ? null : Number(fields.k) },
+      eligibility: who === "everyone" ? { kind: "everyone" } : { kind: who as "space" | "role", [who]: fields.who },
+      results: fields.results as "live" | "hidden",
+      budget: fields.budget ? { amount: Math.round(Number(fields.budget) * 100), currency: fields.currency } : null,
+    };
+  };
+  const form = useSubmit(
+    () => (campaign ? campaigns.edit(campaign.id, setup()) : campaigns.create(setup())),
+    (saved) => navigate(`/campaigns/${encodeURIComponent(saved.id)}`),
+  );
+  const bind = (name: keyof typeof fields) => ({
+    value: fields[name],
+    onInput: (value: string) => setFields({ ...fields, [name]: value }),
+  });
+  const select = (name: keyof typeof fields, values: string[], labelKey: string) => (
+    <Field name={name} label={t(`campaignForm.${name}` as never)} error={form.fieldError(name)}>
+      <select id={`field-${name}`} name={name} value={fields[name]}
+        onChange={(e) => setFields({ ...fields, [name]: e.currentTarget.value })}>
+        {values.map((v) => (
+          <option value={v} key={v}>{t(`${labelKey}.${v}` as never)}</option>
+        ))}
+      </select>
+    </Field>
+  );
+  // Field's own input is text only: these carry their type as a child control, labelled and described the same way.
+  const typed = (name: keyof typeof fields, type: "datetime-local" | "number", label: string, hint?: string) => (
+    <Field name={name} label={label} hint={hint} error={form.fieldError(name)}>
+      <input id={`field-${name}`} name={name} type={type} value={fields[name]}
+        aria-describedby={[hint && `field-${name}-hint`, form.fieldError(name) && `field-${name}-error`].filter(Boolean).join(" ") || undefined}
+        aria-invalid={form.fieldError(name) ? true : undefined}
+        onInput={(e) => setFields({ ...fields, [name]: e.currentTarget.value })} />
+    </Field>
+  );
+  return (
+    <>
+      <PageTitle>{campaign ? t("campaignForm.editTitle") : t("campaignForm.title")}</PageTitle>
+      <form class="form" onSubmit={form.submit} noValidate>
+        <FormError error={form.error} />
+        <Field name="title" label={t("campaignForm.name")} error={form.fieldError("title")} input={{ ...bind("title"), required: true }} />
+        <Field name="description" label={t("campaignForm.description")} error={form.fieldError("description")} multiline
+          input={{ ...bind("description"), required: true }} />
+        <Field name="options" label={t("campaignForm.options")} hint={t("campaignForm.options.hint")}
+          error={form.fieldError("options")} multiline input={{ ...bind("options"), required: true }} />
+        {typed("opens_at", "datetime-local", t("campaignForm.opens"))}
+        {typed("closes_at", "datetime-local", t("campaignForm.closes"))}
+        {select("rule", ["single", "multiple", "points"], "campaignRule")}
+        {fields.rule !== "single" && typed("k", "number", t("campaignForm.k"))}
+        {select("eligibility", ["everyone", "space", "role"], "campaignWho")}
+        {fields.eligibility !== "everyone" && <Field name="who" label={t("campaignForm.who")} input={bind("who")} />}
+        {select("results", ["live", "hidden"], "campaignResults")}
+        {typed("budget", "number", t("campaignForm.budget"), t("campaignForm.budget.hint"))}
+        <Field name="currency" label={t("campaignForm.currency")} input={bind("currency")} />
+        <button type="submit" class="button" disabled={form.sending}>{t("campaignForm.save")}</button>
+      </form>
+    </>
+  );
+}
