@@ -10,6 +10,8 @@ import { navigate } from "../router";
 import { useStore } from "../store";
 
 const STAFF = ["product_team", "admin"];
+// The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
+const BAR = { display: "block", height: "0.75rem", minWidth: "2px", background: "var(--brand)", margin: "0.2rem 0 0.6rem" };
 
 function useStaff(): boolean {
   return useStore(session)?.user.roles.some((role) => STAFF.includes(role)) ?? false;
@@ -181,7 +183,7 @@ function ResultsView({ id }: { id: string }) {
         {r.options.map((o) => (
           <div key={o.option_id} class="chart-row">
             <span class="chart-label">{o.name}</span>
-            <span class="chart-bar" style={{ width: `${(o.count / most) * 100}%` }} />
+            <span class="chart-bar" style={{ ...BAR, width: `${(o.count / most) * 100}%` }} />
           </div>
         ))}
       </div>
