@@ -92,6 +92,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   {t("nav.roadmap")}
                 </a>
               </li>
+              <li>
+                <a href="/campaigns" aria-current={current("/campaigns")}>
+                  {t("nav.campaigns")}
+                </a>
+              </li>
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">

@@ -67,10 +67,14 @@ function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void
     <li class={entry.read ? "notification" : "notification unread"}>
       <p>
         {!entry.read && <span class="badge badge-new">{t("inbox.unread")}</span>}{" "}
-        <a href={`/ideas/${encodeURIComponent(entry.idea_id)}`}>{entry.title}</a>
+        <a href={pageOf(entry)}>{entry.title}</a>
       </p>
       <p>
-        <strong>{t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}</strong>
+        <strong>
+          {entry.kind === "campaign.closed"
+            ? t("inbox.campaignClosed")
+            : t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}
+        </strong>
       </p>
       {entry.message && <p class="message">{entry.message}</p>}
       <p class="small muted">
@@ -125,4 +129,13 @@ function EmailPreference({ userId }: { userId: string }) {
       {failure ? <ErrorNote error={failure} /> : null}
     </section>
   );
+}
+
+// A campaign's result is kept beside the ideas' status changes, under the campaign's key.
+const CAMPAIGN = "campaign:";
+
+export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
+  return entry.idea_id.startsWith(CAMPAIGN)
+    ? `/campaigns/${encodeURIComponent(entry.idea_id.slice(CAMPAIGN.length))}`
+    : `/ideas/${encodeURIComponent(entry.idea_id)}`;
 }

@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { pageOf } from "../src/pages/Inbox";
+
+describe("an inbox entry's link", () => {
+  it("goes to the idea whose status changed", () => {
+    expect(pageOf({ idea_id: "a b" })).toBe("/ideas/a%20b");
+  });
+
+  it("goes to the campaign page for a campaign's result", () => {
+    expect(pageOf({ idea_id: "campaign:c-1" })).toBe("/campaigns/c-1");
+  });
+});
