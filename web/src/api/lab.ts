@@ -17,7 +17,7 @@ export async function onceKnown<T>(ask: () => Promise<T>, attempts = 25, pauseMs
   }
 }
 
-export const SORTS = ["newest", "most_voted", "most_discussed"] as const;
+export const SORTS = ["newest", "most_voted", "most_discussed", "trending"] as const;
 export type Sort = (typeof SORTS)[number];
 export const TEAM_STATUSES = ["under_review", "planned", "in_progress", "launched", "declined"] as const;
 export const ROADMAP_COLUMNS = ["open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate"];
@@ -41,6 +41,25 @@ export interface Idea {
   comment_count?: number;
   hidden?: Hidden | null;
   image?: { id: string; url: string } | null;
+  tags?: string[];
+  trending?: number;
+  /** Set on a duplicate: the id of the original it was merged into. */
+  merged_into?: string | null;
+}
+
+/** A page of ideas; `next` is the cursor of the following page (lists, not searches), null on the last. */
+export interface IdeaPage {
+  ideas: Idea[];
+  sort: string;
+  offset: number;
+  next?: string | null;
+}
+
+/** A member's latest choice on following an idea (null: none made; writing, voting or commenting follows it). */
+export interface FollowChoice {
+  idea_id: string;
+  following: boolean | null;
+  at: string | null;
 }
 
 /** An uploaded image, to attach to an idea by its id. */
@@ -129,8 +148,18 @@ export interface LinkedIdentity {
 export const ideas = {
   list: (sort: Sort, limit: number, offset: number) =>
     api.get<{ ideas: Idea[] }>(`/api/ideas?sort=${sort}&limit=${limit}&offset=${offset}`),
+  /** A page of ideas found: `query` from `listQuery` (words, order, filters, cursor or offset). */
+  find: (query: string) => api.get<IdeaPage>(`/api/ideas?${query}`),
+  similar: (title: string, limit = 5) =>
+    api.get<{ ideas: Idea[] }>(`/api/ideas/similar?title=${enc(title)}&limit=${limit}`),
+  followChoice: (id: string) => api.get<FollowChoice>(`/api/ideas/${enc(id)}/follow`),
+  follow: (id: string, following: boolean) =>
+    following ? api.put<FollowChoice>(`/api/ideas/${enc(id)}/follow`) : api.delete<FollowChoice>(`/api/ideas/${enc(id)}/follow`),
+  /** Staff: merge the duplicate `id` into the original `into`. */
+  merge: (id: string, into: string) => api.post<Idea>(`/api/ideas/${enc(id)}/merge`, { into }),
+  setTags: (id: string, tags: string[]) => api.put<Idea>(`/api/ideas/${enc(id)}/tags`, { tags }),
   get: (id: string) => api.get<Idea>(`/api/ideas/${enc(id)}`),
-  submit: (idea: { title: string; description: string; category: string; image_id?: string }) =>
+  submit: (idea: { title: string; description: string; category: string; image_id?: string; tags?: string[] }) =>
     api.post<Idea>("/api/ideas", idea),
   uploadImage: (file: File, onProgress: (fraction: number) => void) => {
     const form = new FormData();

@@ -3,6 +3,9 @@
 import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
+import { FollowButton } from "../components/Follow";
+import { MergedNote, MergeForm } from "../components/Merge";
+import { Tags } from "../components/Tags";
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -30,6 +33,7 @@ export function IdeaPage({ id }: { id: string }) {
       {idea.data.hidden && (
         <p class="note note-error hidden-note">{t("moderation.hidden", { reason: idea.data.hidden.reason })}</p>
       )}
+      {idea.data.merged_into && <MergedNote into={idea.data.merged_into} />}
       {moderator && (
         <Moderate ideaId={id} commentId={null} hidden={!!idea.data.hidden} onDone={() => idea.reload()} />
       )}
@@ -38,6 +42,8 @@ export function IdeaPage({ id }: { id: string }) {
         <span>{label("category", idea.data.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.data.submitted_at) })}</span>
       </p>
+      <Tags tags={idea.data.tags} />
+      <FollowButton ideaId={id} />
       {idea.data.image && <img class="idea-image" src={idea.data.image.url} alt={idea.data.title ?? ""} />}
       <div class="idea-body">
         {idea.data.description !== null && <p class="description">{idea.data.description}</p>}
@@ -63,6 +69,7 @@ export function IdeaPage({ id }: { id: string }) {
       </section>
       <Comments ideaId={id} closed={!!idea.data.hidden} />
       <StaffStatusForm ideaId={id} title={idea.data.title ?? ""} onMoved={item.replace} />
+      <MergeForm idea={idea.data} onMerged={(merged) => idea.replace({ ...idea.data!, ...merged })} />
     </article>
   );
 }

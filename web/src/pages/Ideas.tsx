@@ -1,43 +1,66 @@
-// The ideas list: sorted as the member chooses, a page at a time.
+// The ideas list: searched by words, filtered by category, status and tag, sorted as the member chooses (trending
+// too), a page at a time (lists follow the API's cursor, `next`; searches go on by offset). The address holds the
+// whole finding, so a search can be bookmarked, shared and gone back to.
 import { useState } from "preact/hooks";
-import { ideas, SORTS, type Idea, type Sort } from "../api/lab";
+import { ideas, type Idea } from "../api/lab";
+import {
+  FILTER_STATUSES, findingPath, joinPages, LIST_SORTS, listQuery, nextStart, readFinding, type Finding, type PageStart,
+} from "../components/discovery";
+import "../components/discovery.css";
+import { Tags } from "../components/Tags";
 import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
+import { CATEGORIES } from "./Submit";
 
 const PAGE = 20;
 
 export function IdeasPage() {
-  const { t } = useT();
-  const query = useStore(place).query;
-  const sort: Sort = (SORTS as readonly string[]).includes(query.get("sort") ?? "") ? (query.get("sort") as Sort) : "newest";
-  const first = useLoad(() => ideas.list(sort, PAGE, 0).then((page) => page.ideas), [sort]);
-  const [more, setMore] = useState<{ sort: Sort; ideas: Idea[]; done: boolean }>({ sort, ideas: [], done: false });
+  const { t, label } = useT();
+  const finding = readFinding(useStore(place).query);
+  const path = findingPath(finding);
+  const searching = !!finding.q;
+  const first = useLoad(() => ideas.find(listQuery(finding, PAGE)), [path]);
+  const [more, setMore] = useState<{ path: string; ideas: Idea[]; start: PageStart }>({ path, ideas: [], start: null });
   const [failure, setFailure] = useState<unknown>(null);
-  const extra = more.sort === sort ? more : { sort, ideas: [], done: false };
-  // Votes can move an idea from one page to the next between two requests: shown once, where first seen.
-  const shown = [...(first.data ?? []), ...extra.ideas].filter((idea, i, all) => all.findIndex((o) => o.id === idea.id) === i);
-  const done = (first.data?.length ?? 0) < PAGE || extra.done;
+  const [busy, setBusy] = useState(false);
+  // What the member is typing, before they search: the address changes on submit only.
+  const [typed, setTyped] = useState<{ path: string; q: string; tag: string }>({ path, q: finding.q, tag: finding.tag });
+  const draft = typed.path === path ? typed : { path, q: finding.q, tag: finding.tag };
+  const firstStart = first.data
+    ? nextStart(searching, first.data.next, first.data.ideas.length, PAGE, first.data.ideas.length)
+    : null;
+  const extra = more.path === path ? more : { path, ideas: [], start: firstStart };
+  const start = more.path === path ? more.start : firstStart;
+  const shown = joinPages(first.data?.ideas ?? [], extra.ideas);
 
+  const go = (changes: Partial<Finding>) => navigate(findingPath({ ...finding, ...draft, ...changes }), { replace: false });
   const showMore = async () => {
+    if (!start) return;
     setFailure(null);
+    setBusy(true);
     try {
-      const page = await ideas.list(sort, PAGE, (first.data?.length ?? 0) + extra.ideas.length);
-      setMore({ sort, ideas: [...extra.ideas, ...page.ideas], done: page.ideas.length < PAGE });
+      const page = await ideas.find(listQuery(finding, PAGE, start));
+      const sofar = (first.data?.ideas.length ?? 0) + extra.ideas.length + page.ideas.length;
+      setMore({ path, ideas: [...extra.ideas, ...page.ideas], start: nextStart(searching, page.next, page.ideas.length, PAGE, sofar) });
     } catch (error) {
       setFailure(error);
+    } finally {
+      setBusy(false);
     }
   };
+  const sorts: readonly string[] = searching ? ["relevance", ...LIST_SORTS] : LIST_SORTS;
+  const filtered = !!(finding.category || finding.status || finding.tag);
 
   return (
     <>
       <div class="page-head">
-        <PageTitle>{t("ideas.title")}</PageTitle>
+        <PageTitle>{searching ? t("search.resultsFor", { q: finding.q }) : t("ideas.title")}</PageTitle>
         <label class="inline">
           {t("ideas.sort")}{" "}
-          <select value={sort} onChange={(event) => navigate(`/?sort=${event.currentTarget.value}`, { replace: true })}>
-            {SORTS.map((name) => (
+          <select value={finding.sort} onChange={(event) => go({ sort: event.currentTarget.value as Finding["sort"] })}>
+            {sorts.map((name) => (
               <option value={name} key={name}>
                 {t(`ideas.sort.${name}` as MessageKey)}
               </option>
@@ -45,17 +68,91 @@ export function IdeasPage() {
           </select>
         </label>
       </div>
+      <form
+        class="finder"
+        role="search"
+        aria-label={t("search.region")}
+        onSubmit={(event) => {
+          event.preventDefault();
+          go({ q: draft.q, tag: draft.tag.trim().replace(/^#/, "").toLowerCase(), sort: draft.q.trim() === finding.q ? finding.sort : draft.q.trim() ? "relevance" : "newest" });
+        }}
+      >
+        <div class="search-row">
+          <div class="field">
+            <label for="search-q">{t("search.label")}</label>
+            <input
+              id="search-q"
+              type="search"
+              name="q"
+              maxLength={200}
+              value={draft.q}
+              onInput={(event) => setTyped({ ...draft, q: event.currentTarget.value })}
+            />
+          </div>
+          <button type="submit" class="button">
+            {t("search.submit")}
+          </button>
+        </div>
+        <div class="filter-row">
+          <div class="field">
+            <label for="filter-category">{t("filters.category")}</label>
+            <select id="filter-category" value={finding.category} onChange={(event) => go({ category: event.currentTarget.value })}>
+              <option value="">{t("filters.any")}</option>
+              {CATEGORIES.map((name) => (
+                <option value={name} key={name}>
+                  {label("category", name)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="filter-status">{t("filters.status")}</label>
+            <select id="filter-status" value={finding.status} onChange={(event) => go({ status: event.currentTarget.value })}>
+              <option value="">{t("filters.any")}</option>
+              {FILTER_STATUSES.map((name) => (
+                <option value={name} key={name}>
+                  {label("status", name)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="filter-tag">{t("filters.tag")}</label>
+            <input
+              id="filter-tag"
+              name="tag"
+              maxLength={31}
+              value={draft.tag}
+              autoComplete="off"
+              onInput={(event) => setTyped({ ...draft, tag: event.currentTarget.value })}
+            />
+          </div>
+          {(searching || filtered) && (
+            <a class="button-secondary" href="/">
+              {t("search.clear")}
+            </a>
+          )}
+        </div>
+      </form>
       {first.error ? <ErrorNote error={first.error} onRetry={first.reload} /> : null}
       {first.loading && !first.data && <Loading />}
-      {first.data && shown.length === 0 && <p class="empty">{t("ideas.empty")}</p>}
+      {first.data && !first.loading && (
+        <p class="found-summary muted" role="status">
+          {shown.length === 0
+            ? searching || filtered
+              ? t("search.none")
+              : t("ideas.empty")
+            : t("search.shown", { count: shown.length })}
+        </p>
+      )}
       <ol class="cards" aria-busy={first.loading}>
         {shown.map((idea) => (
           <IdeaCard idea={idea} key={idea.id} />
         ))}
       </ol>
       {failure ? <ErrorNote error={failure} /> : null}
-      {first.data && !done && (
-        <button type="button" class="button-secondary" onClick={showMore}>
+      {first.data && !first.loading && start && (
+        <button type="button" class="button-secondary" onClick={showMore} disabled={busy}>
           {t("ideas.more")}
         </button>
       )}
@@ -72,6 +169,7 @@ function IdeaCard({ idea }: { idea: Idea }) {
       </h2>
       {idea.image && <img class="card-image" src={idea.image.url} alt={idea.title ?? ""} loading="lazy" />}
       {idea.hidden && <p class="hidden-note">{t("moderation.hidden", { reason: idea.hidden.reason })}</p>}
+      {idea.merged_into && <p class="small">{t("merged.card")}</p>}
       {idea.description !== null && <p class="excerpt">{excerpt(idea.description)}</p>}
       <p class="meta">
         <StatusBadge status={idea.status} />
@@ -80,6 +178,7 @@ function IdeaCard({ idea }: { idea: Idea }) {
         <span>{label("category", idea.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.submitted_at) })}</span>
       </p>
+      <Tags tags={idea.tags} />
     </li>
   );
 }

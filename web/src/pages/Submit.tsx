@@ -3,7 +3,9 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { ideas } from "../api/lab";
+import { parseTags } from "../components/discovery";
 import { ImageField } from "../components/ImageField";
+import { SimilarIdeas } from "../components/SimilarIdeas";
 import { Field, FormError, PageTitle, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
@@ -15,14 +17,19 @@ export const CATEGORIES = ["cards", "payments", "savings", "loans", "mobile-app"
 export function SubmitPage() {
   const { t, label } = useT();
   const user = useStore(session)?.user;
-  const [fields, setFields] = useState({ title: "", description: "", category: "" });
+  const [fields, setFields] = useState({ title: "", description: "", category: "", tags: "" });
   const [imageId, setImageId] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const form = useSubmit(
-    () => ideas.submit(imageId ? { ...fields, image_id: imageId } : fields),
+    () => {
+      const { tags: typedTags, ...rest } = fields;
+      const { tags } = parseTags(typedTags);
+      return ideas.submit({ ...rest, tags, ...(imageId ? { image_id: imageId } : {}) });
+    },
     (idea) => navigate(`/ideas/${encodeURIComponent(idea.id)}`),
   );
   if (!user) return <SignInFirst title={t("submit.title")} />;
+  const invalidTags = parseTags(fields.tags).invalid;
   const bind = (name: keyof typeof fields) => ({
     value: fields[name],
     onInput: (value: string) => setFields({ ...fields, [name]: value }),
@@ -41,6 +48,7 @@ export function SubmitPage() {
           error={form.fieldError("title")}
           input={{ ...bind("title"), required: true, maxLength: 140, autoComplete: "off" }}
         />
+        <SimilarIdeas title={fields.title} />
         <Field
           name="description"
           label={t("submit.field.description")}
@@ -67,6 +75,13 @@ export function SubmitPage() {
             ))}
           </select>
         </Field>
+        <Field
+          name="tags"
+          label={t("submit.field.tags")}
+          hint={t("submit.field.tags.hint")}
+          error={invalidTags.length > 0 ? t("submit.field.tags.invalid", { words: invalidTags.join(", ") }) : form.fieldError("tags")}
+          input={{ ...bind("tags"), maxLength: 200, autoComplete: "off" }}
+        />
         <ImageField onChange={setImageId} onBusy={setUploading} error={form.fieldError("image_id")} />
         {uploading && <p class="hint">{t("submit.field.image.wait")}</p>}
         <button type="submit" class="button" disabled={form.sending || uploading}>
