@@ -7,6 +7,8 @@ import requests
 
 from idealab import outbox
 from idealab.testing import wait_for
+from notifications import handlers as notifications_handlers
+from notifications.store import NotificationStore
 from votes import handlers as votes_handlers
 from votes.store import VoteStore
 
@@ -66,16 +68,21 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
     workers["notifications"].kill()  # in the middle of fanning the status changes out
     workers["notifications"].start()
 
+    inboxes = NotificationStore(service_db("notifications"))
     for n, idea_id in enumerate(idea_ids):
         live = len(voting.live_voters(n))
         wait_for(lambda: requests.get(f"{ideas_api.url}/{idea_id}", timeout=5).json()["vote_count"] == live,
                  timeout=SETTLE, what="the ideas list to show the final count")
         subscribers = voting.live_voters(n) | {authors[n]}
-        inbox = service_db("notifications")["inbox"]
-        notified = wait_for(lambda: (found := Counter(e["user_id"] for e in inbox.find(
-            {"idea_id": idea_id, "to": "planned"}, {"user_id": 1}))) and set(found) == subscribers and found,
-            timeout=SETTLE, what="every subscriber notified")
+        notified = wait_for(lambda: (found := +planned_entries(inboxes, idea_id, [*VOTERS, *authors])) and
+                            set(found) == subscribers and found, timeout=SETTLE, what="every subscriber notified")
         assert set(notified.values()) == {1}, "nobody is notified twice"
+
+
+def planned_entries(inboxes: NotificationStore, idea_id: str, members: list[str]) -> Counter:
+    """How many entries saying the idea is planned each member's inbox shows, read as the inbox API reads it."""
+    return Counter({member: sum(1 for e in notifications_handlers.read_inbox(inboxes, member, 200)["entries"]
+                                if e["idea_id"] == idea_id and e["to"] == "planned") for member in members})
 
 
 def submit_idea(ideas_url: str, headers: dict) -> str:
