@@ -2,12 +2,19 @@
 notifications' status changes.
 
 Every header is built here, from parts checked here: a subject made of text someone wrote is put on one line, so no
-input can add a header or make the message impossible to write."""
+input can add a header or make the message impossible to write.
+
+The message is written as bytes here rather than through an EmailMessage per mail: that took ~1 ms a message, most
+of a status change's 100,000 mails. The stdlib still folds and encodes the two headers that may need it (From, the
+subject), once per distinct value; the rest is ASCII checked here, and a body too long to send as is goes through
+an EmailMessage as before."""
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
+from email.utils import parseaddr
+from functools import lru_cache
 
 from .fields import breaks_line
 
@@ -39,11 +46,24 @@ def _one_click(url: str) -> str:
     return f"<{url}>"
 
 
+@lru_cache(maxsize=1024)
+def _header(name: str, value: str) -> bytes:
+    """`name: value` as the stdlib writes it (folded, encoded words where the value is not ASCII), with its CRLF."""
+    message = EmailMessage(policy=POLICY)
+    message[name] = value
+    return message.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"
+
+
+# SMTP's limit on a line is 998 characters; a longer line goes through EmailMessage, which encodes the body.
+_LONGEST_LINE = 998
+
+
 class Mailer:
     def __init__(self, host: str, port: int, sender: str, timeout_seconds: float = 10):
         self.host = host
         self.port = port
         self.sender = sender
+        self.envelope_sender = parseaddr(sender)[1]
         self.timeout_seconds = timeout_seconds
 
     def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
@@ -51,7 +71,7 @@ class Mailer:
         included) when the mail server does not take the message, Unsendable when no mail server ever would."""
         message = self.message(to, subject, body, unsubscribe)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
-            smtp.send_message(message)
+            smtp.sendmail(self.envelope_sender, [to], message)
 
     @contextmanager
     def connection(self) -> Iterator["Connection"]:
@@ -60,16 +80,31 @@ class Mailer:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
             yield Connection(self, smtp)
 
-    def message(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> EmailMessage:
+    def message(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> bytes:
+        """The message as sent. Plain text in UTF-8: 7bit when ASCII, 8bit otherwise, as EmailMessage chose."""
+        to, subject = _recipient(to), one_line(subject)
+        lines = body.splitlines()
+        if not to.isascii() or any(len(line) > _LONGEST_LINE for line in lines):
+            return self._encoded(to, subject, body, unsubscribe)
+        head = [_header("From", self.sender), b"To: " + to.encode() + b"\r\n", _header("Subject", subject)]
+        if unsubscribe is not None:
+            head.append(f"List-Unsubscribe: {_one_click(unsubscribe)}\r\nList-Unsubscribe-Post: "
+                        f"List-Unsubscribe=One-Click\r\n".encode())
+        cte = "7bit" if body.isascii() else "8bit"
+        head.append(f'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n'
+                    f"MIME-Version: 1.0\r\n\r\n".encode())
+        return b"".join(head) + "".join(line + "\r\n" for line in lines).encode()
+
+    def _encoded(self, to: str, subject: str, body: str, unsubscribe: str | None) -> bytes:
         message = EmailMessage(policy=POLICY)
         message["From"] = self.sender  # the operator's setting, "Idea Lab <lab@…>"
-        message["To"] = _recipient(to)
-        message["Subject"] = one_line(subject)
+        message["To"] = to
+        message["Subject"] = subject
         if unsubscribe is not None:
             message.set_raw("List-Unsubscribe", _one_click(unsubscribe))
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(body)
-        return message
+        return message.as_bytes()
 
 
 class Connection:
@@ -79,4 +114,4 @@ class Connection:
         self.mailer, self.smtp = mailer, smtp
 
     def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
-        self.smtp.send_message(self.mailer.message(to, subject, body, unsubscribe))
+        self.smtp.sendmail(self.mailer.envelope_sender, [to], self.mailer.message(to, subject, body, unsubscribe))

@@ -59,3 +59,20 @@ def test_a_connection_sends_many_messages_with_the_same_headers_as_one_by_one(ma
         f"<{UNSUBSCRIBE}>")
     assert bob.get_content().strip() == "Hello Bob" and len(mailbox.messages) == 2
     assert len(opened) == 1
+
+
+def test_french_text_reads_back_as_written(mailer, mailbox):
+    mailer.send("ann@example.com", "Mode sombre : planifiée", "L'idée « Mode sombre » est planifiée.\n\nÀ bientôt")
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail["Subject"] == "Mode sombre : planifiée" and mail["From"] == "Idea Lab <lab@example.com>"
+    assert mail.get_content().splitlines() == ["L'idée « Mode sombre » est planifiée.", "", "À bientôt"]
+
+
+def test_a_line_longer_than_smtp_allows_is_encoded_and_reads_back_whole(mailer, mailbox):
+    long_line = "é" + "x" * 2000
+
+    mailer.send("ann@example.com", "Hello", long_line)
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail.get_content().strip() == long_line
