@@ -62,9 +62,10 @@ def test_read_path(run):
 
 
 def test_fan_out(run):
-    figures = run("fan_out", "--subscribers", "200", "--timeout", "60")
-    assert figures["done"] and figures["inbox_entries_written"] == figures["email_jobs_queued_or_sent"] == 200
-    assert figures["dead_lettered"] == 0
+    figures = run("fan_out", "--subscribers", "200", "--timeout", "60", "--sample", "20")
+    assert figures["inboxes_done"] and figures["inboxes_not_showing_it"] == 0 and not figures["non_follower_sees_it"]
+    assert figures["emails_done"] and figures["recipients_mailed"] == figures["messages_received"] == 200
+    assert figures["jobs_failed"] == figures["dead_lettered"] == 0
 
 
 def test_baselines(run):
