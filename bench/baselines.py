@@ -163,7 +163,7 @@ def _database(uri: str, seconds: float) -> dict:
                 figures[f"insert_one_{threads}_threads"] = _loop(seconds, threads, lambda: _insert(collection, ids))
                 figures[f"update_one_by_id_{threads}_threads"] = _loop(
                     seconds, threads, lambda: collection.update_one({"_id": ids[len(ids) // 2]},
-                                                                    {"$inc": {"counted_version": 1}}))
+                                                                    {"$inc": {"version": 1}}))
                 figures[f"find_one_by_id_{threads}_threads"] = _loop(
                     seconds, threads, lambda: collection.find_one({"_id": ids[len(ids) // 3]}))
             figures["documents_in_collection"] = len(ids)
@@ -175,8 +175,7 @@ def _database(uri: str, seconds: float) -> dict:
 def _insert(collection, ids: list[str]) -> None:
     vote_id = uuid.uuid4().hex
     collection.insert_one({"_id": vote_id, "idea_id": "idea-1", "voter_id": vote_id, "live": True, "version": 1,
-                           "cast_at": datetime.now(timezone.utc), "counted_version": 0, "counted_live": False,
-                           "outbox": [json.loads(SAMPLE)]})
+                           "cast_at": datetime.now(timezone.utc), "outbox": [json.loads(SAMPLE)]})
     ids.append(vote_id)
 
 

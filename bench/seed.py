@@ -87,8 +87,7 @@ def seed(client: MongoClient, namespace: str, ideas: int, votes: int, comments: 
             for k in range(count):
                 voter = f"member-{(first + k) % voters}"
                 batch.append({"_id": votes_domain.vote_id(idea_id, voter), "idea_id": idea_id, "voter_id": voter,
-                              "live": True, "version": 1, "cast_at": submitted + timedelta(seconds=k),
-                              "counted_version": 1, "counted_live": True})
+                              "live": True, "version": 1, "cast_at": submitted + timedelta(seconds=k)})
                 if len(batch) == CHUNK:
                     vote_store.votes.insert_many(batch)
                     progress.update(len(batch))
