@@ -21,3 +21,22 @@ def test_the_worker_publishes_a_submitted_idea_and_shows_the_tally_it_hears_of(
         publish(new_event("tally.changed", {"idea_id": idea_id, "count": 7, "version": 7}, source="/votes",
                           subject=idea_id))
         wait_for(lambda: client.get(f"/api/ideas/{idea_id}").json["vote_count"] == 7, what="the vote count")
+
+
+def test_the_worker_publishes_a_members_choices_to_follow_and_unfollow(
+        client, bearer, store, worker_env, kafka_state, namespace):
+    # The choices ride in the follows collection's documents: the relay must read that collection too.
+    with running_worker("ideas.worker", worker_env("ideas")):
+        idea_id = client.post("/api/ideas", headers=bearer("ann"), json={
+            "title": "Split a bill in one tap", "description": "With a friend.", "category": "payments"}).json["id"]
+        assert client.put(f"/api/ideas/{idea_id}/follow", headers=bearer("bea")).status_code == 200
+        wait_for(lambda: store.follows.find_one({"_id": f"{idea_id}:bea"})["outbox"] == [], what="followed, relayed")
+        assert client.delete(f"/api/ideas/{idea_id}/follow", headers=bearer("bea")).status_code == 200
+
+        def choices():
+            return [e for e in kafka_state.events(namespace + "ideas.events")
+                    if e["subject"] == idea_id and e["type"] in ("idea.followed", "idea.unfollowed")]
+        published = wait_for(lambda: len(choices()) == 2 and choices(), what="both choices on ideas.events")
+        assert [e["type"] for e in published] == ["idea.followed", "idea.unfollowed"]
+        assert {e["data"]["user_id"] for e in published} == {"bea"}
+        wait_for(lambda: store.follows.find_one({"_id": f"{idea_id}:bea"})["outbox"] == [], what="the outbox emptied")
