@@ -79,6 +79,13 @@ MATRIX = {
         "GET /ideas/<idea_id>": everyone(404),
         # A member cannot move the roadmap.
         "POST /ideas/<idea_id>/status": only({"product_team": 422}),
+        # Announced initiatives are public (in their space); drafting, announcing and moving them is the team's.
+        "GET /initiatives": everyone(200),
+        "POST /initiatives": only({"product_team": 422}),
+        "GET /initiatives/<initiative_id>": everyone(404),
+        "POST /initiatives/<initiative_id>/announce": only({"product_team": 422}),
+        "POST /initiatives/<initiative_id>/status": only({"product_team": 422}),
+        "GET /feed.atom": everyone(200),
     },
     "notifications": {
         **PUBLIC_HEALTH,

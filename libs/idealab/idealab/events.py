@@ -83,6 +83,8 @@ class StatusChanged(Schema):
     message = fields.String(required=True)
     by = fields.String(required=True)
     changed_at = fields.AwareDateTime(required=True)
+    # Set when the idea moved because its initiative did: whoever follows it hears of the initiative instead.
+    initiative_id = fields.String()  # absent otherwise, so older events and consumers are unchanged
 
 
 class CampaignOpened(Schema):
@@ -222,6 +224,34 @@ class IdeaUnfollowed(Schema):
     at = fields.AwareDateTime(required=True)
 
 
+class InitiativeAnnounced(Schema):
+    """A product team announced an initiative answering `idea_ids`; the ideas move to its status with it."""
+    initiative_id = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)  # by language
+    idea_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    target_quarter = fields.String(load_default=None, allow_none=True)  # "2026-Q3"
+    owner_team = fields.String(required=True)
+    # The invite-only space of its ideas; None for the public lab.
+    space = fields.String(load_default=None, allow_none=True)
+    message = fields.String(required=True)
+    by = fields.String(required=True)
+    announced_at = fields.AwareDateTime(required=True)
+
+
+class InitiativeStatusChanged(Schema):
+    """An announced initiative moved on; each of its ideas moves with it (each its own idea.status_changed)."""
+    initiative_id = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    idea_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    from_status = fields.String(required=True, data_key="from", validate=validate.OneOf(STATUSES))
+    to_status = fields.String(required=True, data_key="to", validate=validate.OneOf(STATUSES))
+    space = fields.String(load_default=None, allow_none=True)
+    message = fields.String(required=True)
+    by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -257,6 +287,8 @@ CATALOGUE: dict[str, EventType] = {
     "idea.merged": EventType(IdeaMerged, IDEAS_TOPIC),
     "idea.followed": EventType(IdeaFollowed, IDEAS_TOPIC),
     "idea.unfollowed": EventType(IdeaUnfollowed, IDEAS_TOPIC),
+    "initiative.announced": EventType(InitiativeAnnounced, ROADMAP_TOPIC),
+    "initiative.status_changed": EventType(InitiativeStatusChanged, ROADMAP_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})

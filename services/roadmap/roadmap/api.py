@@ -1,8 +1,8 @@
 """HTTP routes of the roadmap service."""
-from flask import Blueprint
+from flask import Blueprint, Response, request
 from werkzeug.exceptions import NotFound
 
-from idealab import auth
+from idealab import auth, openapi
 from idealab.web import load, store
 
 from . import handlers, schemas
@@ -12,10 +12,21 @@ bp = Blueprint("roadmap", __name__)
 
 @bp.get("")
 def roadmap():
-    visible = auth.visible_spaces(auth.current_principal())
-    columns = store().by_status(None if visible is None else [None, *visible])
-    return {"columns": {status: schemas.Item(many=True, exclude=("history",)).dump(items)
-                        for status, items in columns.items()}}
+    """The roadmap. Announced initiatives with their ideas first, then the ideas by status; the open column holds
+    its most voted few, `open_list` the whole of it."""
+    query = schemas.BoardQuery().load(request.args)
+    spaces = _spaces(auth.current_principal(), query["space"])
+    return schemas.Board().dump(handlers.board(store(), spaces, query["category"]))
+
+
+def _spaces(principal: auth.Principal | None, space: str | None) -> list[str | None] | None:
+    """The lists a reader reads: one space they see, or the public lab and every space they see (None: all)."""
+    if space is not None:
+        if not auth.can_see(principal, space):
+            raise NotFound(f"no space {space}")
+        return [space]
+    visible = auth.visible_spaces(principal)
+    return None if visible is None else [None, *visible]
 
 
 @bp.get("/ideas/<idea_id>")
@@ -40,3 +51,64 @@ def change_status(idea_id: str):
     moved = handlers.change_status(store(), idea_id, change["status"], change["message"],
                                    auth.current_principal().user_id)
     return schemas.Item().dump(moved)
+
+
+@bp.get("/initiatives")
+def initiatives():
+    """Initiatives, the most recently moved first. `status=launched` is "you asked, we did"; staff also see drafts."""
+    query = schemas.InitiativesQuery().load(request.args)
+    principal = auth.current_principal()
+    found = handlers.initiatives(store(), _spaces(principal, query["space"]),
+                                 principal is not None and principal.is_staff, query)
+    return schemas.Initiatives().dump(found)
+
+
+@bp.post("/initiatives")
+@auth.require("product_team")
+def create_initiative():
+    """Drafts an initiative answering some ideas (all of one space, or all public); staff alone see it until it is
+    announced."""
+    draft = load(schemas.InitiativeDraft())
+    created = handlers.create_initiative(store(), draft, auth.current_principal().user_id)
+    return schemas.Initiative().dump(handlers.with_ideas(store(), [created])[0]), 201
+
+
+@bp.get("/initiatives/<initiative_id>")
+def initiative(initiative_id: str):
+    principal = auth.current_principal()
+    found = handlers.initiative(store(), initiative_id, lambda i: _initiative_visible(i, principal))
+    return schemas.Initiative().dump(found)
+
+
+def _initiative_visible(initiative: dict, principal: auth.Principal | None) -> bool:
+    if principal is not None and principal.is_staff:
+        return True
+    return initiative["announced"] and auth.can_see(principal, initiative["space"])
+
+
+@bp.post("/initiatives/<initiative_id>/announce")
+@auth.require("product_team")
+def announce_initiative(initiative_id: str):
+    """Announces it with a public message: its ideas move to its status, and their followers are told once."""
+    body = load(schemas.Announcement())
+    announced = handlers.announce_initiative(store(), initiative_id, body["message"], auth.current_principal().user_id)
+    return schemas.Initiative().dump(handlers.with_ideas(store(), [announced])[0])
+
+
+@bp.post("/initiatives/<initiative_id>/status")
+@auth.require("product_team")
+def move_initiative(initiative_id: str):
+    """Moves an announced initiative on with a public message, and its ideas with it."""
+    change = load(schemas.StatusChange())
+    moved = handlers.move_initiative(store(), initiative_id, change["status"], change["message"],
+                                     auth.current_principal().user_id)
+    return schemas.Initiative().dump(handlers.with_ideas(store(), [moved])[0])
+
+
+@bp.get("/feed.atom")
+@openapi.describe(responses={"200": {"description": "an Atom feed of the public roadmap's changes", "content": {
+    "application/atom+xml": {"schema": {"type": "string"}}}}})
+def feed():
+    """The public roadmap's changes as an Atom feed: announced initiatives and ideas that moved, public ones only."""
+    document = handlers.roadmap_feed(store(), request.host_url.rstrip("/"))
+    return Response(document, mimetype="application/atom+xml")

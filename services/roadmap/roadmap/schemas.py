@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from idealab.fields import Text
 
-from .domain import TEAM_STATUSES
+from .domain import INITIATIVE_STATUSES, LANGUAGES, MAX_IDEAS, STATUSES, TEAM_STATUSES
 
 
 class StatusChange(Schema):
@@ -17,6 +17,8 @@ class HistoryEntry(Schema):
     message = fields.String()
     by = fields.String()
     at = fields.AwareDateTime()
+    # The initiative the idea moved with, if it did.
+    initiative_id = fields.String()
 
 
 class Item(Schema):
@@ -24,7 +26,85 @@ class Item(Schema):
     # Absent until idea.submitted arrives when the threshold event was read first.
     title = fields.String(allow_none=True, dump_default=None)
     space = fields.String(allow_none=True, dump_default=None)
+    category = fields.String(allow_none=True, dump_default=None)
     status = fields.String()
+    vote_count = fields.Integer(dump_default=0)
     updated_at = fields.AwareDateTime(allow_none=True)
     # FerretDB v1 drops an empty array given in $setOnInsert, so an open item may have no stored history yet.
     history = fields.List(fields.Nested(HistoryEntry), dump_default=list)
+
+
+class BoardQuery(Schema):
+    category = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    # One space only (a member's or, for staff, any); without it, the public lab and every space the reader sees.
+    space = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+
+class InitiativesQuery(BoardQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def _localized(required: bool, max_length: int):
+    """A text by language (fr, en, es: any of them, at least one)."""
+    text = {"keys": fields.String(validate=validate.OneOf(LANGUAGES)),
+            "values": Text(validate=validate.Length(min=1, max=max_length))}
+    if required:
+        return fields.Dict(**text, required=True, validate=validate.Length(min=1))
+    return fields.Dict(**text, load_default=dict)
+
+
+class InitiativeDraft(Schema):
+    title = _localized(True, 200)
+    description = _localized(False, 5000)
+    target_quarter = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.Regexp(r"^\d{4}-Q[1-4]$", error="a quarter, as 2026-Q3"))
+    owner_team = Text(required=True, validate=validate.Length(min=1, max=100))
+    idea_ids = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
+                           validate=validate.Length(min=1, max=MAX_IDEAS))
+    status = fields.String(load_default="planned", validate=validate.OneOf(INITIATIVE_STATUSES))
+
+
+class Announcement(Schema):
+    message = Text(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class IdeaSummary(Schema):
+    idea_id = fields.String(attribute="_id")
+    title = fields.String(allow_none=True, dump_default=None)
+    category = fields.String(allow_none=True, dump_default=None)
+    status = fields.String()
+    vote_count = fields.Integer(dump_default=0)
+    updated_at = fields.AwareDateTime(allow_none=True)
+
+
+class InitiativeEntry(HistoryEntry):
+    from_status = fields.String(attribute="from", data_key="from", allow_none=True)  # None: its announcement
+
+
+class Initiative(Schema):
+    initiative_id = fields.String(attribute="_id")
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    description = fields.Dict(keys=fields.String(), values=fields.String())
+    target_quarter = fields.String(allow_none=True)
+    owner_team = fields.String()
+    status = fields.String()
+    space = fields.String(allow_none=True)
+    announced = fields.Boolean()
+    announced_at = fields.AwareDateTime(allow_none=True, dump_default=None)
+    updated_at = fields.AwareDateTime()
+    ideas = fields.List(fields.Nested(IdeaSummary))
+    # The votes of its ideas, added up: how many asked for it.
+    votes = fields.Integer()
+    history = fields.List(fields.Nested(InitiativeEntry))
+
+
+class Initiatives(Schema):
+    initiatives = fields.List(fields.Nested(Initiative))
+
+
+class Board(Schema):
+    initiatives = fields.List(fields.Nested(Initiative(exclude=("history",))))
+    columns = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(Item(exclude=("history",)))))
+    # Where the whole open column is (the ideas' list, most voted first): the board shows its first few.
+    open_list = fields.String()

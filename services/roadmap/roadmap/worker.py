@@ -1,5 +1,5 @@
-"""python -m roadmap.worker: the outbox relay, the consumer that sends ideas over the threshold to review, and the
-ranking of the board's columns."""
+"""python -m roadmap.worker: the outbox relay, the consumer that sends ideas over the threshold to review, keeps
+their vote counts and moves an initiative's ideas, and the ranking of the board's columns."""
 import threading
 
 from idealab import events, worker
@@ -13,8 +13,10 @@ from .store import RoadmapStore
 def main() -> None:
     settings = config.load()
     store = RoadmapStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
-    worker.run(settings, [store.items], [
-        worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC], handlers.handlers(store)),
+    worker.run(settings, [store.items, store.initiatives], [
+        # Its own topic too: an initiative's event moves the ideas a stopped API left behind.
+        worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC],
+                        handlers.handlers(store)),
     ], ensure_indexes=store.ensure_indexes, jobs={"ranking": ranking(store)})
 
 

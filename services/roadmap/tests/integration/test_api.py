@@ -56,8 +56,9 @@ def test_an_open_idea_is_shown_with_its_title_and_an_empty_history(client, consu
     response = client.get(f"/api/roadmap/ideas/{idea_id}")
 
     assert response.status_code == 200
-    assert response.json == {"idea_id": idea_id, "title": "Export to CSV", "space": None, "status": "open",
-                             "updated_at": response.json["updated_at"], "history": []}
+    assert response.json == {"idea_id": idea_id, "title": "Export to CSV", "space": None, "category": "app",
+                             "status": "open", "vote_count": 0, "updated_at": response.json["updated_at"],
+                             "history": []}
 
 
 def test_an_idea_known_only_from_its_threshold_event_is_shown_to_staff_only_under_review_without_a_title(
