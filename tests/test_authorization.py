@@ -12,7 +12,7 @@ from idealab import auth
 pytestmark = pytest.mark.integration
 
 SERVICES = ("ideas", "votes", "roadmap", "notifications", "accounts")
-CALLERS = ("anonymous", "member", "product_team", "moderator", "admin")
+CALLERS = ("anonymous", "member", "product_team", "moderator", "admin", "adviser")
 
 
 def everyone(status: int) -> dict:
@@ -31,6 +31,8 @@ def only(allowed: dict, refused: int = 403) -> dict:
 # Health, metrics (kept private by the gateway, not by the service) and the API description.
 PUBLIC_HEALTH = {"GET /healthz": everyone(200), "GET /readyz": everyone(200), "GET /metrics": everyone(200),
                  "GET /openapi.json": everyone(200)}
+
+ANSWERERS = only({"product_team": 422, "adviser": 422, "admin": 422})
 
 MATRIX = {
     "ideas": {
@@ -56,6 +58,25 @@ MATRIX = {
         "GET /<idea_id>/follow": signed_in(404),
         "PUT /<idea_id>/follow": signed_in(404),
         "DELETE /<idea_id>/follow": signed_in(404),
+        # Members ask; the bank's answerers (product team, advisers, admins) answer, pin the team's answer and reply
+        # privately; moderators keep the lab civil, they do not speak for the bank.
+        "POST /questions": only({"member": 422, "product_team": 422}),
+        "GET /questions": everyone(200),
+        "GET /questions/<question_id>": everyone(404),
+        "GET /questions/<question_id>/answers": everyone(404),
+        "POST /questions/<question_id>/answers": ANSWERERS,
+        "PUT /questions/<question_id>/team-answer": ANSWERERS,
+        "POST /questions/<question_id>/private-replies": ANSWERERS,
+        "GET /<idea_id>/answers": everyone(404),
+        "POST /<idea_id>/answers": ANSWERERS,
+        "PUT /<idea_id>/team-answer": ANSWERERS,
+        "POST /<idea_id>/private-replies": ANSWERERS,
+        "POST /<idea_id>/comments/<comment_id>/private-replies": ANSWERERS,
+        # A private thread is its member's and the answerers' only: anyone else is told it does not exist (404).
+        "GET /private-threads": signed_in(200),
+        "POST /private-threads": only({"member": 422}),
+        "GET /private-threads/<thread_id>": signed_in(404),
+        "POST /private-threads/<thread_id>/messages": signed_in(422),
     },
     "votes": {
         **PUBLIC_HEALTH,

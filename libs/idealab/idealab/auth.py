@@ -21,9 +21,10 @@ from werkzeug.exceptions import Forbidden, ServiceUnavailable, Unauthorized
 
 AUDIENCE = "idealab"
 ALGORITHM = "RS256"
-ROLES = ("member", "product_team", "moderator", "admin")
-# Staff see every space and every hidden item; members see the public lab and their own spaces.
-STAFF = frozenset({"product_team", "moderator", "admin"})
+ROLES = ("member", "product_team", "moderator", "admin", "adviser")
+# Staff see every space and every hidden item; members see the public lab and their own spaces. Advisers answer
+# members' questions and private threads, in whatever space they were asked.
+STAFF = frozenset({"product_team", "moderator", "admin", "adviser"})
 
 
 @dataclass(frozen=True)

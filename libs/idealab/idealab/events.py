@@ -224,6 +224,29 @@ class IdeaUnfollowed(Schema):
     at = fields.AwareDateTime(required=True)
 
 
+class QuestionAsked(Schema):
+    """A member asked a question beside the ideas; its text is read from the ideas API, where access is checked."""
+    question_id = fields.String(required=True)
+    author_id = fields.String(required=True)
+    asked_at = fields.AwareDateTime(required=True)
+    space = fields.String(load_default=None, allow_none=True)
+
+
+class AnswerPosted(Schema):
+    """Staff answered an idea, a question or a comment (`about`), or wrote in a member's private thread (`about`
+    "account" when the member opened it from their account). Ids only, never the text: a private answer's words
+    must not reach a consumer that could show them to anyone but `recipient_id`, who reads them from the ideas API."""
+    answer_id = fields.String(required=True)
+    about = fields.String(required=True, validate=validate.OneOf(("idea", "question", "comment", "account")))
+    about_id = fields.String(load_default=None, allow_none=True)
+    idea_id = fields.String(load_default=None, allow_none=True)  # the idea a comment is on
+    author_id = fields.String(required=True)
+    private = fields.Boolean(required=True)
+    recipient_id = fields.String(load_default=None, allow_none=True)  # a private answer's one reader
+    thread_id = fields.String(load_default=None, allow_none=True)  # a private answer's thread
+    posted_at = fields.AwareDateTime(required=True)
+
+
 class InitiativeAnnounced(Schema):
     """A product team announced an initiative answering `idea_ids`; the ideas move to its status with it."""
     initiative_id = fields.String(required=True)
@@ -289,6 +312,8 @@ CATALOGUE: dict[str, EventType] = {
     "idea.unfollowed": EventType(IdeaUnfollowed, IDEAS_TOPIC),
     "initiative.announced": EventType(InitiativeAnnounced, ROADMAP_TOPIC),
     "initiative.status_changed": EventType(InitiativeStatusChanged, ROADMAP_TOPIC),
+    "question.asked": EventType(QuestionAsked, IDEAS_TOPIC),
+    "answer.posted": EventType(AnswerPosted, IDEAS_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})

@@ -7,6 +7,7 @@ from idealab import auth, openapi
 from idealab.web import PROBLEM, load, store
 
 from . import domain, handlers, schemas
+from .conversations import ANSWERERS, COMMENT, IDEA, QUESTION
 from .store import SORT_KEYS
 
 bp = Blueprint("ideas", __name__)
@@ -122,6 +123,97 @@ def my_data():
     return schemas.MyData().dump(handlers.my_data(store(), auth.current_principal().user_id))
 
 
+@bp.post("/questions")
+@auth.require("member", "product_team")
+def ask_question():
+    """Asks the team a question, in the public lab or one of my spaces."""
+    question = handlers.ask_question(store(), load(schemas.QuestionSubmission()), auth.current_principal())
+    return schemas.Question().dump(question), 201, {"Location": f"/api/ideas/questions/{question['_id']}"}
+
+
+@bp.get("/questions")
+def list_questions():
+    """Questions I may see, newest first, each with the team's answer when one is pinned."""
+    query = schemas.QuestionListQuery().load(request.args)
+    principal = auth.current_principal()
+    found = handlers.questions(store(), _readable_spaces(principal, query["space"]), principal, query["limit"],
+                               query["offset"])
+    return schemas.QuestionPage().dump({"questions": found, "offset": query["offset"]})
+
+
+@bp.get("/questions/<question_id>")
+def get_question(question_id: str):
+    return schemas.Question().dump(handlers.visible_question(store(), question_id, auth.current_principal()))
+
+
+@bp.get("/questions/<question_id>/answers")
+def question_answers(question_id: str):
+    """The team's public answers to the question, oldest first (never the private ones)."""
+    found = handlers.answers(store(), QUESTION, question_id, auth.current_principal())
+    return schemas.AnswerList().dump({"answers": found})
+
+
+@bp.post("/questions/<question_id>/answers")
+@auth.require(*ANSWERERS)
+def answer_question(question_id: str):
+    """Answers the question in public for the bank; `pin` makes it the team's answer at its top."""
+    fields = load(schemas.AnswerSubmission())
+    found = handlers.post_answer(store(), QUESTION, question_id, fields, auth.current_principal())
+    return schemas.Answer().dump(found), 201
+
+
+@bp.put("/questions/<question_id>/team-answer")
+@auth.require(*ANSWERERS)
+def pin_question_answer(question_id: str):
+    """Pins one of the question's answers at its top as the team's answer."""
+    answer_id = load(schemas.Pin())["answer_id"]
+    pinned = handlers.pin_answer(store(), QUESTION, question_id, answer_id, auth.current_principal())
+    return schemas.Question().dump(pinned)
+
+
+@bp.post("/questions/<question_id>/private-replies")
+@auth.require(*ANSWERERS)
+def reply_to_question_privately(question_id: str):
+    """Answers the question's author in their private thread about it; the question only says that the team did."""
+    text = load(schemas.PrivateText())["text"]
+    thread = handlers.reply_privately(store(), QUESTION, question_id, None, text, auth.current_principal())
+    return schemas.PrivateThread().dump(thread), 201
+
+
+@bp.get("/private-threads")
+@auth.require()
+def list_threads():
+    """My private threads with the team, latest first; for the team (product team, advisers, admins), everyone's."""
+    query = schemas.CommentListQuery().load(request.args)
+    found = handlers.threads(store(), auth.current_principal(), query["limit"], query["offset"])
+    return schemas.PrivateThreadList().dump({"threads": found, "offset": query["offset"]})
+
+
+@bp.post("/private-threads")
+@auth.require("member")
+def open_thread():
+    """Opens a private conversation with the advisers, from my account."""
+    text = load(schemas.PrivateText())["text"]
+    thread = handlers.open_thread(store(), text, auth.current_principal())
+    return schemas.PrivateThread().dump(thread), 201
+
+
+@bp.get("/private-threads/<thread_id>")
+@auth.require()
+def get_thread(thread_id: str):
+    """A private thread, for its member and the team only (404 to anyone else)."""
+    return schemas.PrivateThread().dump(handlers.visible_thread(store(), thread_id, auth.current_principal()))
+
+
+@bp.post("/private-threads/<thread_id>/messages")
+@auth.require()
+def write_in_thread(thread_id: str):
+    """Writes in a private thread: its member, or the team answering them."""
+    text = load(schemas.PrivateText())["text"]
+    thread = handlers.write_in_thread(store(), thread_id, text, auth.current_principal())
+    return schemas.PrivateThread().dump(thread), 201
+
+
 @bp.get("/<idea_id>")
 def get_idea(idea_id: str):
     return schemas.Idea().dump(handlers.visible_idea(store(), idea_id, auth.current_principal()))
@@ -178,6 +270,47 @@ def follow(idea_id: str):
 def unfollow(idea_id: str):
     """Stops following the idea, whatever made me follow it; my vote and comments stay."""
     return schemas.FollowChoice().dump(handlers.follow(store(), idea_id, auth.current_principal(), False))
+
+
+@bp.get("/<idea_id>/answers")
+def idea_answers(idea_id: str):
+    """The team's public answers on the idea, oldest first (never the private ones)."""
+    return schemas.AnswerList().dump({"answers": handlers.answers(store(), IDEA, idea_id, auth.current_principal())})
+
+
+@bp.post("/<idea_id>/answers")
+@auth.require(*ANSWERERS)
+def answer_idea(idea_id: str):
+    """Answers the idea in public for the bank; `pin` makes it the team's answer at its top."""
+    fields = load(schemas.AnswerSubmission())
+    found = handlers.post_answer(store(), IDEA, idea_id, fields, auth.current_principal())
+    return schemas.Answer().dump(found), 201
+
+
+@bp.put("/<idea_id>/team-answer")
+@auth.require(*ANSWERERS)
+def pin_idea_answer(idea_id: str):
+    """Pins one of the idea's answers at its top as the team's answer."""
+    answer_id = load(schemas.Pin())["answer_id"]
+    return schemas.Idea().dump(handlers.pin_answer(store(), IDEA, idea_id, answer_id, auth.current_principal()))
+
+
+@bp.post("/<idea_id>/private-replies")
+@auth.require(*ANSWERERS)
+def reply_to_idea_privately(idea_id: str):
+    """Answers the idea's author in their private thread about it; the idea only says that the team did."""
+    text = load(schemas.PrivateText())["text"]
+    thread = handlers.reply_privately(store(), IDEA, idea_id, idea_id, text, auth.current_principal())
+    return schemas.PrivateThread().dump(thread), 201
+
+
+@bp.post("/<idea_id>/comments/<comment_id>/private-replies")
+@auth.require(*ANSWERERS)
+def reply_to_comment_privately(idea_id: str, comment_id: str):
+    """Answers the comment's author in their private thread about it; the comment only says that the team did."""
+    text = load(schemas.PrivateText())["text"]
+    thread = handlers.reply_privately(store(), COMMENT, comment_id, idea_id, text, auth.current_principal())
+    return schemas.PrivateThread().dump(thread), 201
 
 
 # Moderation hides and restores, with a public reason; there is no route that deletes an idea or a comment.

@@ -8,7 +8,8 @@ from idealab.auth import Principal, can_see
 from idealab.events import Event
 from idealab.mongo import as_stored
 
-from . import domain
+from . import conversations, domain
+from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
 from .store import IdeaStore
 
 
@@ -43,6 +44,7 @@ def visible_image(store: IdeaStore, image_id: str, principal: Principal | None) 
 
 # What a hidden idea or comment shows readers nothing of (an idea's image may be what was wrong with it).
 IDEA_TEXT, COMMENT_TEXT = ("title", "description", "image"), ("text",)
+QUESTION_TEXT = ("title", "body")
 
 
 def _now() -> datetime:
@@ -142,8 +144,118 @@ def follow_choice(store: IdeaStore, idea_id: str, member: Principal) -> dict:
 
 
 def my_data(store: IdeaStore, user_id: str) -> dict:
+    """Mine only: my private threads (with the team's answers to me), never the threads of others I answered."""
     return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id),
-            "images": store.images_by(user_id)}
+            "images": store.images_by(user_id), "questions": store.questions_by(user_id),
+            "answers": store.answers_by(user_id), "private_threads": store.threads_with(user_id)}
+
+
+# Questions, the team's answers and private threads (rules in ideas.conversations).
+def ask_question(store: IdeaStore, fields: dict, author: Principal) -> dict:
+    if not author.can_see(fields.get("space")):
+        raise Forbidden("only members of this space may ask in it")
+    question, event = conversations.ask(fields, author.user_id, _now())
+    store.ask(question, event)
+    return question
+
+
+def visible_question(store: IdeaStore, question_id: str, principal: Principal | None) -> dict:
+    """The question as the caller may see it; one of a space they are not in does not exist for them."""
+    question = store.question(question_id)
+    if question is None or not can_see(principal, question.get("space")):
+        raise NotFound(f"no question {question_id}")
+    return domain.as_shown(question, _is_staff(principal), QUESTION_TEXT)
+
+
+def questions(store: IdeaStore, spaces: list[str | None] | None, principal: Principal | None, limit: int,
+              offset: int) -> list[dict]:
+    staff = _is_staff(principal)
+    return [domain.as_shown(q, staff, QUESTION_TEXT) for q in store.questions_in(spaces, limit, offset, staff)]
+
+
+def _answered(store: IdeaStore, about: str, about_id: str, principal: Principal | None) -> dict:
+    """The idea or question answered, as the caller may see it."""
+    return (visible_idea if about == IDEA else visible_question)(store, about_id, principal)
+
+
+def post_answer(store: IdeaStore, about: str, about_id: str, fields: dict, staff: Principal) -> dict:
+    """The team's public answer on an idea or question; pinned at its top as the team's answer when asked."""
+    item = _answered(store, about, about_id, staff)
+    found, event = conversations.answer(about, item, fields["text"], staff.user_id, _now())
+    store.add_answer(found, event)
+    if fields["pin"]:
+        store.set_answers(about, about_id, {"team_answer": conversations.team_answer(found)})
+    return found
+
+
+def pin_answer(store: IdeaStore, about: str, about_id: str, answer_id: str, staff: Principal) -> dict:
+    item = _answered(store, about, about_id, staff)
+    found = store.answer(about_id, answer_id)
+    if found is None:
+        raise UnprocessableEntity(f"answer_id: no answer {answer_id} on this {about}")
+    pinned = conversations.team_answer(found)
+    store.set_answers(about, about_id, {"team_answer": pinned})
+    return {**item, "team_answer": pinned}
+
+
+def answers(store: IdeaStore, about: str, about_id: str, principal: Principal | None) -> list[dict]:
+    _answered(store, about, about_id, principal)
+    return store.answers_of(about_id)
+
+
+def reply_privately(store: IdeaStore, about: str, about_id: str, idea_id: str | None, text: str,
+                    staff: Principal) -> dict:
+    """Staff answer the author of an idea, a question or a comment in their private thread about it (opened by
+    this first answer). The item then says the team answered privately, and nothing more."""
+    if about == COMMENT:
+        visible_idea(store, idea_id, staff)
+        item = store.comment(idea_id, about_id)
+        if item is None:
+            raise NotFound(f"no comment {about_id}")
+    else:
+        item = _answered(store, about, about_id, staff)
+    if not item.get("author_id"):
+        raise Conflict(f"this {about}'s author deleted their account: there is no one to answer privately")
+    thread = store.thread(conversations.thread_id(about, about_id, item["author_id"])) or conversations.new_thread(
+        item["author_id"], about, about_id, idea_id or (about_id if about == IDEA else None), item.get("space"),
+        _now())
+    found = _write(store, thread, text, staff)
+    store.set_answers(about, about_id, {"answered_privately": True})
+    return found
+
+
+def open_thread(store: IdeaStore, text: str, member: Principal) -> dict:
+    """A member's own private conversation with the advisers, from their account."""
+    thread = conversations.new_thread(member.user_id, ACCOUNT, None, None, None, _now())
+    return _write(store, thread, text, member)
+
+
+def write_in_thread(store: IdeaStore, thread_id: str, text: str, principal: Principal) -> dict:
+    return _write(store, visible_thread(store, thread_id, principal), text, principal)
+
+
+def _write(store: IdeaStore, thread: dict, text: str, author: Principal) -> dict:
+    try:
+        found, event = conversations.message(thread, author, text, _now())
+    except conversations.ThreadFull as exc:
+        raise Conflict(str(exc)) from exc
+    if not store.write_in_thread(thread, found, event):
+        raise Conflict("this conversation is full: open a new one from your account")
+    return store.thread(thread["_id"])
+
+
+def visible_thread(store: IdeaStore, thread_id: str, principal: Principal | None) -> dict:
+    """The thread, for its member and the team only: anyone else is told it does not exist."""
+    thread = store.thread(thread_id)
+    if not conversations.may_read(thread, principal):
+        raise NotFound(f"no private thread {thread_id}")
+    return thread
+
+
+def threads(store: IdeaStore, principal: Principal, limit: int, offset: int) -> list[dict]:
+    """The team's: every thread; a member's: their own."""
+    member = None if conversations.may_answer(principal) else principal.user_id
+    return store.threads_of(member, limit, offset)
 
 
 def _is_staff(principal: Principal | None) -> bool:

@@ -94,6 +94,7 @@ class Comment(Schema):
     text = fields.String()
     reply_to = fields.String(allow_none=True)  # null: a comment on the idea itself
     posted_at = fields.AwareDateTime()
+    answered_privately = fields.Boolean(dump_default=False)
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
 
@@ -115,6 +116,14 @@ class IdeaImage(Schema):
     url = fields.String()
 
 
+class TeamAnswer(Schema):
+    """The answer pinned at the top of an idea or question: the bank's word on it."""
+    id = fields.String(attribute="_id")
+    text = fields.String()
+    author_id = fields.String(allow_none=True)
+    posted_at = fields.AwareDateTime()
+
+
 class Idea(Schema):
     id = fields.String(attribute="_id")
     title = fields.String()
@@ -130,6 +139,8 @@ class Idea(Schema):
     tags = fields.List(fields.String())
     trending = fields.Float()
     merged_into = fields.String(allow_none=True)  # the original this duplicate was merged into
+    team_answer = fields.Nested(TeamAnswer, allow_none=True, dump_default=None)
+    answered_privately = fields.Boolean(dump_default=False)  # the team answered its author privately: no more
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
 
@@ -141,7 +152,92 @@ class IdeaPage(Schema):
     next = fields.String(allow_none=True)  # the cursor of the next page (`after`); null on the last
 
 
+class QuestionSubmission(Schema):
+    title = OneLine(required=True, validate=validate.Length(min=5, max=140))
+    body = Text(required=True, validate=validate.Length(min=1, max=5000))
+    space = fields.String(load_default=None, validate=SPACE)
+
+
+class QuestionListQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+    space = fields.String(load_default=None, validate=SPACE)
+
+
+class Question(Schema):
+    id = fields.String(attribute="_id")
+    title = fields.String()
+    body = fields.String()
+    author_id = fields.String(allow_none=True)
+    space = fields.String(allow_none=True)  # null: the public lab
+    asked_at = fields.AwareDateTime()
+    team_answer = fields.Nested(TeamAnswer, allow_none=True)
+    answered_privately = fields.Boolean()
+    hidden = fields.Nested(Hidden, allow_none=True)
+    moderation = fields.List(fields.Nested(ModerationEntry))
+
+
+class QuestionPage(Schema):
+    questions = fields.List(fields.Nested(Question))
+    offset = fields.Integer()
+
+
+class AnswerSubmission(Schema):
+    text = Text(required=True, validate=validate.Length(min=1, max=5000))
+    pin = fields.Boolean(load_default=False)  # pin it at the top as the team's answer
+
+
+class Pin(Schema):
+    answer_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class Answer(Schema):
+    """A public answer from the team (product team, advisers): the bank's word."""
+    id = fields.String(attribute="_id")
+    about = fields.String()  # idea or question
+    about_id = fields.String()
+    author_id = fields.String(allow_none=True)
+    text = fields.String()
+    posted_at = fields.AwareDateTime()
+
+
+class AnswerList(Schema):
+    answers = fields.List(fields.Nested(Answer))
+
+
+class PrivateText(Schema):
+    text = Text(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class PrivateMessage(Schema):
+    id = fields.String()
+    author_id = fields.String(allow_none=True)
+    from_team = fields.Boolean()
+    text = fields.String()
+    at = fields.AwareDateTime()
+
+
+class PrivateThread(Schema):
+    """A conversation between one member and the team, readable by them only."""
+    id = fields.String(attribute="_id")
+    member_id = fields.String()
+    about = fields.String()  # idea, question, comment, or account (opened by the member)
+    about_id = fields.String(allow_none=True)
+    idea_id = fields.String(allow_none=True)  # the idea a comment is on, or the idea itself
+    opened_at = fields.AwareDateTime()
+    last_message_at = fields.AwareDateTime()
+    messages = fields.List(fields.Nested(PrivateMessage))
+
+
+class PrivateThreadList(Schema):
+    threads = fields.List(fields.Nested(PrivateThread, exclude=("messages",)))
+    offset = fields.Integer()
+
+
 class MyData(Schema):
     ideas = fields.List(fields.Nested(Idea))
     comments = fields.List(fields.Nested(Comment))
     images = fields.List(fields.Nested(ImageUpload))
+    questions = fields.List(fields.Nested(Question))
+    answers = fields.List(fields.Nested(Answer))
+    private_threads = fields.List(fields.Nested(PrivateThread))

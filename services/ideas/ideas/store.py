@@ -26,11 +26,12 @@ price is the copy, rewritten when an idea's comments change.
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
 from pymongo.database import Database
 
 from idealab import mongo, outbox
 
-from . import domain
+from . import conversations, domain
 
 SORT_KEYS = {
     "newest": [("submitted_at", DESCENDING), ("_id", ASCENDING)],
@@ -42,6 +43,9 @@ SEARCH_WEIGHTS = {"search.title": 3, "search.body": 1}
 SCORE = {"score": {"$meta": "textScore"}}
 COMMENT_ORDER = [("posted_at", ASCENDING), ("_id", ASCENDING)]
 NOT_HIDDEN = {"hidden": None}
+QUESTION_ORDER = [("asked_at", DESCENDING), ("_id", ASCENDING)]
+ANSWER_ORDER = [("posted_at", ASCENDING), ("_id", ASCENDING)]
+THREAD_ORDER = [("last_message_at", DESCENDING), ("_id", ASCENDING)]
 
 
 class IdeaStore:
@@ -55,6 +59,11 @@ class IdeaStore:
         self.rankings = db["rankings"]
         # Members' explicit choices to follow an idea or not, {_id: "idea:member", following}, with their events.
         self.follows = db["follows"]
+        # Questions beside the ideas, and the team's public answers on ideas and questions.
+        self.questions = db["questions"]
+        self.answers = db["answers"]
+        # Private threads, one document each with its messages; no list, count or search of the lab reads them.
+        self.threads = db["private_threads"]
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
@@ -65,7 +74,14 @@ class IdeaStore:
         self.ideas.create_index("image.id")  # an image's ideas, whose spaces say who may see it
         self.ideas.create_index([(field, "text") for field in SEARCH_WEIGHTS], weights=SEARCH_WEIGHTS,
                                 default_language="none", name="search")
-        for collection in (self.ideas, self.comments, self.follows):
+        for keys in (QUESTION_ORDER, [("space", ASCENDING), *QUESTION_ORDER]):
+            self.questions.create_index(keys)
+        self.questions.create_index("author_id")
+        self.answers.create_index([("about_id", ASCENDING), *ANSWER_ORDER])
+        self.answers.create_index("author_id")
+        self.threads.create_index([("member_id", ASCENDING), *THREAD_ORDER])  # a member's threads
+        self.threads.create_index(THREAD_ORDER)  # staff's: every thread, latest first
+        for collection in (self.ideas, self.comments, self.follows, self.questions, self.answers, self.threads):
             outbox.ensure_indexes(collection)
 
     def add(self, idea: dict, event: dict) -> None:
@@ -161,8 +177,10 @@ class IdeaStore:
 
     def forget_author(self, author_id: str) -> None:
         # Ideas and comments stay (honesty: nothing is deleted), attributed to nobody: "deleted member".
-        for collection in (self.ideas, self.comments):
+        for collection in (self.ideas, self.comments, self.questions, self.answers):
             collection.update_many({"author_id": author_id}, {"$set": {"author_id": None}})
+        # A deleted member's private threads are theirs alone: their messages go, so no one reads them any more.
+        self.threads.delete_many({"member_id": author_id})
         self.images.update_many({"owner_id": author_id}, {"$set": {"owner_id": None}})
 
     def add_comment(self, comment: dict, event: dict) -> None:
@@ -215,6 +233,71 @@ class IdeaStore:
         self.ideas.update_one({"_id": idea_id, "$or": [{"status_changed_at": {"$lte": changed_at}},
                                                  {"status_changed_at": {"$exists": False}}]},
                               {"$set": {"status": status, "status_changed_at": changed_at}})
+
+    # Questions, answers and private threads (ideas.conversations).
+    def ask(self, question: dict, event: dict) -> None:
+        self.questions.insert_one(outbox.with_events(question, event))
+
+    def question(self, question_id: str) -> dict | None:
+        return self.questions.find_one({"_id": question_id}, {outbox.FIELD: 0})
+
+    def questions_in(self, spaces: "list[str | None] | None", limit: int, offset: int,
+                     include_hidden: bool = False) -> "list[dict]":
+        """The questions of `spaces` (as in `list`), newest first."""
+        query = {} if include_hidden else dict(NOT_HIDDEN)
+        if spaces is not None:
+            query["space"] = {"$in": spaces}
+        return list(self.questions.find(query, {outbox.FIELD: 0}).sort(QUESTION_ORDER).skip(offset).limit(limit))
+
+    def questions_by(self, author_id: str) -> "list[dict]":
+        return list(self.questions.find({"author_id": author_id}, {outbox.FIELD: 0}).sort(QUESTION_ORDER))
+
+    def add_answer(self, answer: dict, event: dict) -> None:
+        self.answers.insert_one(outbox.with_events(answer, event))
+
+    def answer(self, about_id: str, answer_id: str) -> dict | None:
+        return self.answers.find_one({"_id": answer_id, "about_id": about_id}, {outbox.FIELD: 0})
+
+    def answers_of(self, about_id: str) -> "list[dict]":
+        return list(self.answers.find({"about_id": about_id}, {outbox.FIELD: 0}).sort(ANSWER_ORDER))
+
+    def answers_by(self, author_id: str) -> "list[dict]":
+        return list(self.answers.find({"author_id": author_id}, {outbox.FIELD: 0}).sort(ANSWER_ORDER))
+
+    def set_answers(self, about: str, about_id: str, changes: dict) -> None:
+        """Sets what an idea or question shows of its answers: the pinned team's answer, a count, a private mark."""
+        collection = self.ideas if about == "idea" else self.questions if about == "question" else self.comments
+        collection.update_one({"_id": about_id}, {"$set": changes})
+
+    def count_answers(self, about_id: str) -> int:
+        return self.answers.count_documents({"about_id": about_id})
+
+    def thread(self, thread_id: str) -> dict | None:
+        return self.threads.find_one({"_id": thread_id}, {outbox.FIELD: 0})
+
+    def write_in_thread(self, thread: dict, message: dict, event: dict | None) -> bool:
+        """Adds a message to a thread, opening it with its first message; with its event, in one write. False when
+        the thread is full (checked in the same write)."""
+        opening = {k: v for k, v in thread.items() if k not in ("_id", "messages", "last_message_at", outbox.FIELD)}
+        update = {"$setOnInsert": opening, "$push": {"messages": message},
+                  "$set": {"last_message_at": message["at"]}}
+        room = {f"messages.{conversations.MAX_MESSAGES - 1}": {"$exists": False}}
+        try:
+            self.threads.update_one({"_id": thread["_id"], **room},
+                                    outbox.recording(update, event) if event else update, upsert=True)
+        except DuplicateKeyError:  # the thread is there and full: the upsert tried to make it again
+            return False
+        return True
+
+    def threads_of(self, member_id: str | None, limit: int, offset: int) -> "list[dict]":
+        """A member's threads (None: every thread, for staff), latest message first, without their messages."""
+        query = {} if member_id is None else {"member_id": member_id}
+        return list(self.threads.find(query, {outbox.FIELD: 0, "messages": 0}).sort(THREAD_ORDER)
+                    .skip(offset).limit(limit))
+
+    def threads_with(self, member_id: str) -> "list[dict]":
+        """A member's threads with their messages, for their data download."""
+        return list(self.threads.find({"member_id": member_id}, {outbox.FIELD: 0}).sort(THREAD_ORDER))
 
 
 def _last_active(idea: dict) -> datetime:
