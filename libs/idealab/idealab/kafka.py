@@ -108,12 +108,13 @@ class Batch:
         self.handle([event])
 
 
-class ConsumerLoop:
+class ConsumerLoop(ConsumerRebalanceListener):
     """Reads the topics, hands each event to the handler for its type (runs of them to a Batch handler), commits
     after the effects are stored.
 
     Handlers are idempotent (a crash between effect and commit replays the event). Events of types the group does
-    not handle are skipped; malformed events and handler failures other than transient outages go to the DLQ.
+    not handle are skipped; malformed events and handler failures other than transient outages go to the DLQ. The
+    group tells it, inside its poll, when it takes its partitions back and which it then gives it (the listener).
     """
 
     def __init__(self, bootstrap_servers: str, group: str, topics: list[str], handlers: dict[str, Handler],
@@ -140,55 +141,56 @@ class ConsumerLoop:
         for topic in self.topics:
             self.consumer.partitions_for_topic(topic)
         self._lag_shown: set[TopicPartition] = set()
-        self._read_up_to: dict[TopicPartition, int] = {}  # the next offset to handle, per partition
-        # Offsets whose records are handled but whose commit a rebalance refused: committed after the next poll.
-        self._uncommitted: dict[TopicPartition, int] = {}
+        self._handled: dict[TopicPartition, int] = {}  # the next offset to handle, per partition owned
+        self._uncommitted: dict[TopicPartition, int] = {}  # handled, but the commit was refused (or failed)
         self.joined = False  # has taken part in the group once (a worker's readiness)
-        self.consumer.subscribe(self.topics, listener=_Assignments(self._assigned))
+        self.consumer.subscribe(self.topics, listener=self)
 
     def run(self, stopping) -> None:
         try:
             while not stopping.is_set():
-                unfinished = {}
+                polled = {}
                 try:
-                    unfinished = dict(self.consumer.poll(timeout_ms=200))
-                    self._commit_handled()
-                    for tp, records in list(unfinished.items()):
-                        self._process_partition(tp, records, stopping)
-                        del unfinished[tp]
+                    polled = self.consumer.poll(timeout_ms=200)
+                    self._commit()  # what a failed commit kept
+                    for tp, records in polled.items():
+                        self._handle(tp, records, stopping)
                     self._show_lag()
                 except KafkaError as exc:
                     # The broker is away: a commit or an offset lookup failed (tests/faults/test_kafka_outage.py).
-                    # What this batch did not finish is read again (handlers are idempotent) once it is back.
+                    # What this poll brought and was not handled is read again (handlers are idempotent).
                     log.warning("consumer %s cannot reach Kafka (%s); retrying", self.group, exc)
-                    owned = self.consumer.assignment()
-                    for tp, records in unfinished.items():
-                        if tp in owned:  # seeking a partition given away meanwhile would raise
-                            self.consumer.seek(tp, records[0].offset)
+                    self._rewind(polled)
                     stopping.wait(self.retry_seconds)
         finally:
             self.consumer.close(autocommit=False)
             log.info("consumer %s stopped", self.group)
 
-    def _process_partition(self, tp: TopicPartition, records, stopping) -> None:
-        done = None
+    def _handle(self, tp: TopicPartition, records, stopping) -> None:
+        """Applies a partition's records run by run, each until it succeeds or the loop stops (what is left is then
+        read again by the partition's next owner), and commits what is done."""
         for run in self._runs(records):
-            while not (self._applied(run[0]) if len(run) == 1 else self._applied_batch(run)):
-                if stopping.wait(self.retry_seconds):
-                    break
-            else:
-                done = run[-1].offset
-                continue
-            break  # stopping: what is not committed is read again by the next owner of the partition
-        if done is not None:
-            self._uncommitted[tp] = self._read_up_to[tp] = done + 1
-            self._commit_handled()
+            if not self._retried(run, stopping):
+                break
+            self._uncommitted[tp] = self._handled[tp] = run[-1].offset + 1
+        self._commit()
 
-    def _commit_handled(self) -> None:
-        """Commits what is handled. While the group rebalances the commit is refused: it is kept and tried again
-        after the next poll, which takes part in the rebalance (and drops the offsets of partitions given away).
-        Seeking back and reading the records again instead kept the commit failing for as long as the rebalance took
-        (seen for over 20 s in a CI run)."""
+    def _retried(self, run, stopping) -> bool:
+        while not self._applied(run):
+            if stopping.wait(self.retry_seconds):
+                return False
+        return True
+
+    def _rewind(self, polled) -> None:
+        owned = self.consumer.assignment()
+        for tp, records in polled.items():
+            if tp in owned:  # seeking a partition given away meanwhile would raise
+                self.consumer.seek(tp, max(records[0].offset, self._handled.get(tp, 0)))
+
+    def _commit(self) -> None:
+        """Commits what is handled. While the group rebalances the commit is refused: it is kept, and committed
+        after the next poll or when the rebalance revokes the partitions. Seeking back and reading the records
+        again instead kept the commit failing for as long as the rebalance took (seen for over 20 s in a CI run)."""
         if not self._uncommitted:
             return
         try:
@@ -197,12 +199,18 @@ class ConsumerLoop:
         except (RebalanceInProgressError, CommitFailedError) as exc:
             log.info("consumer %s: the group is rebalancing, commit kept for later (%s)", self.group, exc)
 
-    def _assigned(self, partitions: set[TopicPartition]) -> None:
-        # Kept offsets of a partition now someone else's are dropped, not committed: the broker does not check who
-        # owns a partition, so they could move its new owner's offset back. That owner reads again from the last
-        # commit (handlers are idempotent).
-        self._uncommitted = {tp: o for tp, o in self._uncommitted.items() if tp in partitions}
-        self._read_up_to = {tp: o for tp, o in self._read_up_to.items() if tp in partitions}
+    def on_partitions_revoked(self, revoked) -> None:
+        """Inside the poll that takes part in a rebalance, while this instance still owns its partitions: commits
+        what it handled. What even then cannot be committed is dropped: committed later, it could move a partition's
+        new owner's offset back (the broker does not check who owns it). Every owner, this one too, starts reading a
+        partition again from its last commit (handlers are idempotent)."""
+        try:
+            self._commit()
+        finally:
+            self._uncommitted = {}
+
+    def on_partitions_assigned(self, assigned) -> None:
+        self._handled = {tp: o for tp, o in self._handled.items() if tp in assigned}
         self.joined = True
 
     def _show_lag(self) -> None:
@@ -212,10 +220,9 @@ class ConsumerLoop:
         rebalances)."""
         owned = self.consumer.assignment()
         for tp in owned:
-            end, read_up_to = self.consumer.highwater(tp), self._read_up_to.get(tp)
-            if end is not None and read_up_to is not None:
-                lag = max(end - read_up_to, 0)
-                metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(lag)
+            end, handled = self.consumer.highwater(tp), self._handled.get(tp)
+            if end is not None and handled is not None:
+                metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(max(end - handled, 0))
         for tp in self._lag_shown - owned:
             metrics.CONSUMER_LAG.remove(self.group, tp.topic, str(tp.partition))
         self._lag_shown = set(owned)
@@ -239,34 +246,33 @@ class ConsumerLoop:
         except (TypeError, ValueError, KeyError, RecursionError):
             return None
 
-    def _applied_batch(self, records) -> bool:
-        """Applies a run of records in one call of their Batch handler. Should one of them be poison (unreadable, or
-        failing for good), they are applied one at a time instead, so that only the poison is dead-lettered."""
+    def _applied(self, run) -> bool:
+        """Applies a run of records (or dead-letters them); False means a transient failure and the run is retried."""
+        try:
+            self._process_batch(run) if len(run) > 1 else self._process(run[0])
+            return True
+        except TRANSIENT:
+            log.warning("transient failure at %s[%d]@%d..%d; will retry", run[0].topic, run[0].partition,
+                        run[0].offset, run[-1].offset, exc_info=True)
+            return False
+
+    def _process_batch(self, records) -> None:
+        """Applies a run in one call of its Batch handler. Should one of them be poison (unreadable, or failing for
+        good), they are applied one at a time instead, so that only the poison is dead-lettered."""
         try:
             read = [events.parse(r.value, r.partition, r.offset) for r in records]
             batch = [event for event in read if event.type in self.handlers]
             self.handlers[batch[0].type].handle(batch)
         except TRANSIENT:
-            log.warning("transient failure at %s[%d]@%d..%d; will retry", records[0].topic, records[0].partition,
-                        records[0].offset, records[-1].offset, exc_info=True)
-            return False
+            raise
         except Exception:  # noqa: BLE001 - found and dead-lettered below, alone
             log.info("a batch at %s[%d]@%d..%d failed; applying its records one at a time", records[0].topic,
                      records[0].partition, records[0].offset, records[-1].offset)
-            return all(self._applied(record) for record in records)
+            for record in records:
+                self._process(record)
+            return
         for event in read:
             self._count(event.type, "handled" if event.type in self.handlers else "skipped")
-        return True
-
-    def _applied(self, record) -> bool:
-        """Applies one record (or dead-letters it); False means a transient failure and the record is retried."""
-        try:
-            self._process(record)
-            return True
-        except TRANSIENT:
-            log.warning("transient failure at %s[%d]@%d; will retry", record.topic, record.partition, record.offset,
-                        exc_info=True)
-            return False
 
     def _process(self, record) -> None:
         try:
@@ -303,15 +309,3 @@ class ConsumerLoop:
         self.dead_letters.send_raw(dlq_topic(self.group), record.key, record.value, headers)
         metrics.DEAD_LETTERS.labels(self.group, record.topic).inc()
 
-
-class _Assignments(ConsumerRebalanceListener):
-    """Tells a loop, inside its poll, which partitions the group has given it."""
-
-    def __init__(self, on_assigned: Callable[[set[TopicPartition]], None]):
-        self.on_assigned = on_assigned
-
-    def on_partitions_revoked(self, revoked) -> None:
-        pass  # what is handled but not committed is kept until the new assignment is known
-
-    def on_partitions_assigned(self, assigned) -> None:
-        self.on_assigned(set(assigned))
