@@ -8,14 +8,15 @@ a service, one relay at a time publishes: the one holding the service's relay le
 import logging
 import os
 import socket
-import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from . import metrics
+from .kafka import TRANSIENT
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,21 @@ class Lease:
     instances cannot both take it). Expiry is judged by each instance's clock: clocks must agree to well within
     `ttl_seconds`. A holder that stops cleanly releases it; one that dies loses it `ttl_seconds` later."""
 
-    def __init__(self, collection: Collection, name: str, ttl_seconds: float = 10):
-        self.collection, self.name, self.ttl_seconds = collection, name, ttl_seconds
+    def __init__(self, collection: Collection, name: str, ttl_seconds: float = 10,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.collection, self.name, self.ttl_seconds, self.clock = collection, name, ttl_seconds, clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._renewed_at: float | None = None
+        self._renewed_at: datetime | None = None
 
     def held(self) -> bool:
         """Whether this instance holds the lease; renews it once a third of its time has passed."""
-        if self._renewed_at is not None and time.monotonic() - self._renewed_at < self.ttl_seconds / 3:
+        now, ttl = self.clock(), timedelta(seconds=self.ttl_seconds)
+        if self._renewed_at is not None and timedelta(0) <= now - self._renewed_at < ttl / 3:
             return True
-        renewing_at = time.monotonic()
-        now = datetime.now(timezone.utc)
         try:
-            self.collection.update_one(
-                {"_id": self.name, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]},
-                {"$set": {"owner": self.owner, "expires_at": now + timedelta(seconds=self.ttl_seconds)}},
-                upsert=True)
-            self._renewed_at = renewing_at
+            self.collection.update_one({"_id": self.name, "$or": [{"owner": self.owner}, {"expires_at": {"$lt": now}}]},
+                                       {"$set": {"owner": self.owner, "expires_at": now + ttl}}, upsert=True)
+            self._renewed_at = now
         except DuplicateKeyError:  # the upsert met the lease another instance holds
             self._renewed_at = None
         return self._renewed_at is not None
@@ -79,6 +78,37 @@ class Lease:
     def release(self) -> None:
         self.collection.delete_one({"_id": self.name, "owner": self.owner})
         self._renewed_at = None
+
+
+def leased(work: Callable[[], int], lease: Lease | None, name: str, *, idle_seconds: float = 1.0,
+           max_idle_seconds: float | None = None, retry_seconds: float = 2.0, retrying=TRANSIENT,
+           on_failure=lambda: None):
+    """The job (a function of the stop event) of one instance among the workers, the holder of `lease` (all of
+    them without one): `work`, one round that returns how much it did, again and again; after a round with nothing
+    to do it rests `idle_seconds`, doubling up to `max_idle_seconds` while idle; after a failure of `retrying` (the
+    database or Kafka is away) `retry_seconds`. Stopping, it releases the lease: a successor need not wait for it."""
+    def run(stopping) -> None:
+        idle = idle_seconds
+        while not stopping.is_set():
+            try:
+                if lease is not None and not lease.held():
+                    stopping.wait(lease.ttl_seconds / 3)  # another instance works; take over if it stops
+                elif work():
+                    idle = idle_seconds
+                else:
+                    stopping.wait(idle)
+                    idle = min(idle * 2, max_idle_seconds or idle_seconds)
+            except retrying:
+                log.warning("%s failed; retrying", name, exc_info=True)
+                on_failure()
+                stopping.wait(retry_seconds)
+        try:
+            if lease is not None:
+                lease.release()
+        except Exception:  # noqa: BLE001 - the database is away: it expires by itself
+            log.warning("could not release the %s lease", name, exc_info=True)
+        log.info("%s stopped", name)
+    return run
 
 
 class Relay:
@@ -116,26 +146,8 @@ class Relay:
             collection.update_many({"_id": {"$in": doc_ids}}, {"$pull": {FIELD: {"id": {"$in": event_ids}}}})
         collection.update_many({"_id": {"$in": doc_ids}, FIELD: {"$size": 0}}, {"$unset": {PENDING: ""}})
 
-    def run(self, stopping, idle_seconds: float = 0.05, max_idle_seconds: float = 0.4,
-            retry_seconds: float = 1.0) -> None:
+    def run(self, stopping, **timing) -> None:
         # An idle relay polls less and less often, up to max_idle_seconds, and quickly again once there is work.
-        idle = idle_seconds
-        while not stopping.is_set():
-            try:
-                if self.lease is not None and not self.lease.held():
-                    stopping.wait(self.lease.ttl_seconds / 3)  # another instance relays; take over if it stops
-                elif self.run_once() == 0:
-                    stopping.wait(idle)
-                    idle = min(idle * 2, max_idle_seconds)
-                else:
-                    idle = idle_seconds
-            except Exception:  # noqa: BLE001 - Kafka or the database is away: keep the events, try again
-                log.warning("outbox relay failed; retrying", exc_info=True)
-                metrics.OUTBOX_FAILURES.inc()
-                stopping.wait(retry_seconds)
-        if self.lease is not None:
-            try:
-                self.lease.release()  # a successor need not wait for it to expire
-            except Exception:  # noqa: BLE001 - the database is away: it expires by itself
-                log.warning("could not release the relay lease", exc_info=True)
-        log.info("outbox relay stopped")
+        timing = {"idle_seconds": 0.05, "max_idle_seconds": 0.4, "retry_seconds": 1.0, **timing}
+        leased(self.run_once, self.lease, "outbox relay", retrying=Exception, on_failure=metrics.OUTBOX_FAILURES.inc,
+               **timing)(stopping)

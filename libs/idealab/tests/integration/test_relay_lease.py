@@ -1,6 +1,7 @@
 """The relay lease against a real database: one holder at a time among a service's worker instances, passed on
 when the holder stops or dies."""
 import threading
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -12,8 +13,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def lease(mongo_db):
-    """lease(ttl_seconds=10): an instance's lease on the test database's relay lease."""
-    return lambda ttl_seconds=10: outbox.Lease(mongo_db.leases, "outbox-relay", ttl_seconds)
+    """lease(ttl_seconds=10, clock=...): an instance's lease on the test database's relay lease."""
+    return lambda ttl_seconds=10, **clock: outbox.Lease(mongo_db.leases, "outbox-relay", ttl_seconds, **clock)
 
 
 def test_one_instance_holds_the_lease_and_renews_it_while_the_others_wait(lease):
@@ -25,11 +26,14 @@ def test_one_instance_holds_the_lease_and_renews_it_while_the_others_wait(lease)
 
 
 def test_a_lease_its_holder_stopped_renewing_passes_to_another_instance_once_expired(lease):
-    # A TTL well above a database round trip under load: with 0.3 s the lease could expire between two calls.
-    dead, successor = lease(ttl_seconds=2), lease(ttl_seconds=2)
+    now = [datetime.now(timezone.utc)]  # the instances' clock, moved by the test: no wall-clock timing
+    dead, successor = lease(clock=lambda: now[0]), lease(clock=lambda: now[0])
     assert dead.held()
     assert not successor.held()
-    wait_for(successor.held, timeout=15, interval=0.05, what="the lease to expire")
+    now[0] += timedelta(seconds=9)
+    assert not successor.held(), "not before it expires"
+    now[0] += timedelta(seconds=2)
+    assert successor.held()
     assert not dead.held(), "the old holder finds it taken when it comes back"
 
 
