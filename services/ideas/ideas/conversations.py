@@ -8,7 +8,7 @@ Staff answering privately on an idea, a question or a comment write in the threa
 by that first answer; a member opens a thread of their own from their account. What is announced carries ids only.
 """
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from idealab.auth import Principal
 from idealab.events import new_event
@@ -18,6 +18,7 @@ SOURCE = "/ideas"
 ANSWERERS = ("product_team", "adviser", "admin")
 IDEA, QUESTION, COMMENT, ACCOUNT = "idea", "question", "comment", "account"
 MAX_MESSAGES = 500  # a thread's messages, in one document: a conversation, far from the document size limit
+TEAM_LIST_WINDOW = timedelta(days=90)  # the team's list of threads: those with a message in the last 90 days
 THREADS = uuid.UUID("6f1c1b0e-4d7a-4a43-9c1e-1f0b7d3a9e52")  # names the thread of (item, member)
 
 

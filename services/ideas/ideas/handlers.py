@@ -253,9 +253,9 @@ def visible_thread(store: IdeaStore, thread_id: str, principal: Principal | None
 
 
 def threads(store: IdeaStore, principal: Principal, limit: int, offset: int) -> list[dict]:
-    """The team's: every thread; a member's: their own."""
+    """The team's: every thread active lately; a member's: their own, all of them."""
     member = None if conversations.may_answer(principal) else principal.user_id
-    return store.threads_of(member, limit, offset)
+    return store.threads_of(member, limit, offset, _now() - conversations.TEAM_LIST_WINDOW)
 
 
 def _is_staff(principal: Principal | None) -> bool:

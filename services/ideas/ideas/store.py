@@ -289,9 +289,10 @@ class IdeaStore:
             return False
         return True
 
-    def threads_of(self, member_id: str | None, limit: int, offset: int) -> "list[dict]":
-        """A member's threads (None: every thread, for staff), latest message first, without their messages."""
-        query = {} if member_id is None else {"member_id": member_id}
+    def threads_of(self, member_id: str | None, limit: int, offset: int, active_since: datetime) -> "list[dict]":
+        """A member's threads (None: every thread active since `active_since`, for the team: a range of the index,
+        as this engine sorts every document a filter matches), latest message first, without their messages."""
+        query = {"last_message_at": {"$gte": active_since}} if member_id is None else {"member_id": member_id}
         return list(self.threads.find(query, {outbox.FIELD: 0, "messages": 0}).sort(THREAD_ORDER)
                     .skip(offset).limit(limit))
 

@@ -13,7 +13,8 @@ from .store import IdeaStore
 def main() -> None:
     settings = config.load()
     store = IdeaStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
-    worker.run(settings, [store.ideas, store.comments, store.follows], [
+    worker.run(settings, [store.ideas, store.comments, store.follows, store.questions, store.answers,
+                          store.threads], [
         worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                   events.ACCOUNTS_TOPIC], handlers.handlers(store)),
     ], ensure_indexes=store.ensure_indexes, jobs={"ranking": ranking(store)})

@@ -98,3 +98,26 @@ def test_pages_read_above_the_floors_are_those_of_the_whole_list_even_when_the_f
             response = client.get("/api/ideas", query_string={"sort": sort, "offset": offset, "limit": limit},
                                   headers=bearer("reader", spaces=("panel-1",)))
             assert [i["id"] for i in response.json["ideas"]] == expected[offset:offset + limit], (sort, offset)
+
+
+def test_questions_answers_and_private_threads_are_read_by_index(client, bearer, store, lab, reads):
+    store.questions.insert_many([{"_id": f"q-{n:05d}", "title": f"Question {n}", "body": "…", "author_id": "ann",
+                                  "space": ("panel-1" if n % 3 else None), "asked_at": NOW - timedelta(seconds=n),
+                                  "hidden": None, "team_answer": None, "answered_privately": False}
+                                 for n in range(1500)])
+    store.answers.insert_many([{"_id": f"a-{n}", "about": "question", "about_id": f"q-{n % 500:05d}", "space": None,
+                                "author_id": "pat", "text": "Yes.", "posted_at": NOW - timedelta(seconds=n)}
+                               for n in range(1500)])
+    store.threads.insert_many([{"_id": f"t-{n}", "member_id": f"member-{n % 300}", "about": "account",
+                                "about_id": None, "idea_id": None, "space": None, "opened_at": NOW,
+                                "last_message_at": NOW - timedelta(seconds=n),
+                                "messages": [{"id": "m", "author_id": f"member-{n % 300}", "from_team": False,
+                                              "text": "Hello", "at": NOW}]} for n in range(1500)])
+    member, adviser = bearer("member-7"), bearer("ada", roles=("adviser",))
+    reads.commands.clear()
+    for path, headers in (("/api/ideas/questions", {}), ("/api/ideas/questions?space=panel-1", adviser),
+                          ("/api/ideas/questions/q-00000", {}), ("/api/ideas/questions/q-00000/answers", {}),
+                          ("/api/ideas/lab-00001/answers", {}), ("/api/ideas/private-threads", member),
+                          ("/api/ideas/private-threads", adviser), ("/api/ideas/private-threads/t-7", member)):
+        assert client.get(path, headers=headers).status_code == 200, path
+    assert full_scans_in(reads, lab) == []

@@ -40,3 +40,23 @@ def test_the_worker_publishes_a_members_choices_to_follow_and_unfollow(
         assert [e["type"] for e in published] == ["idea.followed", "idea.unfollowed"]
         assert {e["data"]["user_id"] for e in published} == {"bea"}
         wait_for(lambda: store.follows.find_one({"_id": f"{idea_id}:bea"})["outbox"] == [], what="the outbox emptied")
+
+
+def test_the_worker_publishes_questions_and_answers_and_a_private_answer_with_ids_only(
+        client, bearer, store, worker_env, kafka_state, namespace):
+    # Questions, answers and private threads each ride in their own collection's documents: the relay reads them all.
+    with running_worker("ideas.worker", worker_env("ideas")):
+        asked = client.post("/api/ideas/questions", headers=bearer("ann"), json={
+            "title": "Can I pay in yen abroad?", "body": "Next month in Tokyo."}).json
+        team = bearer("pat", roles=("product_team",))
+        client.post(f"/api/ideas/questions/{asked['id']}/answers", headers=team, json={"text": "Yes, no fee."})
+        thread = client.post(f"/api/ideas/questions/{asked['id']}/private-replies", headers=team,
+                             json={"text": "zqxsecret your card limit"}).json
+
+        def published():
+            return [e for e in kafka_state.events(namespace + "ideas.events")
+                    if e["subject"] in (asked["id"], thread["id"])]
+        found = wait_for(lambda: len(published()) == 3 and published(), what="the question and both answers")
+        assert sorted(e["type"] for e in found) == ["answer.posted", "answer.posted", "question.asked"]
+        assert "zqxsecret" not in str(found)
+        wait_for(lambda: store.threads.find_one({"_id": thread["id"]})["outbox"] == [], what="the outbox emptied")
