@@ -72,6 +72,35 @@ def campaign_closed(event: Event, now: datetime) -> dict:
     }
 
 
+# The recipient of a private answer follows a key of their own, which no one else can follow: its records are
+# theirs alone, in the inbox and by email.
+PRIVATE = "private"
+
+
+def private_key(user_id: str) -> str:
+    return f"{PRIVATE}:{user_id}"
+
+
+def private_answer(event: Event, now: datetime) -> dict:
+    """The one record of a private answer, under its recipient's own key: that the team answered and where to read
+    it (signed in, on the lab), never what it said — the event carries no text, and neither do the inbox or email."""
+    data = event.data
+    return {
+        "_id": event.id,
+        "kind": "answer.posted",
+        "idea_id": private_key(data["recipient_id"]),
+        "title": "You have a private answer from the team",
+        "message": "The team answered you privately. Sign in to the lab to read it: only you can.",
+        "from": "asked",
+        "to": "answered",
+        "created_at": data["posted_at"],
+        "recorded_at": now,
+        "emails_queued": False,
+        "path": f"/private/{data['thread_id']}",
+        "why": "You get this because the team answered you privately; no one else is told.",
+    }
+
+
 def sees(change: dict, since: datetime | None) -> bool:
     """A subscriber sees a change made once they followed the idea, whenever the events saying so are read (ideas,
     votes and status changes travel on different topics, whose order between them is not kept): one who followed

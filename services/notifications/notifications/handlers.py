@@ -149,6 +149,15 @@ def on_campaign_closed(store: NotificationStore, event: Event) -> None:
     store.record_change(domain.campaign_closed(event, datetime.now(timezone.utc)))
 
 
+def on_answer_posted(store: NotificationStore, event: Event) -> None:
+    """A private answer is told to its one recipient, under a key only they follow; public answers tell no one."""
+    data = event.data
+    if data["private"] and data["recipient_id"]:
+        _follow(store, domain.private_key(data["recipient_id"]), data["recipient_id"], domain.PRIVATE,
+                data["posted_at"])
+        store.record_change(domain.private_answer(event, datetime.now(timezone.utc)))
+
+
 def on_email_verified(store: NotificationStore, event: Event) -> None:
     if not store.is_erased(event.data["user_id"]):
         store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
@@ -278,4 +287,5 @@ def handlers(store: NotificationStore) -> dict:
         "idea.merged": lambda e: on_idea_merged(store, e),
         "ballot.cast": lambda e: on_ballot_cast(store, e),
         "campaign.closed": lambda e: on_campaign_closed(store, e),
+        "answer.posted": lambda e: on_answer_posted(store, e),
     }
