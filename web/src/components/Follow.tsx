@@ -17,7 +17,9 @@ export function FollowButton({ ideaId }: { ideaId: string }) {
   if (!user || !choice.data) return choice.error ? <ErrorNote error={choice.error} onRetry={choice.reload} /> : null;
   const following = choice.data.following === true;
 
+  // Not `disabled` while sending: a disabled button loses the keyboard focus.
   const toggle = async () => {
+    if (busy) return;
     setBusy(true);
     setFailure(null);
     try {
@@ -31,12 +33,12 @@ export function FollowButton({ ideaId }: { ideaId: string }) {
 
   return (
     <div class="follow-box">
+      {/* Its name says what it does (no aria-pressed: the name changes with the state). */}
       <button
         type="button"
         class={following ? "button-secondary" : "button"}
-        aria-pressed={following}
         aria-describedby="follow-state"
-        disabled={busy}
+        aria-disabled={busy || undefined}
         onClick={toggle}
       >
         {following ? t("follow.unfollow") : t("follow.follow")}

@@ -22,7 +22,8 @@ export function IdeasPage() {
   const path = findingPath(finding);
   const searching = !!finding.q;
   const first = useLoad(() => ideas.find(listQuery(finding, PAGE)), [path]);
-  const [more, setMore] = useState<{ path: string; ideas: Idea[]; start: PageStart }>({ path, ideas: [], start: null });
+  // The pages after the first, for the finding at `path` (none yet: the first page's `next` says where to go on).
+  const [more, setMore] = useState<{ path: string; ideas: Idea[]; start: PageStart }>({ path: "", ideas: [], start: null });
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // What the member is typing, before they search: the address changes on submit only.

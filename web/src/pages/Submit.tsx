@@ -48,7 +48,6 @@ export function SubmitPage() {
           error={form.fieldError("title")}
           input={{ ...bind("title"), required: true, maxLength: 140, autoComplete: "off" }}
         />
-        <SimilarIdeas title={fields.title} />
         <Field
           name="description"
           label={t("submit.field.description")}
@@ -57,6 +56,8 @@ export function SubmitPage() {
           multiline
           input={{ ...bind("description"), required: true, maxLength: 5000 }}
         />
+        {/* After the description, not between it and the title: Tab from the title still goes to the description. */}
+        <SimilarIdeas title={fields.title} />
         <Field name="category" label={t("submit.field.category")} error={form.fieldError("category")}>
           <select
             id="field-category"
