@@ -101,6 +101,41 @@ def private_answer(event: Event, now: datetime) -> dict:
     }
 
 
+def initiative_key(initiative_id: str) -> str:
+    return f"initiative:{initiative_id}"
+
+
+def initiative_change(event: Event, now: datetime) -> dict:
+    """The one record of an initiative announced or moved, under its own key, naming its ideas (`idea_ids`): whoever
+    follows any of them sees it, once (`inbox`, `email_jobs` keyed by change and member), not once per idea."""
+    data = event.data
+    name = next(data["title"][lang] for lang in ("en", "fr", "es") if data["title"].get(lang))
+    announced = event.type == "initiative.announced"
+    to = data["status"] if announced else data["to_status"]
+    return {
+        "_id": event.id,
+        "kind": event.type,
+        "idea_id": initiative_key(data["initiative_id"]),
+        "idea_ids": data["idea_ids"],
+        "title": f"{name}: announced, {STATUS_NAMES[to]}" if announced else f"{name} is now {STATUS_NAMES[to]}",
+        "message": data["message"],
+        "from": "announced" if announced else data["from_status"],
+        "to": to,
+        "created_at": data["announced_at"] if announced else data["changed_at"],
+        "recorded_at": now,
+        "emails_queued": False,
+        "path": f"/initiatives/{data['initiative_id']}",
+        "why": "You follow an idea this initiative answers.",
+    }
+
+
+def followed_since(change: dict, since: dict[str, datetime | None]) -> datetime | None:
+    """Since when the member follows what `change` is about: its idea, or the earliest followed of an initiative's
+    ideas (None, a subscription kept before its start was, comes first)."""
+    starts = [since[i] for i in change.get("idea_ids", [change["idea_id"]]) if i in since]
+    return None if None in starts else min(starts)
+
+
 def sees(change: dict, since: datetime | None) -> bool:
     """A subscriber sees a change made once they followed the idea, whenever the events saying so are read (ideas,
     votes and status changes travel on different topics, whose order between them is not kept): one who followed
@@ -113,7 +148,7 @@ def sees(change: dict, since: datetime | None) -> bool:
 def inbox(changes: list[dict], since: dict[str, datetime | None], marks: dict) -> list[dict]:
     """A member's inbox, newest first: the changes of the ideas they follow (`since` by idea) that they see, each
     read or not by their `marks`."""
-    entries = [{**c, "read": is_read(c, marks)} for c in changes if sees(c, since[c["idea_id"]])]
+    entries = [{**c, "read": is_read(c, marks)} for c in changes if sees(c, followed_since(c, since))]
     return sorted(entries, key=lambda e: (e["created_at"], e["_id"]), reverse=True)
 
 

@@ -133,9 +133,21 @@ def _email_late_follower(store: NotificationStore, idea_id: str, user_id: str, f
 
 def on_status_changed(store: NotificationStore, event: Event) -> None:
     """Records the change once: every subscriber's inbox shows it from now on, and the email sender walks its
-    subscribers."""
+    subscribers. An idea moved by its initiative (`initiative_id`) records nothing: the initiative's one record
+    replaces its ideas' (`on_initiative_changed`)."""
+    if event.data.get("initiative_id"):
+        return
     now = datetime.now(timezone.utc)
     store.record_change(domain.status_change(event, store.idea_title(event.data["idea_id"]), now))
+
+
+def on_initiative_changed(store: NotificationStore, event: Event) -> None:
+    """Records an initiative's announcement or move once, naming its ideas: whoever follows one or more of them
+    sees one entry and gets one email. Its ideas' own status changes are not recorded besides (`on_status_changed`):
+    they say the same thing, once per idea, and folding them into this record afterwards would need their events,
+    which travel under other keys, to be read after this one. Replacing them needs no order: an idea's change knows
+    its initiative by itself."""
+    store.record_change(domain.initiative_change(event, datetime.now(timezone.utc)))
 
 
 def on_ballot_cast(store: NotificationStore, event: Event) -> None:
@@ -193,7 +205,8 @@ def queue_emails(store: NotificationStore, batch: int = WALK_BATCH) -> int:
     """Takes every unfinished email walk one batch of subscriptions further; returns how many it walked."""
     walked, now = 0, datetime.now(timezone.utc)
     for change in store.changes_to_email(limit=10):
-        subscriptions = store.subscriptions_after(change["idea_id"], change.get("emailed_up_to"), batch)
+        subscriptions = store.subscriptions_after(change.get("idea_ids", change["idea_id"]),
+                                                  change.get("emailed_up_to"), batch)
         subscribers = [s for s in subscriptions if s.get("reasons")]
         jobs = domain.email_jobs(change, subscribers, store.emailable([s["user_id"] for s in subscribers]), now)
         store.queue_emails(jobs)
@@ -288,4 +301,6 @@ def handlers(store: NotificationStore) -> dict:
         "ballot.cast": lambda e: on_ballot_cast(store, e),
         "campaign.closed": lambda e: on_campaign_closed(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
+        "initiative.announced": lambda e: on_initiative_changed(store, e),
+        "initiative.status_changed": lambda e: on_initiative_changed(store, e),
     }

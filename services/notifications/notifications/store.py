@@ -29,6 +29,7 @@ class NotificationStore:
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index("user_id")  # a member's inbox; an email walk goes by _id
         self.changes.create_index("idea_id")
+        self.changes.create_index("idea_ids")  # an initiative's record, seen by the followers of its ideas
         self.changes.create_index("emails_queued")
         self.contacts.create_index("unsubscribe_token", unique=True)
         self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
@@ -96,7 +97,8 @@ class NotificationStore:
     def changes_of(self, idea_ids: list[str]) -> list[dict]:
         if not idea_ids:
             return []
-        return list(self.changes.find({"idea_id": {"$in": idea_ids}}, {"emails_queued": 0, "emailed_up_to": 0}))
+        return list(self.changes.find({"$or": [{"idea_id": {"$in": idea_ids}}, {"idea_ids": {"$in": idea_ids}}]},
+                                      {"emails_queued": 0, "emailed_up_to": 0}))
 
     def marks(self, user_id: str) -> dict:
         return self.read_marks.find_one({"_id": user_id}) or {}
@@ -111,12 +113,17 @@ class NotificationStore:
         """Changes whose email walk has subscribers left."""
         return list(self.changes.find({"emails_queued": False}).limit(limit))
 
-    def subscriptions_after(self, idea_id: str, key: str | None, limit: int) -> list[dict]:
-        """The idea's next `limit` subscriptions, live or not, after the one keyed `key` (from the first when None), in
-        key order. Their keys, "idea:member", make a range of the primary key; the engine sorts what is left of the
-        range (it never reads an index in order), so each batch of a walk costs less than the one before."""
-        keys = {"$gt": key or f"{idea_id}:", "$lt": f"{idea_id};"}  # ";" follows ":"
-        return list(self.subscriptions.find({"_id": keys}, {"user_id": 1, "reasons": 1, "since": 1})
+    def subscriptions_after(self, idea_ids: str | list[str], key: str | None, limit: int) -> list[dict]:
+        """The next `limit` subscriptions, live or not, to the idea (or any of an initiative's ideas) after the one
+        keyed `key` (from the first when None), in key order. Their keys, "idea:member", make a range of the primary
+        key per idea; the engine sorts what is left of the ranges (it never reads an index in order), so each batch of
+        a walk costs less than the one before."""
+        ranges = [{"_id": {"$gt": max(key or "", f"{i}:"), "$lt": f"{i};"}}  # ";" follows ":"
+                  for i in ([idea_ids] if isinstance(idea_ids, str) else idea_ids) if not key or key < f"{i};"]
+        if not ranges:
+            return []
+        return list(self.subscriptions.find(ranges[0] if len(ranges) == 1 else {"$or": ranges},
+                                            {"user_id": 1, "reasons": 1, "since": 1})
                     .sort("_id", ASCENDING).limit(limit))
 
     def walked(self, change_id: str, up_to: str | None, done: bool) -> None:
