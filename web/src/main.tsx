@@ -4,6 +4,7 @@ import { Layout } from "./components/Layout";
 import { locale } from "./i18n";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
+import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } from "./pages/Conversations";
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
 import { InboxPage } from "./pages/Inbox";
@@ -38,6 +39,10 @@ const ROUTES: [string, Screen][] = [
   ["/campaigns/new", () => <CampaignFormPage />],
   ["/campaigns/:id", ({ id }) => <CampaignPage id={id} key={id} />],
   ["/campaigns/:id/edit", ({ id }) => <CampaignFormPage id={id} key={id} />],
+  ["/questions", () => <QuestionsPage />],
+  ["/questions/:id", ({ id }) => <QuestionPage id={id} key={id} />],
+  ["/private", () => <PrivateThreadsPage />],
+  ["/private/:id", ({ id }) => <PrivateThreadPage id={id} key={id} />],
 ];
 
 function App() {

@@ -233,3 +233,82 @@ export const accounts = {
     `/api/accounts/oidc/${enc(name)}/start?return_to=${enc(returnTo)}`,
   acceptInvitation: (token: string) => api.post("/api/accounts/invitations/accept", { token }),
 };
+
+/** The team's answer pinned at the top of an idea or a question: the bank's word on it. */
+export interface TeamAnswer {
+  id: string;
+  text: string;
+  author_id: string | null;
+  posted_at: string;
+}
+
+export interface Question {
+  id: string;
+  title: string | null;
+  body: string | null;
+  author_id: string | null;
+  space: string | null;
+  asked_at: string;
+  team_answer: TeamAnswer | null;
+  answered_privately: boolean;
+  hidden: Hidden | null;
+}
+
+export interface Answer {
+  id: string;
+  about: "idea" | "question";
+  about_id: string;
+  author_id: string | null;
+  text: string;
+  posted_at: string;
+}
+
+export interface PrivateMessage {
+  id: string;
+  author_id: string | null;
+  from_team: boolean;
+  text: string;
+  at: string;
+}
+
+/** A conversation between one member and the team, readable by them only. */
+export interface PrivateThread {
+  id: string;
+  member_id: string;
+  about: "idea" | "question" | "comment" | "account";
+  about_id: string | null;
+  idea_id: string | null;
+  opened_at: string;
+  last_message_at: string;
+  messages?: PrivateMessage[];
+}
+
+/** Who answers for the bank: public answers, the team's answer, private replies. */
+export const ANSWERERS = ["product_team", "adviser", "admin"];
+
+export const conversations = {
+  questions: () => api.get<{ questions: Question[] }>("/api/ideas/questions?limit=100"),
+  question: (id: string) => api.get<Question>(`/api/ideas/questions/${enc(id)}`),
+  ask: (question: { title: string; body: string }) => api.post<Question>("/api/ideas/questions", question),
+  answers: (about: "idea" | "question", id: string) =>
+    api.get<{ answers: Answer[] }>(about === "idea" ? `/api/ideas/${enc(id)}/answers` : `/api/ideas/questions/${enc(id)}/answers`),
+  answer: (about: "idea" | "question", id: string, text: string, pin: boolean) =>
+    api.post<Answer>(about === "idea" ? `/api/ideas/${enc(id)}/answers` : `/api/ideas/questions/${enc(id)}/answers`, { text, pin }),
+  /** The team: answer an idea's or a question's author privately (a comment's: `commentOf` its idea). */
+  replyPrivately: (about: "idea" | "question" | "comment", id: string, text: string, commentOf?: string) =>
+    api.post<PrivateThread>(
+      about === "idea"
+        ? `/api/ideas/${enc(id)}/private-replies`
+        : about === "question"
+          ? `/api/ideas/questions/${enc(id)}/private-replies`
+          : `/api/ideas/${enc(commentOf ?? "")}/comments/${enc(id)}/private-replies`,
+      { text },
+    ),
+  threads: () => api.get<{ threads: PrivateThread[] }>("/api/ideas/private-threads?limit=100"),
+  thread: (id: string) => api.get<PrivateThread>(`/api/ideas/private-threads/${enc(id)}`),
+  openThread: (text: string) => api.post<PrivateThread>("/api/ideas/private-threads", { text }),
+  write: (id: string, text: string) => api.post<PrivateThread>(`/api/ideas/private-threads/${enc(id)}/messages`, { text }),
+};
+
+/** What an idea says of the team's answers (the idea API adds these to every idea). */
+export type Answered = { team_answer?: TeamAnswer | null; answered_privately?: boolean };

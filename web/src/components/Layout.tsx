@@ -97,6 +97,18 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   {t("nav.campaigns")}
                 </a>
               </li>
+              <li>
+                <a href="/questions" aria-current={current("/questions")}>
+                  {t("nav.questions")}
+                </a>
+              </li>
+              {user && (
+                <li>
+                  <a href="/private" aria-current={current("/private")}>
+                    {t("nav.private")}
+                  </a>
+                </li>
+              )}
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">

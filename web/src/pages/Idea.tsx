@@ -6,6 +6,7 @@ import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type
 import { FollowButton } from "../components/Follow";
 import { MergedNote, MergeForm } from "../components/Merge";
 import { Tags } from "../components/Tags";
+import { IdeaConversation } from "../components/TeamAnswer";
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -67,6 +68,7 @@ export function IdeaPage({ id }: { id: string }) {
           </ol>
         )}
       </section>
+      <IdeaConversation idea={idea.data} onChanged={idea.reload} />
       <Comments ideaId={id} closed={!!idea.data.hidden} />
       <StaffStatusForm ideaId={id} title={idea.data.title ?? ""} onMoved={item.replace} />
       <MergeForm idea={idea.data} onMerged={(merged) => idea.replace({ ...idea.data!, ...merged })} />

@@ -73,7 +73,9 @@ function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void
         <strong>
           {entry.kind === "campaign.closed"
             ? t("inbox.campaignClosed")
-            : t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}
+            : entry.kind === "answer.posted"
+              ? t("inbox.privateAnswer")
+              : t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}
         </strong>
       </p>
       {entry.message && <p class="message">{entry.message}</p>}
@@ -133,8 +135,12 @@ function EmailPreference({ userId }: { userId: string }) {
 
 // A campaign's result is kept beside the ideas' status changes, under the campaign's key.
 const CAMPAIGN = "campaign:";
+// A private answer is kept under its recipient's own key: the entry leads to their private threads, where the
+// words are (the notification holds none).
+const PRIVATE = "private:";
 
 export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
+  if (entry.idea_id.startsWith(PRIVATE)) return "/private";
   return entry.idea_id.startsWith(CAMPAIGN)
     ? `/campaigns/${encodeURIComponent(entry.idea_id.slice(CAMPAIGN.length))}`
     : `/ideas/${encodeURIComponent(entry.idea_id)}`;
