@@ -35,11 +35,14 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
 
     voting = Voting(votes_api.url, idea_ids, bearer, VOTERS, WITHDRAWING)
     voting.start()
-    for n, worker in enumerate(workers.values(), start=1):
+    votes_topic, done_at_kill = namespace + "votes.events", {}
+    for n, (service, worker) in enumerate(workers.items(), start=1):
         # The voting waits on the votes worker, which the previous kill left to a rebalance.
         wait_for(lambda: voting.requests_made >= voting.total * n // (len(workers) + 1) or not voting.is_alive(),
                  timeout=120, what="the voting to go on")
         worker.kill()
+        assert voting.requests_made < voting.total, f"{service} killed while votes were still being cast"
+        done_at_kill[service] = kafka_state.committed(namespace + service, votes_topic)
         worker.start()
     voting.join(120)
     assert not voting.is_alive() and voting.failures == []
@@ -47,10 +50,11 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
     # Settled once every vote's event is published and the votes group has read them all: each tally is then its
     # idea's live votes, as the voters left them.
     votes_store = VoteStore(service_db("votes"))
-    votes_topic = namespace + "votes.events"
     wait_for(lambda: votes_store.votes.count_documents(outbox.IS_PENDING) == 0
              and kafka_state.committed(namespace + "votes", votes_topic) == kafka_state.size(votes_topic),
              timeout=SETTLE, what="every vote counted")
+    total = kafka_state.size(votes_topic)
+    assert all(0 < done < total for done in done_at_kill.values()), f"each killed mid-work: {done_at_kill}"
     recounts = votes_handlers.reconcile_tallies(votes_store, THRESHOLD)
     assert {r.idea_id: (r.tally, r.live) for r in recounts} == {
         idea_id: (len(voting.live_voters(n)),) * 2 for n, idea_id in enumerate(idea_ids)}
