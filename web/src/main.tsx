@@ -8,6 +8,7 @@ import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } fr
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
 import { InboxPage } from "./pages/Inbox";
+import { InitiativeFormPage, InitiativePage, YouAskedPage } from "./pages/Initiatives";
 import { InvitationPage, ResetPasswordPage, UnsubscribePage, VerifyPage } from "./pages/MailLinks";
 import { NotFoundPage } from "./pages/NotFound";
 import { RoadmapPage } from "./pages/Roadmap";
@@ -26,6 +27,9 @@ const ROUTES: [string, Screen][] = [
   ["/ideas/:id", ({ id }) => <IdeaPage id={id} key={id} />],
   ["/submit", () => <SubmitPage />],
   ["/roadmap", () => <RoadmapPage />],
+  ["/initiatives/new", () => <InitiativeFormPage />],
+  ["/initiatives/:id", ({ id }) => <InitiativePage id={id} key={id} />],
+  ["/you-asked-we-did", () => <YouAskedPage />],
   ["/inbox", () => <InboxPage />],
   ["/sign-in", () => <SignInPage />],
   ["/sign-up", () => <SignUpPage />],

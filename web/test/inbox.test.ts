@@ -9,4 +9,8 @@ describe("an inbox entry's link", () => {
   it("goes to the campaign page for a campaign's result", () => {
     expect(pageOf({ idea_id: "campaign:c-1" })).toBe("/campaigns/c-1");
   });
+
+  it("goes to the initiative page for an initiative announced or moved", () => {
+    expect(pageOf({ idea_id: "initiative:initiative-1" })).toBe("/initiatives/initiative-1");
+  });
 });

@@ -1,4 +1,5 @@
 // The lab's APIs as the web lab uses them, one function per request, with the shapes the services answer.
+import type { Localised } from "./campaigns";
 import { api, Problem, type Tokens } from "./client";
 
 const enc = encodeURIComponent;
@@ -97,11 +98,14 @@ export interface HistoryEntry {
   message: string;
   by: string;
   at: string;
+  initiative_id?: string; // the initiative the idea moved with
 }
 
 export interface RoadmapItem {
   idea_id: string;
   title: string | null;
+  category?: string | null;
+  vote_count?: number;
   status: string;
   updated_at: string | null;
   history?: HistoryEntry[];
@@ -183,8 +187,66 @@ export const votes = {
   withdraw: (ideaId: string) => api.delete(`/api/votes/ideas/${enc(ideaId)}`),
 };
 
+export interface InitiativeIdea {
+  idea_id: string;
+  title: string | null;
+  category: string | null;
+  status: string;
+  vote_count: number;
+  updated_at: string | null;
+}
+
+export interface InitiativeEntry extends Omit<HistoryEntry, "from"> {
+  from: string | null; // null: its announcement
+}
+
+export interface Initiative {
+  initiative_id: string;
+  title: Localised;
+  description: Localised;
+  target_quarter: string | null;
+  owner_team: string;
+  status: string;
+  space: string | null;
+  announced: boolean;
+  announced_at: string | null;
+  updated_at: string;
+  ideas: InitiativeIdea[];
+  votes: number;
+  history?: InitiativeEntry[];
+}
+
+export interface InitiativeDraft {
+  title: Localised;
+  description: Localised;
+  target_quarter: string | null;
+  owner_team: string;
+  idea_ids: string[];
+  status: string;
+}
+
+export interface Board {
+  initiatives: Initiative[];
+  columns: Record<string, RoadmapItem[]>;
+  open_list: string;
+}
+
+export const INITIATIVE_STATUSES = ["under_review", "planned", "in_progress", "launched"] as const;
+
 export const roadmap = {
-  columns: () => api.get<{ columns: Record<string, RoadmapItem[]> }>("/api/roadmap"),
+  board: (filters: { category?: string; space?: string }) => {
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+    return api.get<Board>(`/api/roadmap${query.size ? `?${query}` : ""}`);
+  },
+  initiatives: (status?: string) =>
+    api.get<{ initiatives: Initiative[] }>(`/api/roadmap/initiatives${status ? `?status=${enc(status)}` : ""}`),
+  initiative: (id: string) => api.get<Initiative>(`/api/roadmap/initiatives/${enc(id)}`),
+  /** Staff: a draft, which only staff see until it is announced. */
+  draft: (draft: InitiativeDraft) => api.post<Initiative>("/api/roadmap/initiatives", draft),
+  announce: (id: string, message: string) =>
+    api.post<Initiative>(`/api/roadmap/initiatives/${enc(id)}/announce`, { message }),
+  moveInitiative: (id: string, status: string, message: string) =>
+    api.post<Initiative>(`/api/roadmap/initiatives/${enc(id)}/status`, { status, message }),
   item: (ideaId: string) => api.get<RoadmapItem>(`/api/roadmap/ideas/${enc(ideaId)}`),
   changeStatus: (ideaId: string, status: string, message: string) =>
     api.post<RoadmapItem>(`/api/roadmap/ideas/${enc(ideaId)}/status`, { status, message }),

@@ -133,15 +133,16 @@ function EmailPreference({ userId }: { userId: string }) {
   );
 }
 
-// A campaign's result is kept beside the ideas' status changes, under the campaign's key.
-const CAMPAIGN = "campaign:";
+// A campaign's result and an initiative's announcement or move are kept beside the ideas' status changes, under the
+// campaign's or initiative's key.
 // A private answer is kept under its recipient's own key: the entry leads to their private threads, where the
 // words are (the notification holds none).
 const PRIVATE = "private:";
+const PAGES = { "campaign:": "/campaigns/", "initiative:": "/initiatives/" };
 
 export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
   if (entry.idea_id.startsWith(PRIVATE)) return "/private";
-  return entry.idea_id.startsWith(CAMPAIGN)
-    ? `/campaigns/${encodeURIComponent(entry.idea_id.slice(CAMPAIGN.length))}`
-    : `/ideas/${encodeURIComponent(entry.idea_id)}`;
+  for (const [key, page] of Object.entries(PAGES))
+    if (entry.idea_id.startsWith(key)) return page + encodeURIComponent(entry.idea_id.slice(key.length));
+  return `/ideas/${encodeURIComponent(entry.idea_id)}`;
 }
