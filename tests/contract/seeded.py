@@ -1,7 +1,7 @@
 """Real resources in every service, made through their own APIs and carried between them by their own event
 handlers (the outbox events each write leaves in its documents, handed to every service that consumes the type, as
 the relay and Kafka would): an account, a space, an idea with a comment and an image, a vote and its tally, a
-roadmap item moved on, and the inbox entries that move makes. Every answer on the way is checked against the
+roadmap item moved on, an initiative announced over it, and the inbox entries those moves make. Every answer on the way is checked against the
 service's OpenAPI document, so the success bodies of the routes that make them are checked too."""
 import io
 import json
@@ -104,6 +104,11 @@ class Lab:
         self.deliver()
         self.call("roadmap", "post", "/ideas/{idea_id}/status", headers, 200, path_parameters={"idea_id": idea_id},
                   body={"status": "planned", "message": "Coming in March."})
+        initiative = self.call("roadmap", "post", "/initiatives", headers, 201, body={
+            "title": {"en": "Round-ups"}, "owner_team": "savings", "idea_ids": [idea_id]})  # planned, as its idea is
+        self.call("roadmap", "post", "/initiatives/{initiative_id}/announce", headers, 200,
+                  path_parameters={"initiative_id": initiative["initiative_id"]}, body={"message": "Started."})
         self.deliver()
         return Seeded(params={"idea_id": idea_id, "comment_id": comment["id"], "image_id": image.json["id"],
-                              "user_id": user_id, "space_id": space["id"], "email": email}, headers=headers)
+                              "user_id": user_id, "space_id": space["id"], "email": email,
+                              "initiative_id": initiative["initiative_id"]}, headers=headers)

@@ -41,12 +41,13 @@ def test_every_read_of_a_seeded_resource_answers_with_its_documented_body(lab):
             checked.append(operation.path)
     assert not unseeded, unseeded
     assert {"/api/ideas/{idea_id}", "/api/ideas/{idea_id}/comments", "/api/votes/ideas/{idea_id}",
-            "/api/roadmap/ideas/{idea_id}", "/api/notifications/users/{user_id}/inbox"} <= set(checked)
+            "/api/roadmap/ideas/{idea_id}", "/api/roadmap/initiatives/{initiative_id}",
+            "/api/notifications/users/{user_id}/inbox"} <= set(checked)
 
 
 def test_the_seeded_resources_are_what_the_reads_show(lab):
     """The seeding itself went the whole way: the tally counts the vote, the roadmap item moved, the inbox has the
-    move, the idea shows its comment and its vote (a read of an empty shell would check little)."""
+    move and the initiative's announcement, the idea shows its comment and its vote (a read of an empty shell would check little)."""
     lab, seeded = lab
     idea = seeded.params["idea_id"]
     path = {"path_parameters": {"idea_id": idea}}
@@ -58,4 +59,5 @@ def test_the_seeded_resources_are_what_the_reads_show(lab):
     assert [c["id"] for c in comments] == [seeded.params["comment_id"]]
     inbox = lab.call("notifications", "get", "/users/{user_id}/inbox", seeded.headers, 200,
                      path_parameters={"user_id": seeded.params["user_id"]})
-    assert [(e["idea_id"], e["to"]) for e in inbox["entries"]] == [(idea, "planned")]
+    initiative = f"initiative:{seeded.params['initiative_id']}"
+    assert [(e["idea_id"], e["to"]) for e in inbox["entries"]] == [(initiative, "planned"), (idea, "planned")]
