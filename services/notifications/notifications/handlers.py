@@ -62,7 +62,20 @@ def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | Non
 
 def _inbox(store: NotificationStore, user_id: str) -> list[dict]:
     since = {s["idea_id"]: s.get("since") for s in store.follows(user_id)}
+    barred = _out_of_space(store, [(idea_id, user_id) for idea_id in since])
+    since = {idea_id: at for idea_id, at in since.items() if (idea_id, user_id) not in barred}
     return domain.inbox(store.changes_of(list(since)), since, store.marks(user_id))
+
+
+def _out_of_space(store: NotificationStore, follows: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (idea, member) pairs whose member was removed from the idea's space: checked where an inbox is read and
+    an email sent, since a removal and a vote or comment read after it come on different topics, in any order. One
+    query when nobody in `follows` ever left a space, as nearly always."""
+    left = store.spaces_left(list({user for _, user in follows}))
+    if not left:
+        return set()
+    spaces = store.spaces_of(list({idea for idea, user in follows if user in left}))
+    return {(idea, user) for idea, user in follows if spaces.get(idea) in left.get(user, ())}
 
 
 def _unread(entries: list[dict]) -> int:
@@ -177,7 +190,13 @@ def on_email_verified(store: NotificationStore, event: Event) -> None:
 
 def on_member_removed(store: NotificationStore, event: Event) -> None:
     """Someone removed from a space hears no more of its ideas (inbox or email); nothing else of theirs changes."""
+    store.membership_changed(event.data["user_id"], event.data["space_id"], "removed_at", event.data["removed_at"])
     store.leave_space(event.data["user_id"], event.data["space_id"])
+
+
+def on_member_added(store: NotificationStore, event: Event) -> None:
+    """Invited back after a removal, a member hears of the space's ideas again."""
+    store.membership_changed(event.data["user_id"], event.data["space_id"], "added_at", event.data["added_at"])
 
 
 def on_user_deleted(store: NotificationStore, event: Event) -> None:
@@ -236,12 +255,14 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
     or the mail server being away is the job's own, which no retry would cure: the job is marked failed with its
     error (`python -m notifications.cli failed-emails`) and the next one goes out."""
     contacts = store.contacts_of([job["user_id"] for job in jobs])
+    barred = _out_of_space(store, [(job["idea_id"], job["user_id"]) for job in jobs])
     sent, begun = [], 0
     try:
         with mailer.connection() as smtp:
             for begun, job in enumerate(jobs, start=1):
                 try:
-                    if _send(store, smtp, public_url, job, contacts.get(job["user_id"]), now):
+                    contact = None if (job["idea_id"], job["user_id"]) in barred else contacts.get(job["user_id"])
+                    if _send(store, smtp, public_url, job, contact, now):
                         sent.append(job["_id"])
                 except TRANSIENT:
                     raise  # the database is away: the sender waits for it
@@ -260,10 +281,11 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
 
 def _send(store: NotificationStore, smtp: Connection, public_url: str, job: dict, contact: dict | None,
           now: datetime) -> bool:
-    """Sends one claimed job (True), or drops it when its address is gone (erased, unsubscribed since); a message
-    the mail server refuses is tried again later, up to a point."""
+    """Sends one claimed job (True), or drops it when its address is gone (erased, unsubscribed since) or its member
+    left the idea's space (`contact` None); a message the mail server refuses is tried again later, up to a point."""
     if contact is None or not contact["email_enabled"]:
-        store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address or email turned off"})
+        store.update_email(job["_id"], {"state": domain.FAILED,
+                                        "reason": "no address, email turned off, or no longer in the idea's space"})
         metrics.delivered(domain.EMAIL, 1, "dropped")
         return False
     token = contact["unsubscribe_token"]
@@ -289,6 +311,7 @@ def handlers(store: NotificationStore) -> dict:
     return {
         "user.deleted": lambda e: on_user_deleted(store, e),
         "space.member_removed": lambda e: on_member_removed(store, e),
+        "space.member_added": lambda e: on_member_added(store, e),
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": lambda e: on_vote_cast(store, e),
         "comment.posted": lambda e: on_comment_posted(store, e),

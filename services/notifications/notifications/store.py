@@ -25,6 +25,7 @@ class NotificationStore:
         self.erased = db["erased_users"]  # deleted accounts: their old events must not subscribe them again
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
+        self.memberships = db["memberships"]  # (member, space): when last removed from it and last added to it
 
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index("user_id")  # a member's inbox; an email walk goes by _id
@@ -34,6 +35,7 @@ class NotificationStore:
         self.contacts.create_index("unsubscribe_token", unique=True)
         self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
         self.deliveries.create_index("user_id")
+        self.memberships.create_index("user_id")
 
     def remember_idea(self, idea_id: str, title: str, space: str | None = None) -> None:
         self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title, "space": space}}, upsert=True)
@@ -46,6 +48,22 @@ class NotificationStore:
         if in_space:
             self.subscriptions.update_many({"user_id": user_id, "idea_id": {"$in": in_space}},
                                            {"$set": {"reasons": []}})
+
+    def membership_changed(self, user_id: str, space: str, field: str, at: datetime) -> None:
+        """Keeps the latest removal or addition (`field`), whatever order the events come in."""
+        self.memberships.update_one({"_id": f"{user_id}:{space}"},
+                                    {"$max": {field: at}, "$set": {"user_id": user_id, "space": space}}, upsert=True)
+
+    def spaces_left(self, user_ids: list[str]) -> dict[str, set[str]]:
+        """By member, the spaces they were removed from and not added back to since."""
+        left: dict[str, set[str]] = {}
+        for m in self.memberships.find({"user_id": {"$in": user_ids}, "removed_at": {"$exists": True}}):
+            if m.get("added_at") is None or m["added_at"] < m["removed_at"]:
+                left.setdefault(m["user_id"], set()).add(m["space"])
+        return left
+
+    def spaces_of(self, idea_ids: list[str]) -> dict[str, str | None]:
+        return {i["_id"]: i.get("space") for i in self.ideas.find({"_id": {"$in": idea_ids}}, {"space": 1})}
 
     def idea_title(self, idea_id: str) -> str | None:
         idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
