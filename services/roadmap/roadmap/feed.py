@@ -1,8 +1,11 @@
 """The roadmap's Atom feed (RFC 4287), with no I/O: entries in, a feed document out."""
+import re
 from datetime import datetime
 from xml.etree import ElementTree
 
 ATOM = "http://www.w3.org/2005/Atom"
+# What XML 1.0 cannot hold at all, even escaped; a public message may contain it (a text field takes any character).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STATUS_NAMES = {"open": "open", "under_review": "under review", "planned": "planned", "in_progress": "in progress",
                 "launched": "launched", "declined": "declined", "duplicate": "merged into another idea"}
 
@@ -36,4 +39,4 @@ def atom(entries: list[dict], base_url: str, now: datetime) -> bytes:
 
 
 def _text(parent: ElementTree.Element, name: str, text: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = text
+    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = NOT_XML.sub("", text)

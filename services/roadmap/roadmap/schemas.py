@@ -1,7 +1,7 @@
 """HTTP shapes of the roadmap API."""
 from marshmallow import Schema, fields, validate
 
-from idealab.fields import Text
+from idealab.fields import OneLine, Text
 
 from .domain import INITIATIVE_STATUSES, LANGUAGES, MAX_IDEAS, STATUSES, TEAM_STATUSES
 
@@ -45,21 +45,21 @@ class InitiativesQuery(BoardQuery):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
-def _localized(required: bool, max_length: int):
+def _localized(required: bool, max_length: int, text_field=Text):
     """A text by language (fr, en, es: any of them, at least one)."""
     text = {"keys": fields.String(validate=validate.OneOf(LANGUAGES)),
-            "values": Text(validate=validate.Length(min=1, max=max_length))}
+            "values": text_field(validate=validate.Length(min=1, max=max_length))}
     if required:
         return fields.Dict(**text, required=True, validate=validate.Length(min=1))
     return fields.Dict(**text, load_default=dict)
 
 
 class InitiativeDraft(Schema):
-    title = _localized(True, 200)
+    title = _localized(True, 200, OneLine)
     description = _localized(False, 5000)
     target_quarter = fields.String(load_default=None, allow_none=True,
                                    validate=validate.Regexp(r"^\d{4}-Q[1-4]$", error="a quarter, as 2026-Q3"))
-    owner_team = Text(required=True, validate=validate.Length(min=1, max=100))
+    owner_team = OneLine(required=True, validate=validate.Length(min=1, max=100))
     idea_ids = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
                            validate=validate.Length(min=1, max=MAX_IDEAS))
     status = fields.String(load_default="planned", validate=validate.OneOf(INITIATIVE_STATUSES))

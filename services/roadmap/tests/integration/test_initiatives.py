@@ -93,6 +93,7 @@ def test_ideas_of_another_space_or_unknown_ones_are_refused_and_nothing_is_store
     assert draft(client, bearer, ["nowhere"]).status_code == 422
     assert draft(client, bearer, ideas, target_quarter="next year").status_code == 422
     assert draft(client, bearer, ideas, title={"de": "Karte"}).status_code == 422
+    assert draft(client, bearer, ideas, title={"en": "Two\nlines"}).status_code == 422
     assert mongo_db["initiatives"].count_documents({}) == 0
 
 

@@ -77,3 +77,9 @@ def test_the_feed_is_atom_with_the_newest_change_first():
     titles = [e.find("a:title", ns).text for e in root.findall("a:entry", ns)]
     assert titles == ["Cards: announced", "Dark mode: now planned"]
     assert root.find("a:entry/a:link", ns).get("href") == "https://lab.example/initiatives/i"
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_feed():
+    odd = feed.entry("ideas", "a", "Dark mode", {"from": "open", "to": "planned", "message": "Soon\x07.", "at": NOW})
+    root = ElementTree.fromstring(feed.atom([odd], "https://lab.example", NOW))
+    assert root.find(f"{{{feed.ATOM}}}entry/{{{feed.ATOM}}}summary").text == "Soon."
