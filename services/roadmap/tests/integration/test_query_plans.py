@@ -66,6 +66,9 @@ def test_the_board_and_an_item_are_read_by_index_ranges(client, bearer, board, r
         # Each column of each list, and the initiatives' ideas in one read.
         assert len([c for c in reads.commands if c.get("find") == "items"]) == len(STATUSES) * lists + 1, reader
     reads.commands.clear()
+    assert client.get("/api/roadmap", query_string={"category": "app"}).json["columns"]["open"]
+    assert [scan for c in reads.commands for scan in full_scans(explain(board, c))] == [], "by category"
+    reads.commands.clear()
     assert client.get("/api/roadmap/ideas/None-planned-3").status_code == 200
     assert [scan for c in reads.commands for scan in full_scans(explain(board, c))] == []
 
