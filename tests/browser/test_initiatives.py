@@ -1,5 +1,5 @@
 """Initiatives in the browser (issue 15): the product team drafts one over three ideas on its form, announces it and
-launches it with the keyboard; a member finds it first on the roadmap, on its page with its ideas and history, and
+launches it with the keyboard (finding the draft again on the roadmap); a member finds it first on the roadmap, on its page with its ideas and history, and
 in "you asked, we did"; every screen axe-clean."""
 import pytest
 from playwright.sync_api import expect
@@ -39,6 +39,9 @@ def test_the_team_drafts_announces_and_launches_an_initiative_and_members_see_it
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("(draft: staff only until announced)")).to_be_visible()
+    page.get_by_role("link", name="Roadmap").click()  # where the team finds its drafts again
+    page.get_by_role("region", name="Drafts to announce").get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     message = page.get_by_label("Public message")
     message.fill("You asked: we are building it.")
     message.press("Tab")

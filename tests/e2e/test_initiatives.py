@@ -30,8 +30,10 @@ def initiative_entries(person, initiative_id) -> list[dict]:
 
 
 def on_roadmap(team, idea_id, votes=0) -> bool:
-    item = team.get(f"/api/roadmap/ideas/{idea_id}").json()
-    return item.get("title") is not None and item.get("vote_count", 0) >= votes
+    """The roadmap knows the idea (its idea.submitted was read) and counts `votes` (its tally.changed)."""
+    response = team.get(f"/api/roadmap/ideas/{idea_id}")
+    return response.status_code == 200 and response.json()["title"] is not None and \
+        response.json()["vote_count"] >= votes
 
 
 def test_an_initiative_of_three_ideas_tells_each_follower_once_and_launches_them_together(member):
@@ -96,7 +98,9 @@ def test_the_atom_feed_parses_and_a_panels_initiative_reaches_its_members_only(m
         wait_for(lambda: on_roadmap(team, idea_id), timeout=60, what="the roadmap to know the idea")
     for title, idea_id in (("Round-ups", public), ("Panel savings", secret)):
         created = team.post("/api/roadmap/initiatives", json={"title": {"en": title}, "owner_team": "savings",
-                                                              "idea_ids": [idea_id]}).json()
+                                                              "idea_ids": [idea_id]})
+        assert created.status_code == 201, created.text
+        created = created.json()
         assert team.post(f"/api/roadmap/initiatives/{created['initiative_id']}/announce",
                          json={"message": f"{title}: coming."}).status_code == 200
         if idea_id == secret:

@@ -361,6 +361,7 @@ export const en = {
   "youAsked.title": "You asked, we did",
   "youAsked.intro": "What we launched, and the ideas and votes that led to it.",
   "youAsked.none": "Nothing launched yet.",
+  "roadmap.drafts": "Drafts to announce",
 } as const;
 
 export type Messages = { [key in keyof typeof en]: string };

@@ -362,4 +362,5 @@ export const es: Partial<Messages> = {
   "youAsked.title": "Lo pidieron, lo hicimos",
   "youAsked.intro": "Lo que lanzamos, con las ideas y los votos que llevaron a ello.",
   "youAsked.none": "Aún no se ha lanzado nada.",
+  "roadmap.drafts": "Borradores por anunciar",
 };

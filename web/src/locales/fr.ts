@@ -362,4 +362,5 @@ export const fr: Partial<Messages> = {
   "youAsked.title": "Vous l'avez demandé, nous l'avons fait",
   "youAsked.intro": "Ce que nous avons lancé, avec les idées et les votes qui y ont mené.",
   "youAsked.none": "Rien de lancé pour l'instant.",
+  "roadmap.drafts": "Brouillons à annoncer",
 };

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { roadmap, ROADMAP_COLUMNS } from "../api/lab";
+import { inLanguage } from "../api/campaigns";
 import { InitiativeCard, useStaff } from "../components/Initiatives";
 import { ErrorNote, Field, Loading, PageTitle, useLoad } from "../components/ui";
 import { useT } from "../i18n";
@@ -55,6 +56,7 @@ export function RoadmapPage() {
           </Field>
         )}
       </form>
+      {staff && <Drafts />}
       {board.error ? <ErrorNote error={board.error} onRetry={board.reload} /> : null}
       {board.loading && !board.data && <Loading />}
       {board.data && (
@@ -113,5 +115,25 @@ export function RoadmapPage() {
         </>
       )}
     </>
+  );
+}
+
+/** The product team's drafts, which only staff see until they are announced (from their page). */
+function Drafts() {
+  const { t, lang } = useT();
+  const all = useLoad(() => roadmap.initiatives(), []);
+  const drafts = (all.data?.initiatives ?? []).filter((initiative) => !initiative.announced);
+  if (drafts.length === 0) return null;
+  return (
+    <section aria-labelledby="drafts-heading">
+      <h2 id="drafts-heading">{t("roadmap.drafts")}</h2>
+      <ul>
+        {drafts.map((draft) => (
+          <li key={draft.initiative_id}>
+            <a href={`/initiatives/${encodeURIComponent(draft.initiative_id)}`}>{inLanguage(draft.title, lang)}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
