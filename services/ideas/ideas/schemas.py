@@ -1,7 +1,7 @@
 """HTTP shapes of the ideas API."""
 from marshmallow import Schema, fields, validate
 
-from idealab.fields import OneLine, Text
+from idealab.fields import OneLine, StrictBoolean, Text
 
 from .domain import MAX_TAGS, RELEVANCE, SORTS, image_url
 
@@ -184,7 +184,7 @@ class QuestionPage(Schema):
 
 class AnswerSubmission(Schema):
     text = Text(required=True, validate=validate.Length(min=1, max=5000))
-    pin = fields.Boolean(load_default=False)  # pin it at the top as the team's answer
+    pin = StrictBoolean(load_default=False)  # pin it at the top as the team's answer
 
 
 class Pin(Schema):

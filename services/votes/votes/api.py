@@ -101,7 +101,7 @@ def results(campaign_id: str):
 
 @bp.get("/campaigns/<campaign_id>/export")
 @openapi.describe(responses={"200": {"description": "the result and every ballot by its random id", "content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/Export"}},
+    "application/json": {"schema": schemas.Export},
     "text/csv": {"schema": {"type": "string", "description": "ballot_id,option_id,points: one row per choice"}}}}})
 def export(campaign_id: str):
     """A closed campaign's ballots, to recount it and check its digest (python -m votes.verify_campaign)."""
