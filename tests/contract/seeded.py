@@ -1,11 +1,13 @@
 """Real resources in every service, made through their own APIs and carried between them by their own event
 handlers (the outbox events each write leaves in its documents, handed to every service that consumes the type, as
 the relay and Kafka would): an account, a space, an idea with a comment and an image, a vote and its tally, a
-roadmap item moved on, an initiative announced over it, and the inbox entries those moves make. Every answer on the way is checked against the
+roadmap item moved on, an initiative announced over it, the inbox entries those moves make, a question with the team's
+answer, a private thread, and a campaign the member voted in, closed. Every answer on the way is checked against the
 service's OpenAPI document, so the success bodies of the routes that make them are checked too."""
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import schemathesis
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
@@ -15,6 +17,7 @@ from idealab import events, outbox
 from ideas import handlers as ideas_handlers
 from notifications import handlers as notifications_handlers
 from roadmap import handlers as roadmap_handlers
+from votes import campaigns
 from votes import handlers as votes_handlers
 
 # What each answer is checked for: its status is documented, its content type is, and its body matches the schema.
@@ -111,4 +114,34 @@ class Lab:
         self.deliver()
         return Seeded(params={"idea_id": idea_id, "comment_id": comment["id"], "image_id": image.json["id"],
                               "user_id": user_id, "space_id": space["id"], "email": email,
-                              "initiative_id": initiative["initiative_id"]}, headers=headers)
+                              "title": "Round up card payments",  # similar ideas to a title being typed
+                              "initiative_id": initiative["initiative_id"], **self.seed_conversations(headers),
+                              "campaign_id": self.seed_campaign(headers)}, headers=headers)
+
+    def seed_conversations(self, headers: dict) -> dict:
+        """A question with the team's pinned answer, and a private thread the member opened."""
+        question = self.call("ideas", "post", "/questions", headers, 201, body={
+            "title": "Can I round up to the nearest 5?", "body": "Rather than the nearest euro."})
+        self.call("ideas", "post", "/questions/{question_id}/answers", headers, 201,
+                  path_parameters={"question_id": question["id"]}, body={"text": "Yes, from March.", "pin": True})
+        thread = self.call("ideas", "post", "/private-threads", headers, 201, body={"text": "About my account."})
+        self.deliver()
+        return {"question_id": question["id"], "thread_id": thread["id"]}
+
+    def seed_campaign(self, headers: dict) -> str:
+        """A campaign with a budget, voted in by the member while open and closed by the votes clock."""
+        votes, start = self.apps["votes"], datetime.now(timezone.utc)
+        campaign = self.call("votes", "post", "/campaigns", headers, 201, body={
+            "title": {"en": "Our donation"}, "description": {"en": "Split by your votes."},
+            "options": [{"id": "food-bank", "name": "Food bank"}, {"id": "shelter", "name": "Shelter"}],
+            "opens_at": (start + timedelta(minutes=1)).isoformat(),
+            "closes_at": (start + timedelta(minutes=2)).isoformat(),
+            "rule": {"kind": "single"}, "budget": {"amount": 15_000_000, "currency": "CAD"}})
+        votes.extensions["votes.clock"] = lambda: start + timedelta(seconds=90)
+        self.call("votes", "put", "/campaigns/{campaign_id}/ballot", headers, 200,
+                  path_parameters={"campaign_id": campaign["id"]}, body={"choices": {"shelter": 1}})
+        self.deliver()
+        votes_handlers.run_campaign_clock(votes.extensions["idealab.store"],
+                                          start + timedelta(minutes=2) + campaigns.CLOSE_SETTLE)
+        self.deliver()
+        return campaign["id"]

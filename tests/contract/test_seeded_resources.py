@@ -47,7 +47,8 @@ def test_every_read_of_a_seeded_resource_answers_with_its_documented_body(lab):
 
 def test_the_seeded_resources_are_what_the_reads_show(lab):
     """The seeding itself went the whole way: the tally counts the vote, the roadmap item moved, the inbox has the
-    move and the initiative's announcement, the idea shows its comment and its vote (a read of an empty shell would check little)."""
+    move, the initiative's announcement and the campaign's result, the idea shows its comment and its vote (a read of
+    an empty shell would check little)."""
     lab, seeded = lab
     idea = seeded.params["idea_id"]
     path = {"path_parameters": {"idea_id": idea}}
@@ -60,4 +61,6 @@ def test_the_seeded_resources_are_what_the_reads_show(lab):
     inbox = lab.call("notifications", "get", "/users/{user_id}/inbox", seeded.headers, 200,
                      path_parameters={"user_id": seeded.params["user_id"]})
     initiative = f"initiative:{seeded.params['initiative_id']}"
-    assert [(e["idea_id"], e["to"]) for e in inbox["entries"]] == [(initiative, "planned"), (idea, "planned")]
+    campaign = f"campaign:{seeded.params['campaign_id']}"  # closed two minutes ahead, by the votes app's clock
+    assert [(e["idea_id"], e["to"]) for e in inbox["entries"]] == [
+        (campaign, "closed"), (initiative, "planned"), (idea, "planned")]
