@@ -159,8 +159,10 @@ def on_initiative_changed(store: NotificationStore, event: Event) -> None:
     sees one entry and gets one email. Its ideas' own status changes are not recorded besides (`on_status_changed`):
     they say the same thing, once per idea, and folding them into this record afterwards would need their events,
     which travel under other keys, to be read after this one. Replacing them needs no order: an idea's change knows
-    its initiative by itself."""
-    store.record_change(domain.initiative_change(event, datetime.now(timezone.utc)))
+    its initiative by itself. Its space is kept like an idea's, so a member removed from it gets no email of it."""
+    change = domain.initiative_change(event, datetime.now(timezone.utc))
+    store.remember_idea(change["idea_id"], change["title"], event.data["space"])
+    store.record_change(change)
 
 
 def on_ballot_cast(store: NotificationStore, event: Event) -> None:

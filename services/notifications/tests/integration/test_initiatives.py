@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
+from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -98,3 +99,20 @@ def test_who_follows_an_idea_only_after_the_announcement_does_not_see_it(consume
 def test_an_ideas_own_move_without_an_initiative_still_tells_its_followers(consume, event, store, three_ideas):
     consume(event.status_changed(three_ideas[0], "planned", changed_at=at(1)))
     assert inbox(store, "bob") == [(three_ideas[0], "planned")]
+
+
+def test_a_member_removed_from_the_space_gets_no_email_of_its_initiative_even_with_the_vote_read_late(
+        consume, event, store, mailbox):
+    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.submitted("panel-idea", "author-1", space="panel"))
+    consume(new_event("space.member_removed", {"space_id": "panel", "user_id": "ann", "by": "moderator-1",
+                                               "removed_at": at(0)}, source="/accounts", subject="panel"))
+    consume(event.vote_cast("panel-idea", "ann"))  # cast before the removal, read after it
+    initiative = announced(["panel-idea"], at(1))
+    initiative["data"]["space"] = "panel"
+    consume(initiative)
+    walk(store)
+    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
+
+    assert inbox(store, "ann") == [] and mailbox.to("ann@example.com") == []
+    assert inbox(store, "author-1") == [(f"initiative:{INITIATIVE}", "planned")]
