@@ -235,14 +235,17 @@ def first_answer_but(waiting: int, call, **wait) -> requests.Response:
 
 class Voting(threading.Thread):
     """Every voter votes for every idea through the votes API, one request after another; the `withdrawing` ones
-    take their vote on the first idea back right after casting it. Unexpected answers are kept in `failures`."""
+    take their vote on the first idea back right after casting it. Unexpected answers are kept in `failures`.
+    With `pauses` (numbers of requests), it stops after each until `resume()`: `paused` is set meanwhile, so a test
+    can act in the middle of the voting whatever the box's speed."""
 
-    def __init__(self, votes_url: str, ideas: list[str], bearer, voters: list[str], withdrawing=()):
+    def __init__(self, votes_url: str, ideas: list[str], bearer, voters: list[str], withdrawing=(), pauses=()):
         super().__init__(name="voting")
         self.votes_url, self.ideas, self.bearer = votes_url, ideas, bearer
-        self.voters, self.withdrawing = voters, withdrawing
+        self.voters, self.withdrawing, self.pauses = voters, withdrawing, set(pauses)
         self.requests_made = 0
         self.failures: list[str] = []
+        self.paused, self._resumed = threading.Event(), threading.Event()
 
     def run(self) -> None:
         try:
@@ -264,6 +267,14 @@ class Voting(threading.Thread):
         if response.status_code != expected:
             self.failures.append(f"{response.request.method} {idea_id}: {response.status_code} {response.text}")
         self.requests_made += 1
+        if self.requests_made in self.pauses:
+            self.paused.set()
+            self._resumed.wait()
+            self._resumed.clear()
+
+    def resume(self) -> None:
+        self.paused.clear()
+        self._resumed.set()
 
     @property
     def total(self) -> int:

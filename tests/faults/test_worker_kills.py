@@ -33,17 +33,22 @@ def test_killing_every_worker_mid_work_loses_no_vote_counts_none_twice_and_notif
     authors = [f"author-{n}" for n in range(IDEAS)]
     idea_ids = [submit_idea(ideas_api.url, bearer(author)) for author in authors]
 
-    voting = Voting(votes_api.url, idea_ids, bearer, VOTERS, WITHDRAWING)
+    total = len(VOTERS) * IDEAS + len(WITHDRAWING)
+    voting = Voting(votes_api.url, idea_ids, bearer, VOTERS, WITHDRAWING,
+                    pauses=[total * n // (len(workers) + 1) for n in range(1, len(workers) + 1)])
     voting.start()
     votes_topic, done_at_kill = namespace + "votes.events", {}
-    for n, (service, worker) in enumerate(workers.items(), start=1):
+    for service, worker in workers.items():
+        # Killed while votes are still to come, once its group has handled some: mid-work, whatever the box's speed.
         # The voting waits on the votes worker, which the previous kill left to a rebalance.
-        wait_for(lambda: voting.requests_made >= voting.total * n // (len(workers) + 1) or not voting.is_alive(),
-                 timeout=120, what="the voting to go on")
+        wait_for(lambda: voting.paused.is_set() or not voting.is_alive(), timeout=120, what="the voting to go on")
+        assert voting.is_alive(), voting.failures
+        wait_for(lambda: kafka_state.committed(namespace + service, votes_topic) > 0, timeout=SETTLE,
+                 what=f"the {service} worker to handle its first vote events")
         worker.kill()
-        assert voting.requests_made < voting.total, f"{service} killed while votes were still being cast"
         done_at_kill[service] = kafka_state.committed(namespace + service, votes_topic)
         worker.start()
+        voting.resume()
     voting.join(120)
     assert not voting.is_alive() and voting.failures == []
 
