@@ -90,7 +90,9 @@ def test_a_panel_idea_is_never_found_by_an_outsider_in_search_or_similar_ideas(m
             response = stranger.get("/api/ideas/similar", params=params)
             assert response.status_code == 200, response.text
             suggested = [i["id"] for i in response.json()["ideas"]]
-            assert suggested[0] == public_id  # the one idea with the made-up word, first; other words match others
+            # The public idea with the made-up word is among them; ideas of other tests in this lab that share the
+            # title's other words ("rate", "panel") may rank above it (text scores count matches, not rarity).
+            assert public_id in suggested
             assert idea_id not in suggested and idea_id not in response.text and "Secret" not in response.text
         assert stranger.get("/api/ideas", params={"q": secret, "space": panel}).status_code == 404
         assert stranger.get("/api/ideas/similar", params={"title": secret, "space": panel}).status_code == 404
