@@ -8,6 +8,7 @@ from pymongo import MongoClient
 
 from idealab.config import Settings
 from idealab import events, kafka
+from idealab.mongo import ReadCommands
 from idealab.testing import Inspector, Mailbox, SampleEvents, Servers, TokenSigner, free_port, unique
 
 
@@ -54,6 +55,21 @@ def mongo_db(servers):
     db = client[unique("test_")[:-1]]
     yield db
     client.drop_database(db.name)
+    client.close()
+
+
+@pytest.fixture
+def reads():
+    """The read commands sent through `recorded_db`, to explain each as it was sent: `reads.full_scans(db)`."""
+    return ReadCommands()
+
+
+@pytest.fixture
+def recorded_db(servers, mongo_db, reads):
+    """The test's database through a client that keeps its read commands in `reads` (the query-plan tests build
+    their app over it)."""
+    client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
+    yield client[mongo_db.name]
     client.close()
 
 

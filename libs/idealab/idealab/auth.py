@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import jwt
 from flask import current_app, g, request
-from werkzeug.exceptions import Forbidden, ServiceUnavailable, Unauthorized
+from werkzeug.exceptions import Forbidden, NotFound, ServiceUnavailable, Unauthorized
 
 AUDIENCE = "idealab"
 ALGORITHM = "RS256"
@@ -57,6 +57,17 @@ def visible_spaces(principal: "Principal | None") -> list[str] | None:
     if principal is None:
         return []
     return None if principal.is_staff else sorted(principal.spaces)
+
+
+def readable_lists(principal: "Principal | None", space: str | None) -> list[str | None] | None:
+    """The lists a reader reads: the one space asked for (404 if not theirs), or the public lab (None) and every
+    space they may see (None: every list, for staff)."""
+    if space is not None:
+        if not can_see(principal, space):
+            raise NotFound(f"no space {space}")
+        return [space]
+    visible = visible_spaces(principal)
+    return None if visible is None else [None, *visible]
 
 
 class KeySet:

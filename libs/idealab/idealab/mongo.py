@@ -58,7 +58,7 @@ def full_scans(explain: dict) -> list[str]:
 
 class ReadCommands(monitoring.CommandListener):
     """Keeps the read commands a client sends (`MongoClient(..., event_listeners=[reads])`), to explain each exactly
-    as the application sent it: `[full_scans(explain(db, c)) for c in reads.commands]`."""
+    as the application sent it: `reads.full_scans(db)`."""
     READS = ("find", "aggregate", "count", "distinct")
 
     def __init__(self):
@@ -73,6 +73,10 @@ class ReadCommands(monitoring.CommandListener):
 
     def failed(self, event) -> None:
         pass
+
+    def full_scans(self, db: Database) -> list[tuple[dict, str]]:
+        """(command, full scan) for every full scan in the plans of the commands kept so far."""
+        return [(command, scan) for command in self.commands for scan in full_scans(explain(db, command))]
 
 
 def explain(db: Database, command: dict) -> dict:

@@ -95,6 +95,19 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     sys.exit(1 if failed.is_set() else 0)
 
 
+def every(seconds: float, step: Callable[[], None]) -> Callable[[threading.Event], None]:
+    """A background job (for `run`'s jobs) doing `step` every `seconds`; a round the database is away for is
+    skipped, not retried: the next one comes soon enough."""
+    def job(stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            try:
+                step()
+            except TRANSIENT:
+                pass
+            stopping.wait(seconds)
+    return job
+
+
 def _retrying(what: str, step: Callable[[], None], stopping: threading.Event, retry_seconds: float = 2) -> bool:
     """Runs `step` until it gets past transient failures; False if the worker was stopped first."""
     while not stopping.is_set():

@@ -1,7 +1,7 @@
 """HTTP routes of the ideas service: load the request schema, run the use case, dump the response schema."""
 from flask import Blueprint, Response, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from idealab import auth, openapi
 from idealab.web import PROBLEM, load, store
@@ -69,23 +69,13 @@ def image(image_id: str):
                     headers={**IMAGE_HEADERS, "Cache-Control": CACHING[public]})
 
 
-def _readable_spaces(principal, space: str | None) -> list[str | None] | None:
-    """The lists a reader reads: the one space asked for (404 if not theirs), or all they may see."""
-    if space is not None:
-        if not auth.can_see(principal, space):
-            raise NotFound(f"no space {space}")
-        return [space]
-    visible = auth.visible_spaces(principal)
-    return None if visible is None else [None, *visible]
-
-
 @bp.get("")
 def list_ideas():
     """Ideas I may see, in an order, filtered; with `q`, those matching its words (accents, case and word forms in
     French, English and Spanish do not matter), best match first unless another order is asked for."""
     query = schemas.IdeaListQuery().load(request.args)
     principal = auth.current_principal()
-    spaces = _readable_spaces(principal, query["space"])
+    spaces = auth.readable_lists(principal, query["space"])
     staff = principal is not None and principal.is_staff
     filters = {k: v for k, v in (("category", query["category"]), ("status", query["status"]),
                                  ("tags", query["tag"])) if v is not None}
@@ -110,7 +100,7 @@ def similar_ideas():
     """Ideas like a title being typed (to find one to back instead of posting it again), best match first."""
     query = schemas.SimilarQuery().load(request.args)
     principal = auth.current_principal()
-    spaces = _readable_spaces(principal, query["space"])
+    spaces = auth.readable_lists(principal, query["space"])
     found = handlers.search(store(), query["title"], domain.RELEVANCE, query["limit"], 0, spaces, False,
                             {"merged_into": None})
     return schemas.IdeaPage(only=("ideas",)).dump({"ideas": found})
@@ -136,7 +126,7 @@ def list_questions():
     """Questions I may see, newest first, each with the team's answer when one is pinned."""
     query = schemas.QuestionListQuery().load(request.args)
     principal = auth.current_principal()
-    found = handlers.questions(store(), _readable_spaces(principal, query["space"]), principal, query["limit"],
+    found = handlers.questions(store(), auth.readable_lists(principal, query["space"]), principal, query["limit"],
                                query["offset"])
     return schemas.QuestionPage().dump({"questions": found, "offset": query["offset"]})
 

@@ -15,18 +15,8 @@ def roadmap():
     """The roadmap. Announced initiatives with their ideas first, then the ideas by status; the open column holds
     its most voted few, `open_list` the whole of it."""
     query = schemas.BoardQuery().load(request.args)
-    spaces = _spaces(auth.current_principal(), query["space"])
+    spaces = auth.readable_lists(auth.current_principal(), query["space"])
     return schemas.Board().dump(handlers.board(store(), spaces, query["category"]))
-
-
-def _spaces(principal: auth.Principal | None, space: str | None) -> list[str | None] | None:
-    """The lists a reader reads: one space they see, or the public lab and every space they see (None: all)."""
-    if space is not None:
-        if not auth.can_see(principal, space):
-            raise NotFound(f"no space {space}")
-        return [space]
-    visible = auth.visible_spaces(principal)
-    return None if visible is None else [None, *visible]
 
 
 @bp.get("/ideas/<idea_id>")
@@ -58,7 +48,7 @@ def initiatives():
     """Initiatives, the most recently moved first. `status=launched` is "you asked, we did"; staff also see drafts."""
     query = schemas.InitiativesQuery().load(request.args)
     principal = auth.current_principal()
-    found = handlers.initiatives(store(), _spaces(principal, query["space"]),
+    found = handlers.initiatives(store(), auth.readable_lists(principal, query["space"]),
                                  principal is not None and principal.is_staff, query)
     return schemas.Initiatives().dump(found)
 

@@ -5,9 +5,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pymongo import MongoClient
 
-from idealab.mongo import ReadCommands, explain, full_scans
 from ideas import domain, handlers
 from ideas.app import create_app
 from ideas.config import SERVICE
@@ -20,15 +18,8 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
 @pytest.fixture
-def reads():
-    return ReadCommands()
-
-
-@pytest.fixture
-def app(servers, service_settings, mongo_db, reads):
-    client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
-    yield create_app(service_settings(SERVICE), db=client[mongo_db.name])
-    client.close()
+def app(service_settings, recorded_db):
+    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture
@@ -55,11 +46,6 @@ def lab(store, mongo_db):
     return mongo_db
 
 
-def full_scans_in(reads: ReadCommands, db) -> list:
-    return [(command["find"] if "find" in command else command, scan)
-            for command in reads.commands for scan in full_scans(explain(db, command))]
-
-
 READERS = {"anonymous": ({}, 1), "panel member": ({"spaces": ("panel-1", "panel-2")}, 3),
            "moderator": ({"roles": ("moderator",)}, 1)}
 
@@ -72,7 +58,7 @@ def test_each_order_of_the_idea_list_is_read_by_index_ranges_above_its_floors(cl
                 reads.commands.clear()
                 response = client.get("/api/ideas", query_string={"sort": sort, **page}, headers=headers)
                 assert response.status_code == 200 and len(response.json["ideas"]) == page.get("limit", 20)
-                assert full_scans_in(reads, lab) == [], (reader, sort, page)
+                assert reads.full_scans(lab) == [], (reader, sort, page)
                 read_ideas = [c for c in reads.commands if c.get("find") == "ideas"]
                 assert len(read_ideas) == (1 if "space" in page else lists), "read again whole: a floor did not hold"
                 assert all("$or" in c["filter"] or "submitted_at" in c["filter"] for c in read_ideas), "no floor"
@@ -83,7 +69,7 @@ def test_the_idea_page_and_its_comments_are_read_by_index(client, lab, reads):
     assert client.get("/api/ideas/lab-00001").status_code == 200
     comments = client.get("/api/ideas/lab-00001/comments")
     assert comments.status_code == 200 and len(comments.json["comments"]) == 6
-    assert full_scans_in(reads, lab) == []
+    assert reads.full_scans(lab) == []
 
 
 def test_pages_read_above_the_floors_are_those_of_the_whole_list_even_when_the_floors_are_stale(
@@ -120,4 +106,4 @@ def test_questions_answers_and_private_threads_are_read_by_index(client, bearer,
                           ("/api/ideas/lab-00001/answers", {}), ("/api/ideas/private-threads", member),
                           ("/api/ideas/private-threads", adviser), ("/api/ideas/private-threads/t-7", member)):
         assert client.get(path, headers=headers).status_code == 200, path
-    assert full_scans_in(reads, lab) == []
+    assert reads.full_scans(lab) == []

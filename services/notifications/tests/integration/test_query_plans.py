@@ -4,10 +4,8 @@ store sent it, over a few thousand documents, and none may be a full scan."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pymongo import MongoClient
 
 from idealab.mail import Mailer
-from idealab.mongo import ReadCommands, explain, full_scans
 from notifications import handlers
 from notifications.app import create_app
 from notifications.config import SERVICE
@@ -19,15 +17,8 @@ MEMBERS, IDEAS = 400, 1_000
 
 
 @pytest.fixture
-def reads():
-    return ReadCommands()
-
-
-@pytest.fixture
-def app(servers, service_settings, mongo_db, reads):
-    client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
-    yield create_app(service_settings(SERVICE), db=client[mongo_db.name])
-    client.close()
+def app(service_settings, recorded_db):
+    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture
@@ -57,10 +48,6 @@ def lab(store, mongo_db):
     return mongo_db
 
 
-def full_scans_in(reads: ReadCommands, db) -> list:
-    return [(command, scan) for command in reads.commands for scan in full_scans(explain(db, command))]
-
-
 def test_an_inbox_its_unread_badge_its_read_marks_and_the_data_download_are_read_by_index(client, bearer, lab,
                                                                                           reads):
     member = bearer("member-007")
@@ -75,7 +62,7 @@ def test_an_inbox_its_unread_badge_its_read_marks_and_the_data_download_are_read
 
     assert {c.get("find") or c.get("aggregate") for c in reads.commands} >= {"subscriptions", "changes",
                                                                             "read_marks"}
-    assert full_scans_in(reads, lab) == []
+    assert reads.full_scans(lab) == []
 
 
 def test_the_email_walk_and_the_sender_read_by_index(store, lab, reads, mailbox):
@@ -85,4 +72,4 @@ def test_the_email_walk_and_the_sender_read_by_index(store, lab, reads, mailbox)
     assert handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab") > 0
 
     assert {c.get("find") for c in reads.commands} >= {"changes", "subscriptions", "contacts", "deliveries"}
-    assert full_scans_in(reads, lab) == []
+    assert reads.full_scans(lab) == []

@@ -3,9 +3,7 @@ explained on the engine as it was sent, and none may be a full scan."""
 from datetime import datetime, timezone
 
 import pytest
-from pymongo import MongoClient
 
-from idealab.mongo import ReadCommands, explain, full_scans
 from idealab.testing import as_consumed
 from votes import campaigns, handlers
 from votes.app import create_app
@@ -18,15 +16,8 @@ IDEAS = [f"idea-{n:04d}" for n in range(200)]
 
 
 @pytest.fixture
-def reads():
-    return ReadCommands()
-
-
-@pytest.fixture
-def app(servers, service_settings, mongo_db, reads):
-    client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
-    yield create_app(VotesConfig(service_settings(SERVICE), 3), db=client[mongo_db.name])
-    client.close()
+def app(service_settings, recorded_db):
+    return create_app(VotesConfig(service_settings(SERVICE), 3), db=recorded_db)
 
 
 @pytest.fixture
@@ -41,10 +32,6 @@ def lab(store, mongo_db):
     return mongo_db
 
 
-def full_scans_in(reads: ReadCommands, db) -> list:
-    return [(command, scan) for command in reads.commands for scan in full_scans(explain(db, command))]
-
-
 def test_a_tally_a_vote_and_a_recount_read_only_by_index(lab, client, store, bearer, reads):
     reads.commands.clear()
     assert client.get(f"/api/votes/ideas/{IDEAS[1]}", headers=bearer("ann")).status_code == 200
@@ -52,7 +39,7 @@ def test_a_tally_a_vote_and_a_recount_read_only_by_index(lab, client, store, bea
     handlers.recount_tally(store, 3, IDEAS[2])
 
     assert {name for command in reads.commands for name in ("find", "count", "aggregate") if name in command}
-    assert full_scans_in(reads, lab) == []
+    assert reads.full_scans(lab) == []
 
 
 @pytest.fixture
@@ -78,4 +65,4 @@ def test_campaign_lists_pages_ballots_recounts_and_the_clock_read_only_by_index(
     handlers.on_ballot_events(store, [as_consumed(campaigns.ballot_cast("c250", "m1", 1, NOW))])
     handlers.run_campaign_clock(store, NOW)
 
-    assert full_scans_in(reads, campaigns_lab) == []
+    assert reads.full_scans(campaigns_lab) == []
