@@ -1,10 +1,9 @@
 """Rules about accounts, passwords, tokens, signing keys, spaces and sign-in links, with no I/O."""
 import hashlib
-import math
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -18,7 +17,6 @@ VERIFICATION_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
 INVITATION_TTL = timedelta(days=14)
 SIGN_IN_ATTEMPT_TTL = timedelta(minutes=10)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def new_id() -> str:
@@ -215,19 +213,6 @@ def link_decision(identity_user: dict | None, email_user: dict | None, email_ver
     # An account whose address was never proved may have been made by someone else with the owner's address: the
     # owner proves it now, and whatever its maker could sign in with (password, sessions, identities) is dropped.
     return Link.BY_EMAIL if email_user["email_verified"] else Link.RECLAIMED
-
-
-# --- how often (password checks, mails) --------------------------------------------------------------------------
-
-def window_of(now: datetime, length: timedelta) -> tuple[datetime, datetime]:
-    """The fixed window `now` falls in: counting per window needs one counter, not one record per attempt."""
-    start = _EPOCH + length * ((now - _EPOCH) // length)
-    return start, start + length
-
-
-def seconds_until(now: datetime, then: datetime) -> int:
-    """Whole seconds to wait, at least one (a Retry-After of 0 would invite an immediate retry)."""
-    return max(1, math.ceil((then - now).total_seconds()))
 
 
 # --- events ------------------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from werkzeug.exceptions import TooManyRequests
 
+from idealab.windows import seconds_until, window_of
+
 from . import domain
 from .config import AccountsConfig
 from .handlers import now
@@ -49,14 +51,14 @@ def invitation_or_refuse(store: AccountStore, cfg: AccountsConfig, mailbox: str,
 def _count(store: AccountStore, what: str, length: timedelta, allowances: dict[str, int]) -> int | None:
     """Counts one for every key; the seconds until the window ends when any is beyond its allowance."""
     at = now()
-    start, end = domain.window_of(at, length)
+    start, end = window_of(at, length)
     over = [key for key, allowed in allowances.items()
             if store.count(domain.digest(f"{what}:{key}:{start.isoformat()}"), end) > allowed]
     if not over:
         return None
     # The keys are an account id, a client address or a mailbox: logged by kind only.
     log.warning("%s limit reached (%s)", what, ", ".join(k.partition(":")[0] for k in over))
-    return domain.seconds_until(at, end)
+    return seconds_until(at, end)
 
 
 def _refuse_mail(wait: int | None) -> None:

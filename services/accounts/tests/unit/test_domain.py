@@ -206,19 +206,6 @@ def test_an_address_the_provider_did_not_verify_claims_nothing():
     assert domain.link_decision(None, None, False) is Link.REFUSED
 
 
-# --- how often ---------------------------------------------------------------------------------------------------
-
-def test_a_window_is_fixed_so_every_process_counts_in_the_same_one():
-    start, end = domain.window_of(NOW + timedelta(minutes=7, seconds=3), timedelta(minutes=15))
-    assert (start, end) == (NOW, NOW + timedelta(minutes=15))
-    assert domain.window_of(NOW + timedelta(minutes=15), timedelta(minutes=15))[0] == NOW + timedelta(minutes=15)
-
-
-def test_the_wait_is_whole_seconds_and_never_zero():
-    assert domain.seconds_until(NOW, NOW + timedelta(seconds=90, milliseconds=1)) == 91
-    assert domain.seconds_until(NOW, NOW) == 1
-
-
 def test_an_invitation_is_for_the_address_it_was_sent_to_only():
     link = {"email": "ann@example.com"}
     assert domain.invitation_is_for(link, {"email": "Ann@Example.com"})
