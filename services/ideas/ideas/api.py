@@ -1,5 +1,5 @@
 """HTTP routes of the ideas service: load the request schema, run the use case, dump the response schema."""
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -44,7 +44,9 @@ def submit():
     responses={"400": _problem("the body is not a readable form"),
                "413": _problem("the image is over 2 MB"),
                "415": _problem("the file is not a PNG, JPEG, WebP or GIF image"),
-               "422": _problem("no file in the form's `image` field")})
+               "422": _problem("no file in the form's `image` field"),
+               "429": _problem("the member's uploads of the day (UTC) are at their quota (20 images and 20 MB by "
+                               "default); Retry-After says when the day ends")})
 def upload_image():
     """Uploads an image for an idea. Its type is read from its bytes; send its id as the idea's `image_id`."""
     request.max_content_length = MAX_UPLOAD_BYTES  # RequestEntityTooLarge (413) when the form is read
@@ -54,7 +56,7 @@ def upload_image():
     data = upload.stream.read(domain.MAX_IMAGE_BYTES + 1)
     if len(data) > domain.MAX_IMAGE_BYTES:
         raise RequestEntityTooLarge("an image may be at most 2 MB")
-    image = handlers.upload_image(store(), data, auth.current_principal())
+    image = handlers.upload_image(store(), data, auth.current_principal(), current_app.extensions["ideas.images"])
     return schemas.Image().dump(image), 201, {"Location": domain.image_url(image["_id"])}
 
 

@@ -9,5 +9,8 @@ from . import api, config
 from .store import IdeaStore
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> Flask:
-    return create_service_app(settings or config.load(), "/api/ideas", api.bp, IdeaStore, db)
+def create_app(settings: Settings | None = None, db: Database | None = None,
+               images: config.Images | None = None) -> Flask:
+    app = create_service_app(settings or config.load(), "/api/ideas", api.bp, IdeaStore, db)
+    app.extensions["ideas.images"] = images or config.images()
+    return app

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta, timezone
 import snowballstemmer
 
 from idealab.events import new_event
+from idealab.windows import window_of
 
 SORTS = ("newest", "most_voted", "most_discussed", "trending")
 RELEVANCE = "relevance"  # a search's own order, best match first
 MAX_TAGS = 5
 HIDE, RESTORE = "hide", "restore"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+UPLOAD_DAY = timedelta(days=1)  # a member's upload quota is counted per UTC day
 # What a file is, by its first bytes: the name and Content-Type a browser sends are the sender's word, not a fact.
 IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
                     (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
@@ -47,6 +49,12 @@ def new_image(data: bytes, owner_id: str, now: datetime) -> dict:
         raise NotAnImage("not an image: PNG, JPEG, WebP or GIF only")
     return {"_id": uuid.uuid4().hex, "owner_id": owner_id, "content_type": content_type, "size": len(data),
             "data": data, "uploaded_at": now}
+
+
+def upload_day(member_id: str, now: datetime) -> tuple[str, datetime]:
+    """The counter of the member's uploads today, and when today ends (when they may upload again)."""
+    start, end = window_of(now, UPLOAD_DAY)
+    return f"{member_id}:{start.date().isoformat()}", end
 
 
 # Search. The lab's text is French, English and Spanish, often typed without accents. Each word is stemmed by the

@@ -1,14 +1,17 @@
 """Use cases and event handlers of the ideas service."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from marshmallow import ValidationError
-from werkzeug.exceptions import Conflict, Forbidden, NotFound, UnprocessableEntity, UnsupportedMediaType
+from werkzeug.exceptions import (Conflict, Forbidden, NotFound, TooManyRequests, UnprocessableEntity,
+                                 UnsupportedMediaType)
 
 from idealab.auth import Principal, can_see
 from idealab.events import Event
 from idealab.mongo import as_stored
+from idealab.windows import seconds_until
 
 from . import conversations, domain
+from .config import Images
 from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
 from .store import IdeaStore
 
@@ -17,20 +20,33 @@ def submit_idea(store: IdeaStore, fields: dict, author: Principal) -> dict:
     if not author.can_see(fields.get("space")):
         raise Forbidden("only members of this space may post in it")
     image_id = fields.get("image_id")
-    if image_id and store.image_owner(image_id) != author.user_id:
+    if image_id and not store.attach_image(image_id, author.user_id):
         raise ValidationError({"image_id": [f"no image {image_id} uploaded by you"]})
     idea, event = domain.submit(fields, author.user_id, _now(), image_id)
     store.add(idea, event)
     return idea
 
 
-def upload_image(store: IdeaStore, data: bytes, owner: Principal) -> dict:
+def upload_image(store: IdeaStore, data: bytes, owner: Principal, quota: Images) -> dict:
+    """Stores the image if it is one and the owner's uploads of today leave room for it (429 beyond)."""
+    now = _now()
     try:
-        image = domain.new_image(data, owner.user_id, _now())
+        image = domain.new_image(data, owner.user_id, now)
     except domain.NotAnImage as exc:
         raise UnsupportedMediaType(str(exc)) from exc
+    counter, day_ends = domain.upload_day(owner.user_id, now)
+    if image["size"] > quota.bytes_per_member_per_day or not store.count_upload(
+            counter, image["size"], quota.per_member_per_day, quota.bytes_per_member_per_day, day_ends):
+        raise TooManyRequests(
+            f"at most {quota.per_member_per_day} images and {quota.bytes_per_member_per_day / 2 ** 20:g} MB a "
+            f"day may be uploaded; try again tomorrow (UTC)", retry_after=seconds_until(now, day_ends))
     store.add_image(image)
     return image
+
+
+def purge_unused_images(store: IdeaStore, quota: Images) -> int:
+    """Removes the images no idea uses once kept long enough for their uploader to attach them; how many."""
+    return store.remove_unused_images(_now() - timedelta(seconds=quota.unused_kept_seconds))
 
 
 def visible_image(store: IdeaStore, image_id: str, principal: Principal | None) -> tuple[dict, bool]:

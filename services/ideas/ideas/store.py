@@ -55,6 +55,7 @@ class IdeaStore:
         # One document per image (at most 2 MB, far below BSON's 16 MB): stored by one write, so never half stored,
         # which GridFS (chunks, then the file's document, with no transaction on FerretDB) cannot promise.
         self.images = db["images"]
+        self.uploads = db["uploads"]  # images and bytes each member uploaded each day (UTC): the upload quota
         # The ranked read model: one document per list, {_id: its ranking id, <sort>: its floors}.
         self.rankings = db["rankings"]
         # Members' explicit choices to follow an idea or not, {_id: "idea:member", following}, with their events.
@@ -71,6 +72,8 @@ class IdeaStore:
             self.ideas.create_index([("space", ASCENDING), *keys])  # one space, or the public lab
         self.comments.create_index([("idea_id", ASCENDING), *COMMENT_ORDER])
         self.images.create_index("owner_id")
+        self.images.create_index([("attached", ASCENDING), ("uploaded_at", ASCENDING)])  # the unused, oldest first
+        self.uploads.create_index("expires_at", expireAfterSeconds=0)  # a day's counter goes with the day
         self.ideas.create_index("image.id")  # an image's ideas, whose spaces say who may see it
         self.ideas.create_index([(field, "text") for field in SEARCH_WEIGHTS], weights=SEARCH_WEIGHTS,
                                 default_language="none", name="search")
@@ -97,9 +100,35 @@ class IdeaStore:
         """The spaces of the ideas showing the image (None: the public lab)."""
         return [i["space"] for i in self.ideas.find({"image.id": image_id}, {"space": 1})]
 
-    def image_owner(self, image_id: str) -> str | None:
-        found = self.images.find_one({"_id": image_id}, {"owner_id": 1})
-        return found and found["owner_id"]
+    def count_upload(self, counter: str, size: int, images: int, size_allowed: int, expires_at: datetime) -> bool:
+        """Counts an upload of `size` bytes in the member's day if it stays within `images` and `size_allowed`
+        bytes, in one write; False (nothing counted) beyond either."""
+        room = {"_id": counter, "images": {"$lt": images}, "bytes": {"$lte": size_allowed - size}}
+        update = {"$inc": {"images": 1, "bytes": size}, "$setOnInsert": {"expires_at": expires_at}}
+        try:  # the day's first upload makes the counter
+            self.uploads.update_one(room, update, upsert=True)
+            return True
+        except DuplicateKeyError:  # the counter exists and has no room, or another upload made it meanwhile
+            return self.uploads.update_one(room, update).modified_count == 1
+
+    def attach_image(self, image_id: str, owner_id: str) -> bool:
+        """Marks the owner's image as used by an idea, so the clean-up never removes it; False when the owner has no
+        such image (never uploaded, someone else's, or removed as unused)."""
+        return self.images.update_one({"_id": image_id, "owner_id": owner_id},
+                                      {"$set": {"attached": True}}).matched_count == 1
+
+    def remove_unused_images(self, uploaded_before: datetime) -> int:
+        """Removes the images uploaded before `uploaded_before` that no idea uses (hidden and merged ideas use
+        theirs); returns how many. The removal is conditional on the image still being unattached, so an idea
+        submitted meanwhile keeps its image (or, when the removal came first, is refused it)."""
+        removed = 0
+        for image in self.images.find({"attached": None, "uploaded_at": {"$lt": uploaded_before}}, {"_id": 1}):
+            if self.ideas.find_one({"image.id": image["_id"]}, {"_id": 1}) is not None:
+                # Attached before images were marked: marked now, and not looked at again.
+                self.images.update_one({"_id": image["_id"]}, {"$set": {"attached": True}})
+            else:
+                removed += self.images.delete_one({"_id": image["_id"], "attached": None}).deleted_count
+        return removed
 
     def images_by(self, owner_id: str) -> "list[dict]":
         return list(self.images.find({"owner_id": owner_id}, {"data": 0}).sort("uploaded_at", ASCENDING))

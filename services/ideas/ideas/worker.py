@@ -1,5 +1,5 @@
-"""python -m ideas.worker: the outbox relay, the consumer keeping vote counts and statuses up to date, and the
-ranking of the idea lists."""
+"""python -m ideas.worker: the outbox relay, the consumer keeping vote counts and statuses up to date, the
+ranking of the idea lists, and the clean-up of images no idea uses."""
 from idealab import events, worker
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 
@@ -10,16 +10,22 @@ from .store import IdeaStore
 # The lists' floors drift as ideas come and tallies move, and a stale floor only makes a read slower: found
 # again every ten seconds, by every instance (the same answer: no lease needed).
 RANKING_SECONDS = 10
+# Unused images are removed a day after their upload (config.Images): looked for hourly, by every instance (a
+# removal is conditional, so two instances never remove anything in use).
+IMAGE_CLEAN_UP_SECONDS = 3600
 
 
 def main() -> None:
-    settings = config.load()
+    settings, images = config.load(), config.images()
     store = IdeaStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     worker.run(settings, [store.ideas, store.comments, store.follows, store.questions, store.answers,
                           store.threads], [
         worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                   events.ACCOUNTS_TOPIC], handlers.handlers(store)),
-    ], ensure_indexes=store.ensure_indexes, jobs={"ranking": worker.every(RANKING_SECONDS, store.rank)})
+    ], ensure_indexes=store.ensure_indexes, jobs={
+        "ranking": worker.every(RANKING_SECONDS, store.rank),
+        "unused-images": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: handlers.purge_unused_images(store, images)),
+    })
 
 
 if __name__ == "__main__":
