@@ -179,9 +179,15 @@ class NotificationStore:
         return {c["_id"]: c for c in self.contacts.find({"_id": {"$in": user_ids}})}
 
     def set_email_enabled(self, user_id: str, enabled: bool) -> bool:
+        """False when no address is known for the user. Email turned back on gets a new unsubscribe token: the links
+        of the mails sent before no longer turn it off (only the mails sent from now on carry the new one)."""
+        if enabled and self.contacts.update_one({"_id": user_id, "email_enabled": False}, {"$set": {
+                "email_enabled": True, "unsubscribe_token": secrets.token_urlsafe(24)}}).matched_count:
+            return True
         return self.contacts.update_one({"_id": user_id}, {"$set": {"email_enabled": enabled}}).matched_count == 1
 
     def unsubscribe(self, token: str) -> bool:
+        # The token stays as it is: a mail client may send its one-click unsubscribe more than once.
         return self.contacts.update_one({"unsubscribe_token": token},
                                         {"$set": {"email_enabled": False}}).matched_count == 1
 

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from idealab.mail import Mailer
-from idealab.testing import free_port
+from idealab.testing import assert_problem, free_port
 from notifications import domain, handlers
 
 pytestmark = pytest.mark.integration
@@ -228,6 +228,25 @@ def test_the_unsubscribe_link_turns_email_off_without_signing_in(client, consume
     consume(event.status_changed(followed, "in_progress", from_status="planned"))
     walk(store)
     assert sorted(j["user_id"] for j in jobs(store) if j["state"] == "queued") == ["ann"]
+
+
+def test_email_turned_back_on_is_not_turned_off_by_the_link_of_an_older_mail(client, bearer, consume, event, store,
+                                                                              followed, mailbox):
+    consume(event.status_changed(followed))
+    walk(store)
+    send(store, mailbox)
+    old = f"/api/notifications/unsubscribe?token={mailbox.link('bob@example.com', 'unsubscribe')}"
+    assert client.post(old).status_code == 200
+    assert client.post(old).status_code == 200, "a one-click unsubscribe sent twice is obeyed twice"
+
+    path = "/api/notifications/users/bob/preferences"
+    assert client.put(path, json={"email": True}, headers=bearer("bob")).json["email"] is True
+
+    assert_problem(client.post(old), 404)
+    assert client.get(path, headers=bearer("bob")).json["email"] is True
+    new = store.contact("bob")["unsubscribe_token"]
+    assert client.put(path, json={"email": True}, headers=bearer("bob")).status_code == 200
+    assert store.contact("bob")["unsubscribe_token"] == new, "email left on keeps its links working"
 
 
 @pytest.mark.parametrize("query, status", [("token=" + "x" * 24, 404), ("", 422), ("token=short", 422)])
