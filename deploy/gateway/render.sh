@@ -30,4 +30,5 @@ sed -e "s|@PREFIX@|$PREFIX|g" \
     -e "s|@WRITE_RATE@|${WRITE_RATE:-5r/s}|g" \
     -e "s|@WRITE_BURST@|${WRITE_BURST:-20}|g" \
     "$HERE/nginx.conf.template" >"$PREFIX/nginx.conf"
-cp "$HERE/headers.conf" "$HERE/cors.conf" "$HERE/errors.conf" "$HERE/problems.conf" "$HERE/problem.conf" "$PREFIX/"
+cp "$HERE/headers.conf" "$HERE/cors.conf" "$HERE/errors.conf" "$HERE/problems.conf" "$HERE/problem.conf" \
+  "$HERE/anonymous-cache.conf" "$PREFIX/"

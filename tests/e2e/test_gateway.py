@@ -210,3 +210,33 @@ def test_the_gateways_own_redirects_stay_on_the_gateway(gateway):
     answer = send(gateway, "GET", "/api/docs")
     assert answer.status_code == 301
     assert urljoin(gateway + "/api/docs", answer.headers["Location"]) == gateway + "/api/docs/"
+
+
+def _ideas_requests_served(lab_env, path: str) -> float:
+    """How many GETs of `path`'s route the ideas service itself answered (its metrics, read past the gateway)."""
+    metrics = requests.get(f"http://127.0.0.1:{lab_env['IDEAS_PORT']}/api/ideas/metrics", timeout=5).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+               if line.startswith("idealab_http_requests_total{") and 'method="GET"' in line and f'route="{path}"' in line)
+
+
+def test_a_crowd_of_anonymous_readers_of_one_idea_is_answered_by_the_gateway_for_a_second(gateway, member, lab_env):
+    author = member()
+    idea = author.post("/api/ideas", json={"title": "Round up to savings", "description": "Each payment.",
+                                           "category": "savings"}).json()["id"]
+    before = _ideas_requests_served(lab_env, "/api/ideas/<idea_id>")
+
+    answers = [requests.get(f"{gateway}/api/ideas/{idea}", timeout=5) for _ in range(30)]
+
+    assert {a.status_code for a in answers} == {200} and len({a.text for a in answers}) == 1
+    assert _ideas_requests_served(lab_env, "/api/ideas/<idea_id>") - before < 10  # one or two a second, not 30
+
+
+def test_a_signed_in_answer_is_never_kept_for_anyone_else(gateway, member):
+    panel = unique("panel-")[:-1]
+    insider = member(spaces=(panel,))
+    idea = insider.post("/api/ideas", json={"title": "Panel only rate", "description": "For the panel.",
+                                            "category": "savings", "space": panel}).json()["id"]
+
+    assert insider.get(f"/api/ideas/{idea}").status_code == 200  # the panel member reads it first
+    assert_problem(requests.get(f"{gateway}/api/ideas/{idea}", timeout=5), 404)  # anonymous, right after
+    assert_problem(member().get(f"/api/ideas/{idea}"), 404)  # someone else signed in
