@@ -240,3 +240,11 @@ def test_a_signed_in_answer_is_never_kept_for_anyone_else(gateway, member):
     assert insider.get(f"/api/ideas/{idea}").status_code == 200  # the panel member reads it first
     assert_problem(requests.get(f"{gateway}/api/ideas/{idea}", timeout=5), 404)  # anonymous, right after
     assert_problem(member().get(f"/api/ideas/{idea}"), 404)  # someone else signed in
+
+
+def test_health_checks_always_reach_the_service(gateway, lab_env):
+    before = _ideas_requests_served(lab_env, "/api/ideas/healthz")
+
+    assert all(requests.get(f"{gateway}/api/ideas/healthz", timeout=5).status_code == 200 for _ in range(5))
+
+    assert _ideas_requests_served(lab_env, "/api/ideas/healthz") - before == 5
