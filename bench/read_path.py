@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--ceiling-seconds", type=float, default=10, help="the bare API's, with wrk")
     parser.add_argument("--workers", default="2", help="GUNICORN_WORKERS of every API")
-    parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
+    parser.add_argument("--threads", default="16", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
     host = report.machine()
     config = vars(args) | {"target": TARGET, "database": DATABASE, "mix": KINDS}

@@ -4,7 +4,7 @@
 
 Background votes arrive open loop at --rate (Zipf over the ideas, as in bench.vote_intake). Meanwhile each probe
 votes, one vote at a time, on an idea nobody else votes for, and after the 201 polls both read models until they
-count that vote: the votes service's tally (GET /api/votes/ideas/<id>, the votes worker's) and the idea's vote count
+count that vote, signed in as the voter: the votes service's tally (GET /api/votes/ideas/<id>, the votes worker's) and the idea's vote count
 (GET /api/ideas/<id>, the ideas worker's, one event later). On its own idea a probe's count is exact, so each sample
 is the freshness of one known vote; a probe that gives up after 60 s keeps its sample (the time it waited, counted
 under `gave_up`). After the load, how long until every background idea's tally is exact (the accepted votes).
@@ -42,6 +42,9 @@ def probe(lab: Lab, idea_id: str, tokens: list[str], stopping: threading.Event, 
             samples["refused"].append(status)
             return
         accepted, gave_up = time.monotonic(), False
+        # Read as the voter who just voted: signed in, past the gateway's one-second cache of anonymous reads (an
+        # anonymous reader sees the change up to that much later, by design: deploy/README.md).
+        session.headers["Authorization"] = f"Bearer {token}"
         for read_model, path, field in READ_MODELS:
             while not gave_up and _count(session, lab.url + path.format(idea_id), field) < n:
                 time.sleep(POLL_SECONDS)
@@ -100,7 +103,7 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=2)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--workers", default="2", help="GUNICORN_WORKERS of every API")
-    parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
+    parser.add_argument("--threads", default="16", help="GUNICORN_THREADS of every API")
     args = parser.parse_args()
     host = report.machine()
     config = vars(args) | {"target": TARGET, "database": DATABASE, "poll_ms": POLL_SECONDS * 1000,

@@ -102,7 +102,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--voters", type=int, default=6000)
     parser.add_argument("--users", type=int, default=200, help="locust users: at most this many votes in flight")
     parser.add_argument("--workers", default="2", help="GUNICORN_WORKERS of every API")
-    parser.add_argument("--threads", default="4", help="GUNICORN_THREADS of every API")
+    parser.add_argument("--threads", default="16", help="GUNICORN_THREADS of every API")
     parser.add_argument("--threshold", default="10", help="VOTE_THRESHOLD")
     parser.add_argument("--profile", action="store_true", help="py-spy every lab Python process in the last step")
     return parser.parse_args()
