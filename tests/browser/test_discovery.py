@@ -59,6 +59,7 @@ def test_search_similar_ideas_follow_and_merge(signed_in, person, accessible, ga
 
     # Similar ideas show while a title is typed.
     page.get_by_role("link", name="Share an idea").click()
+    expect(page.get_by_role("heading", level=1)).to_be_focused()  # the new page's title takes the focus first
     page.get_by_label("Title").focus()
     page.keyboard.type(f"Epargne {word}", delay=20)
     similar = page.get_by_role("region", name="Similar ideas already shared")

@@ -48,6 +48,9 @@ def test_a_member_asks_an_adviser_answers_in_public_and_privately_and_only_the_m
     page.goto("/private")
     page.get_by_role("link", name="About your question").press("Enter")
     expect(page.get_by_test_id("private-message")).to_contain_text(SECRET)
+    # The page's title takes the focus once the thread is shown (after a navigation): typing before that, the
+    # keys went to the title and Tab reached the link back to the question.
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
     type_into(page, "Message", "Thank you!")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
