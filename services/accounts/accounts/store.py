@@ -1,8 +1,8 @@
 """Every pymongo call of the accounts service.
 
-FerretDB v1 has no multi-document transactions: every change that must be atomic is one document's write (the
-event it announces rides in that document's outbox), and one-time things (links, refresh tokens, sign-in states)
-are claimed with a single conditional update, so two requests can never both use one.
+No multi-document transactions (the local engine has none): every change that must be atomic is one document's
+write (the event it announces rides in that document's outbox), and one-time things (links, refresh tokens, sign-in
+states) are claimed with a single conditional update, so two requests can never both use one.
 """
 from datetime import datetime
 

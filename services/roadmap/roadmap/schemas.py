@@ -30,8 +30,7 @@ class Item(Schema):
     status = fields.String()
     vote_count = fields.Integer(dump_default=0)
     updated_at = fields.AwareDateTime(allow_none=True)
-    # FerretDB v1 drops an empty array given in $setOnInsert, so an open item may have no stored history yet.
-    history = fields.List(fields.Nested(HistoryEntry), dump_default=list)
+    history = fields.List(fields.Nested(HistoryEntry), dump_default=list)  # the board reads items without it
 
 
 class BoardQuery(Schema):

@@ -26,7 +26,7 @@ def test_a_submitted_idea_appears_on_the_roadmap_as_open_with_its_title(consume,
 
     item = stored(idea_id)
     assert (item["status"], item["title"]) == ("open", "Dark mode")
-    assert item.get("history", []) == []  # FerretDB v1 does not store the empty list given on insert
+    assert item["history"] == []
     assert item["updated_at"] == SUBMITTED_AT
     assert pending_events(item) == []  # nothing has moved yet, so nothing to announce
 
