@@ -59,6 +59,17 @@ def describe(**operation):
     return decorator
 
 
+def operation(*, body: type[Schema] | None = None, query: type[Schema] | None = None,
+              answer: type[Schema] | Schema | dict | None = None, status: int = 200, **fields):
+    """View decorator: the route's contract, declared where the route is: the JSON `body` schema, the `query`
+    schema, the `answer` (a schema class, a `Schema(many=True)` instance, a JSON schema, or None for no body) and its
+    `status`; `fields` are further OpenAPI operation fields merged over the generated ones."""
+    def decorator(view):
+        view.contract = {"body": body, "query": query, "answer": answer, "status": status, "fields": fields}
+        return view
+    return decorator
+
+
 def spec_for(app: Flask, title: str | None = None, version: str = "1") -> dict:
     """The OpenAPI 3.1 document of every route `app` serves (static files aside)."""
     spec = APISpec(title=title or f"Idea Lab {app.name} API", version=version, openapi_version=OPENAPI_VERSION,
@@ -163,6 +174,13 @@ class _Facts:
         except (OSError, TypeError):  # no source to read (built at run time): the generic description stays
             return facts
         function = tree.body[0]
+        if contract := getattr(wrapped, "contract", None):
+            facts._declare(contract)
+            for decorator in getattr(function, "decorator_list", []):
+                if isinstance(decorator, ast.Call) and _name(decorator.func) == "require":
+                    facts.roles = tuple(a.value for a in decorator.args if isinstance(a, ast.Constant))
+            facts.optional_auth = "current_principal" in ast.unparse(function)
+            return facts
         for decorator in getattr(function, "decorator_list", []):
             if isinstance(decorator, ast.Call) and _name(decorator.func) == "require":
                 facts.roles = tuple(a.value for a in decorator.args if isinstance(a, ast.Constant))
@@ -172,6 +190,18 @@ class _Facts:
             elif isinstance(node, ast.Return) and node.value is not None:
                 facts._read_return(node.value)
         return facts
+
+    def _declare(self, contract: dict) -> None:
+        self.body, self.query, self.status = contract["body"], contract["query"], contract["status"]
+        answer = contract["answer"]
+        if answer is None:
+            self.answer = {"description": "No Content"}
+            return
+        if isinstance(answer, Schema):
+            answer = {"type": "array", "items": type(answer)} if answer.many else type(answer)
+        self.answer = {"description": "OK" if self.status == 200 else "Created" if self.status == 201 else "Answer",
+                       "content": {"application/json": {"schema": answer}}}
+        self.view.openapi = {**contract["fields"], **getattr(self.view, "openapi", {})}
 
     def _read_call(self, call: ast.Call) -> None:
         name = _name(call.func)
