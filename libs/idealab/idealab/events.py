@@ -247,6 +247,17 @@ class AnswerPosted(Schema):
     posted_at = fields.AwareDateTime(required=True)
 
 
+class PrivateMessageSent(Schema):
+    """A member wrote to the team in their private thread: the team owes them an answer (the response-time promise)
+    and is told in its inbox. Ids only: the words are read from the ideas API, by the member and the team alone."""
+    message_id = fields.String(required=True)
+    thread_id = fields.String(required=True)
+    member_id = fields.String(required=True)
+    space = fields.String(load_default=None, allow_none=True)
+    language = fields.String(required=True)
+    sent_at = fields.AwareDateTime(required=True)
+
+
 class InitiativeAnnounced(Schema):
     """A product team announced an initiative answering `idea_ids`; the ideas move to its status with it."""
     initiative_id = fields.String(required=True)
@@ -314,6 +325,7 @@ CATALOGUE: dict[str, EventType] = {
     "initiative.status_changed": EventType(InitiativeStatusChanged, ROADMAP_TOPIC),
     "question.asked": EventType(QuestionAsked, IDEAS_TOPIC),
     "answer.posted": EventType(AnswerPosted, IDEAS_TOPIC),
+    "private_message.sent": EventType(PrivateMessageSent, IDEAS_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})
