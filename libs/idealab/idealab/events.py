@@ -286,6 +286,16 @@ class InitiativeStatusChanged(Schema):
     changed_at = fields.AwareDateTime(required=True)
 
 
+class HelpfulMarked(Schema):
+    """comment.marked_helpful / comment.unmarked_helpful: staff found a comment helpful, or took that back (its
+    author's points follow)."""
+    idea_id = fields.String(required=True)
+    comment_id = fields.String(required=True)
+    author_id = fields.String(load_default=None, allow_none=True)  # None: the author deleted their account
+    by = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -326,6 +336,8 @@ CATALOGUE: dict[str, EventType] = {
     "question.asked": EventType(QuestionAsked, IDEAS_TOPIC),
     "answer.posted": EventType(AnswerPosted, IDEAS_TOPIC),
     "private_message.sent": EventType(PrivateMessageSent, IDEAS_TOPIC),
+    "comment.marked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),
+    "comment.unmarked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})
