@@ -20,7 +20,7 @@ CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
 SERVICES = ("ideas", "votes", "roadmap", "notifications", "accounts")
 DEFAULTS = {
     "GATEWAY_PORT": "8080", "IDEAS_PORT": "8001", "VOTES_PORT": "8002", "ROADMAP_PORT": "8003",
-    "NOTIFICATIONS_PORT": "8004", "ACCOUNTS_PORT": "8005", "SMTP_PORT": "8025",
+    "NOTIFICATIONS_PORT": "8004", "ACCOUNTS_PORT": "8005", "SMTP_PORT": "8025", "LIVE_PORT": "8090",
     "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "MONGODB_URI": "mongodb://127.0.0.1:27017/",
     # As the Procfile's defaults.
     **{f"{s.upper()}_WORKER_METRICS_PORT": str(9101 + n) for n, s in enumerate(SERVICES)},
@@ -29,9 +29,9 @@ DEFAULTS = {
 
 def free_ports() -> dict[str, str]:
     """A free loopback port for every Procfile process that listens (gateway, APIs, workers' health and metrics,
-    mail), so a test or benchmark lab never meets `make up` or another lab."""
+    mail, the live publisher), so a test or benchmark lab never meets `make up` or another lab."""
     services = [s.upper() for s in SERVICES]
-    names = ["GATEWAY", "SMTP", *services, *(f"{s}_WORKER_METRICS" for s in services)]
+    names = ["GATEWAY", "SMTP", "LIVE", *services, *(f"{s}_WORKER_METRICS" for s in services)]
     sockets = [socket.socket() for _ in names]
     try:
         for s in sockets:  # all held until every port is chosen, so no two names get the same one

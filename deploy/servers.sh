@@ -85,9 +85,10 @@ apt_install() {
 
 # wrk, the HTTP load tool, measures the gateway's ceiling in the benchmarks and their smoke runs in `make test`.
 install_nginx() {
-  if { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v wrk >/dev/null 2>&1; then return; fi
-  log "installing nginx and wrk from Debian"
-  apt_install nginx-light wrk
+  if { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v wrk >/dev/null 2>&1 \
+    && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then return; fi
+  log "installing nginx, its nchan module (the live pages' streams) and wrk from Debian"
+  apt_install nginx-light libnginx-mod-nchan wrk
 }
 
 # PostgreSQL 15 with its headers at the same version (apt would otherwise upgrade the server under a running

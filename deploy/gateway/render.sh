@@ -2,6 +2,8 @@
 # Renders the gateway's nginx.conf (and the snippets it includes) into PREFIX, from the environment:
 #   PREFIX, LISTEN, WEB_ROOT, DOCS_ROOT, MIME_TYPES, IDEAS, VOTES, ROADMAP, NOTIFICATIONS, ACCOUNTS (host:port each),
 #   CORS_ORIGINS (space-separated origins allowed to call the API from a browser; none by default),
+#   LIVE_PUBLISH (host:port of the live streams' publisher, for the notifications worker), NCHAN_MODULE (the nchan
+#   module's file; Debian's by default),
 #   SIGNIN_RATE (per client address, default 10r/m), SIGNIN_BURST (5), WRITE_RATE (per token, 5r/s), WRITE_BURST (20).
 # Shared by deploy/gateway/run.sh (`make up`, tests) and the gateway container's entrypoint (POSIX sh for alpine).
 set -eu
@@ -24,6 +26,8 @@ sed -e "s|@PREFIX@|$PREFIX|g" \
     -e "s|@ROADMAP@|$ROADMAP|g" \
     -e "s|@NOTIFICATIONS@|$NOTIFICATIONS|g" \
     -e "s|@ACCOUNTS@|$ACCOUNTS|g" \
+    -e "s|@LIVE_PUBLISH@|$LIVE_PUBLISH|g" \
+    -e "s|@NCHAN_MODULE@|${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}|g" \
     -e "s|@CORS_ORIGIN_ENTRIES@|$entries|g" \
     -e "s|@SIGNIN_RATE@|${SIGNIN_RATE:-10r/m}|g" \
     -e "s|@SIGNIN_BURST@|${SIGNIN_BURST:-5}|g" \

@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export PREFIX=${IDEALAB_CACHE:-$ROOT/.cache}/gateway/${IDEALAB_NAMESPACE:-default}
-export LISTEN=127.0.0.1:${GATEWAY_PORT:-8080}
+export LISTEN=127.0.0.1:${GATEWAY_PORT:-8080} LIVE_PUBLISH=127.0.0.1:${LIVE_PORT:-8090}
 export WEB_ROOT=${WEB_ROOT:-$ROOT/web/dist}
 export DOCS_ROOT=${DOCS_ROOT:-$ROOT/deploy/gateway/docs}
 export IDEAS=127.0.0.1:${IDEAS_PORT:-8001} VOTES=127.0.0.1:${VOTES_PORT:-8002} ROADMAP=127.0.0.1:${ROADMAP_PORT:-8003}
