@@ -4,7 +4,7 @@ from flask import Blueprint, request
 from idealab import auth
 from idealab.web import load, store
 
-from . import handlers, schemas
+from . import handlers, live, schemas, webhook_handlers, webhooks
 
 bp = Blueprint("notifications", __name__)
 
@@ -49,3 +49,60 @@ def unsubscribe():
 def my_data():
     """What this service holds about the caller, for their data download (GDPR)."""
     return schemas.MyData().dump(handlers.my_data(store(), auth.current_principal().user_id))
+@bp.get("/live")
+@openapi.operation(answer=schemas.LiveStream)
+def live_stream():
+    """Where this page's live updates come from. Open `url` with EventSource; on a "reauthorize" message, ask again
+    (docs/architecture.md, "Live pages")."""
+    return schemas.LiveStream().dump(live.stream(store(), auth.current_principal()))
+
+
+
+
+# Webhook endpoints for the bank's own systems: registered and watched by admins (their secrets are credentials).
+@bp.get("/webhooks/endpoints")
+@auth.require("admin")
+@openapi.operation(answer=schemas.WebhookEndpoints)
+def webhook_endpoints():
+    return schemas.WebhookEndpoints().dump({"endpoints": store().webhooks.all_endpoints(),
+                                            "event_types": sorted(webhooks.EVENTS)})
+
+
+@bp.post("/webhooks/endpoints")
+@auth.require("admin")
+@openapi.operation(body=schemas.WebhookEndpointNew, answer=schemas.WebhookEndpointWithSecret, status=201)
+def register_webhook_endpoint():
+    new = load(schemas.WebhookEndpointNew())
+    endpoint = webhook_handlers.register(store().webhooks, store(), auth.current_principal().user_id, new)
+    return schemas.WebhookEndpointWithSecret().dump(endpoint), 201
+
+
+@bp.put("/webhooks/endpoints/<endpoint_id>")
+@auth.require("admin")
+@openapi.operation(body=schemas.WebhookEndpointChange, answer=schemas.WebhookEndpoint)
+def change_webhook_endpoint(endpoint_id: str):
+    changes = load(schemas.WebhookEndpointChange())
+    return schemas.WebhookEndpoint().dump(webhook_handlers.change(store().webhooks, endpoint_id, changes))
+
+
+@bp.post("/webhooks/endpoints/<endpoint_id>/secrets")
+@auth.require("admin")
+@openapi.operation(answer=schemas.WebhookEndpointWithSecret, status=201)
+def rotate_webhook_secret(endpoint_id: str):
+    endpoint = webhook_handlers.rotate(store().webhooks, store(), endpoint_id, auth.current_principal().user_id)
+    return schemas.WebhookEndpointWithSecret().dump(endpoint), 201
+
+
+@bp.get("/webhooks/endpoints/<endpoint_id>/deliveries")
+@auth.require("admin")
+@openapi.operation(query=schemas.WebhookLogQuery, answer=schemas.WebhookLog)
+def webhook_deliveries(endpoint_id: str):
+    limit = schemas.WebhookLogQuery().load(request.args)["limit"]
+    return schemas.WebhookLog().dump(webhook_handlers.delivery_log(store().webhooks, endpoint_id, limit))
+
+
+@bp.post("/webhooks/deliveries/<delivery_id>/replay")
+@auth.require("admin")
+@openapi.operation(answer=schemas.WebhookDelivery, status=202)
+def replay_webhook_delivery(delivery_id: str):
+    return schemas.WebhookDelivery().dump(webhook_handlers.replay(store().webhooks, delivery_id)), 202

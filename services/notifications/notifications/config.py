@@ -20,5 +20,31 @@ def load() -> Settings:
 
 
 def load_mail() -> MailConfig:
+def live_publish_url() -> str:
+    """The gateway's live publisher (deploy/gateway/nginx.conf.template), where the worker posts live messages."""
+    return env("LIVE_PUBLISH_URL", f"http://127.0.0.1:{env('LIVE_PORT', '8090')}")
+
+
     return MailConfig(env("SMTP_HOST", "127.0.0.1"), int(env("SMTP_PORT", "8025")),
                       env("MAIL_FROM", "Idea Lab <lab@idealab.invalid>"), env("PUBLIC_URL", "http://127.0.0.1:8080"))
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """How the worker delivers webhooks: retries from `first_retry`, doubling up to `longest_wait`, for `give_up_after`;
+    an endpoint failing for `disable_after` is turned off."""
+    public_url: str
+    timeout_seconds: float
+    first_retry: timedelta
+    longest_wait: timedelta
+    give_up_after: timedelta
+    disable_after: timedelta
+
+
+def load_webhooks() -> WebhookConfig:
+    def seconds(name: str, default: str) -> timedelta:
+        return timedelta(seconds=float(env(name, default)))
+    return WebhookConfig(env("PUBLIC_URL", "http://127.0.0.1:8080"), float(env("WEBHOOK_TIMEOUT_SECONDS", "10")),
+                         seconds("WEBHOOK_FIRST_RETRY_SECONDS", "5"), seconds("WEBHOOK_LONGEST_WAIT_SECONDS", "7200"),
+                         seconds("WEBHOOK_GIVE_UP_AFTER_SECONDS", "86400"),
+                         seconds("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))

@@ -79,3 +79,79 @@ class Inbox(Schema):
     user_id = fields.String()
     unread = fields.Integer()
     entries = fields.List(fields.Nested(InboxEntry))
+
+
+class WebhookEndpointNew(Schema):
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000))
+    events = fields.List(fields.String(validate=validate.OneOf(sorted(webhooks.EVENTS))), required=True,
+                         validate=validate.Length(min=1, max=len(webhooks.EVENTS)))
+    description = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class WebhookEndpointChange(Schema):
+    url = fields.Url(schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000))
+    events = fields.List(fields.String(validate=validate.OneOf(sorted(webhooks.EVENTS))),
+                         validate=validate.Length(min=1, max=len(webhooks.EVENTS)))
+    description = fields.String(validate=validate.Length(max=200))
+    enabled = StrictBoolean()
+
+
+class WebhookEndpoint(Schema):
+    id = fields.String(attribute="_id")
+    url = fields.String()
+    events = fields.List(fields.String())
+    description = fields.String()
+    enabled = fields.Boolean()
+    created_by = fields.String()
+    created_at = fields.AwareDateTime()
+    failing_since = fields.AwareDateTime(allow_none=True)
+    disabled_at = fields.AwareDateTime(allow_none=True)
+    # How many secrets sign now: two for a while after a rotation. The secrets themselves are shown once.
+    live_secrets = fields.Method("_live_secrets")
+
+    def _live_secrets(self, endpoint: dict) -> int:
+        return len(webhooks.live_secrets(endpoint, datetime.now(timezone.utc)))
+
+
+class WebhookEndpointWithSecret(WebhookEndpoint):
+    secret = fields.String()  # whsec_<base64>: the receiver verifies signatures with it
+
+
+class WebhookEndpoints(Schema):
+    endpoints = fields.List(fields.Nested(WebhookEndpoint))
+    event_types = fields.List(fields.String())
+
+
+class WebhookAttempt(Schema):
+    at = fields.AwareDateTime()
+    status = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    ms = fields.Integer()
+
+
+class WebhookDelivery(Schema):
+    id = fields.String(attribute="_id")  # the webhook-id header
+    type = fields.String()
+    state = fields.String()
+    attempts = fields.Integer()
+    created_at = fields.AwareDateTime()
+    next_attempt_at = fields.AwareDateTime()
+    delivered_at = fields.AwareDateTime()
+    error = fields.String(allow_none=True)
+    body = fields.String()
+    log = fields.List(fields.Nested(WebhookAttempt))
+
+
+class WebhookLogQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class WebhookLog(Schema):
+    endpoint = fields.Nested(WebhookEndpoint)
+    deliveries = fields.List(fields.Nested(WebhookDelivery))
+
+
+class LiveStream(Schema):
+    url = fields.String(metadata={"description": "the stream to open with EventSource: the channels the caller may "
+                                                 "hear now"})
+    following = fields.List(fields.String(), metadata={"description": "the ideas the caller follows"})

@@ -27,6 +27,8 @@ class NotificationStore:
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
         self.memberships = db["memberships"]  # (member, space): when last removed from it and last added to it
 
+        self.live_channels = db["live_channels"]  # by audience (a space, a member, staff): its live channel's key
+        self.webhooks = WebhookStore(db)  # webhook endpoints and their deliveries (webhook_store.py)
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index("user_id")  # a member's inbox; an email walk goes by _id
         self.changes.create_index("idea_id")
@@ -67,6 +69,28 @@ class NotificationStore:
 
     def idea_title(self, idea_id: str) -> str | None:
         idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
+    def remember_campaign_space(self, campaign_key: str, space: str | None) -> None:
+        """A campaign's space, beside the ideas' (its key is no idea id), so live pages know who hears of it."""
+        self.ideas.update_one({"_id": campaign_key}, {"$set": {"space": space}}, upsert=True)
+
+    def live_channel_key(self, audience: str, create: bool = False) -> str | None:
+        """The audience's live channel key; with `create`, one is made the first time (None otherwise: nobody ever
+        listened)."""
+        if create:
+            try:
+                self.live_channels.update_one({"_id": audience}, {"$setOnInsert": {"key": secrets.token_urlsafe(16)}},
+                                              upsert=True)
+            except DuplicateKeyError:
+                pass  # made by a concurrent request
+        found = self.live_channels.find_one({"_id": audience})
+        return found["key"] if found else None
+
+    def replace_live_channel_key(self, audience: str) -> str | None:
+        """A new key for the audience's channel; the old one (None if it had none) hears nothing more."""
+        old = self.live_channels.find_one_and_update({"_id": audience},
+                                                     {"$set": {"key": secrets.token_urlsafe(16)}})
+        return old["key"] if old else None
+
         return idea.get("title") if idea else None  # a status change may be read before idea.submitted
 
     def follow(self, idea_id: str, user_id: str, reason: str, at: datetime) -> None:

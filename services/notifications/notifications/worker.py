@@ -1,11 +1,13 @@
 """python -m notifications.worker: keeps subscriptions from ideas and votes and a record of each status change (which
-the inboxes show when read), walks each change's subscribers into email jobs, and sends them."""
+the inboxes show when read), walks each change's subscribers into email jobs, and sends them; delivers webhooks;
+publishes the live pages' messages."""
 from idealab import events, worker
+from idealab.access import Access
 from idealab.mail import Mailer
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from idealab.outbox import Lease, leased
 
-from . import config, handlers
+from . import config, handlers, live, webhook_handlers
 from .store import NotificationStore
 
 
@@ -18,11 +20,18 @@ def main() -> None:
         worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                           events.ACCOUNTS_TOPIC],
                         handlers.handlers(store)),
+        # Live pages: its own group, so a stream hears of a vote without waiting for the inboxes' work.
+        worker.Consumer("notifications.live", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
+                                               events.ACCOUNTS_TOPIC],
+                        live.handlers(store, live.Publisher(config.live_publish_url()),
+                                      Access(store.live_channels.database))),
     ], ensure_indexes=store.ensure_indexes, jobs={
         # One instance each among the workers, the lease holder: no walk runs twice at once, no mail goes out twice.
         "email-walk": leased(lambda: handlers.queue_emails(store), Lease(leases, "email-walk"), "email walk"),
         "email": leased(lambda: handlers.send_due_emails(store, mailer, mail.public_url),
                         Lease(leases, "email-sender"), "email sender"),
+        "webhooks": leased(lambda: webhook_handlers.deliver_due(store.webhooks, store, hooks),
+                           Lease(leases, "webhook-sender"), "webhook sender"),
     })
 
 
