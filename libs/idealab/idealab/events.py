@@ -29,6 +29,9 @@ class IdeaSubmitted(Schema):
     submitted_at = fields.AwareDateTime(required=True)
     # The invite-only space the idea belongs to; None for the public lab. Consumers keep it to hide the idea.
     space = fields.String(load_default=None, allow_none=True)
+    # An entry of a contest: the contest and the round it was submitted in (None for an ordinary idea).
+    contest_id = fields.String(load_default=None, allow_none=True)
+    round = fields.Integer(load_default=None, allow_none=True)
 
 
 class CommentPosted(Schema):
@@ -296,6 +299,49 @@ class HelpfulMarked(Schema):
     at = fields.AwareDateTime(required=True)
 
 
+class ContestRound(Schema):
+    round = fields.Integer(required=True, validate=validate.Range(min=1))
+    opens_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+
+
+class ContestScheduled(Schema):
+    """A contest set up, or edited before it opened (`revision` +1 each time: keep the newest): the windows in which
+    its rounds take entries, for the ideas service to take them."""
+    contest_id = fields.String(required=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)  # by language
+    space = fields.String(load_default=None, allow_none=True)
+    rounds = fields.List(fields.Nested(ContestRound), required=True)
+
+
+class RankedEntry(Schema):
+    entry_id = fields.String(required=True)  # the idea the entry is
+    rank = fields.Integer(required=True, validate=validate.Range(min=1))  # by votes; equal votes, equal rank
+    votes = fields.Integer(required=True, validate=validate.Range(min=0))  # cast before the round closed
+    shortlisted = fields.Boolean(required=True)
+    jury_score = fields.Integer(load_default=None, allow_none=True)  # shortlisted entries only
+
+
+class ContestRoundClosed(Schema):
+    """A round (or the final, `final`) decided: its ranking by the votes cast before it closed, its shortlist, the
+    jury's scores and the winner (None when no entry was voted for), with the prize and the rules that decided."""
+    contest_id = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    space = fields.String(load_default=None, allow_none=True)
+    round = fields.Integer(required=True, validate=validate.Range(min=1))
+    final = fields.Boolean(required=True)
+    closed_at = fields.AwareDateTime(required=True)  # votes cast from this instant on do not count for it
+    decided_at = fields.AwareDateTime(required=True)
+    ranking = fields.List(fields.Nested(RankedEntry), required=True)
+    winner = fields.String(load_default=None, allow_none=True)
+    prize = fields.Nested(Budget, load_default=None, allow_none=True)
+    # Whom the result concerns: the round's entries (the final: every entry of the contest); their followers are told.
+    entry_ids = fields.List(fields.String(), required=True)
+    shortlist_rule = fields.String(required=True)
+    winner_rule = fields.String(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -338,6 +384,8 @@ CATALOGUE: dict[str, EventType] = {
     "private_message.sent": EventType(PrivateMessageSent, IDEAS_TOPIC),
     "comment.marked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),
     "comment.unmarked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),
+    "contest.scheduled": EventType(ContestScheduled, VOTES_TOPIC),
+    "contest.round_closed": EventType(ContestRoundClosed, VOTES_TOPIC),
 }
 
 TOPICS = sorted({t.topic for t in CATALOGUE.values()})
