@@ -33,6 +33,7 @@ PUBLIC_HEALTH = {"GET /healthz": everyone(200), "GET /readyz": everyone(200), "G
                  "GET /openapi.json": everyone(200)}
 
 ANSWERERS = only({"product_team": 422, "adviser": 422, "admin": 422})
+HELPFUL_MARKERS = only(dict.fromkeys(("product_team", "adviser", "moderator", "admin"), 404))
 
 MATRIX = {
     "ideas": {
@@ -77,6 +78,13 @@ MATRIX = {
         "POST /private-threads": only({"member": 422}),
         "GET /private-threads/<thread_id>": signed_in(404),
         "POST /private-threads/<thread_id>/messages": signed_in(422),
+        # Points: boards (a space's: its members and staff), levels and profiles are read by anyone; staff (the
+        # answerers and moderators) mark a comment helpful.
+        "GET /leaderboard": everyone(200),
+        "GET /levels": everyone(200),
+        "GET /members/<member_id>": everyone(404),
+        "PUT /<idea_id>/comments/<comment_id>/helpful": HELPFUL_MARKERS,
+        "DELETE /<idea_id>/comments/<comment_id>/helpful": HELPFUL_MARKERS,
     },
     "votes": {
         **PUBLIC_HEALTH,

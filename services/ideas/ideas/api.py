@@ -6,13 +6,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from idealab import auth, openapi
 from idealab.web import PROBLEM, load, store
 
-from . import domain, handlers, schemas
+from . import config, domain, handlers, points, schemas
 from .conversations import ANSWERERS, COMMENT, IDEA, QUESTION
 from .store import SORT_KEYS
 
 bp = Blueprint("ideas", __name__)
 MODERATORS = ("moderator", "admin")
 STAFF = ("product_team", "moderator", "admin")
+HELPFUL_MARKERS = ("product_team", "adviser", "moderator", "admin")
 # Room for the multipart form around the largest image; past it the body is refused before it is read whole.
 MAX_UPLOAD_BYTES = domain.MAX_IMAGE_BYTES + 64 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
@@ -106,6 +107,56 @@ def similar_ideas():
     found = handlers.search(store(), query["title"], domain.RELEVANCE, query["limit"], 0, spaces, False,
                             {"merged_into": None})
     return schemas.IdeaPage(only=("ideas",)).dump({"ideas": found})
+
+
+# Points, levels and leaderboards (ideas.points).
+@bp.get("/leaderboard")
+@openapi.operation(query=schemas.LeaderboardQuery, answer=schemas.Leaderboard, optional_sign_in=True)
+def leaderboard():
+    """The most active members of the public lab or of a space (its members and staff only) this week, this month
+    or of all time, each with their level."""
+    query = schemas.LeaderboardQuery().load(request.args)
+    board = points.leaderboard(store().points, auth.current_principal(), query["space"], query["period"], query["limit"],
+                               config.levels(), points.now())
+    return schemas.Leaderboard().dump(board)
+
+
+@bp.get("/levels")
+@openapi.operation(answer=schemas.Levels)
+def levels():
+    """The lab's levels, lowest first: the points from which each is reached."""
+    return schemas.Levels().dump({"levels": config.levels()})
+
+
+@bp.get("/members/<member_id>")
+@openapi.operation(query=schemas.ProfileQuery, answer=schemas.Profile, optional_sign_in=True)
+def profile(member_id: str):
+    """A member's profile: their level, points and latest ideas and comments, of what the reader may see."""
+    query = schemas.ProfileQuery().load(request.args)
+    found = points.profile(store().points, member_id, auth.current_principal(), config.levels(), query["limit"])
+    return schemas.Profile().dump(found)
+
+
+@bp.put("/<idea_id>/comments/<comment_id>/helpful")
+@auth.require(*HELPFUL_MARKERS)
+@openapi.operation(answer=schemas.Comment)
+def mark_helpful(idea_id: str, comment_id: str):
+    """Marks a comment helpful: its author earns points for it (again: nothing changes)."""
+    return _helpful(idea_id, comment_id, True)
+
+
+@bp.delete("/<idea_id>/comments/<comment_id>/helpful")
+@auth.require(*HELPFUL_MARKERS)
+@openapi.operation(answer=schemas.Comment)
+def unmark_helpful(idea_id: str, comment_id: str):
+    """Takes the helpful mark back, and the points it earned."""
+    return _helpful(idea_id, comment_id, False)
+
+
+def _helpful(idea_id: str, comment_id: str, helpful: bool):
+    comment = points.mark_helpful(store().points, idea_id, comment_id, helpful, auth.current_principal(),
+                                  points.now())
+    return schemas.Comment().dump(comment)
 
 
 @bp.get("/me/data")

@@ -2,10 +2,10 @@
 (`--help` lists them)."""
 import sys
 
-from idealab.cli import Commands
+from idealab.cli import Commands, replay
 from idealab.mongo import connect
 
-from . import config, handlers
+from . import config, handlers, points
 from .store import IdeaStore
 
 
@@ -18,6 +18,14 @@ def main(argv: list[str] | None = None) -> int:
                   "worker does hourly)")
     def purge(_args) -> int:
         print(f"removed {handlers.purge_unused_images(store, config.images())} unused images")
+        return 0
+
+    @commands.add("replay-points", "rebuild the points and leaderboards from the topics' beginning (handlers are "
+                  "idempotent: running it over a kept read model changes nothing)")
+    def replay_points(_args) -> int:
+        outcomes = replay(settings.kafka_bootstrap_servers, [settings.namespace + t for t in points.TOPICS],
+                          points.handlers(store.points))
+        print(", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) or "nothing to replay")
         return 0
 
     return commands.main(argv)

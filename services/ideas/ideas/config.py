@@ -2,6 +2,8 @@ from dataclasses import dataclass
 
 from idealab.config import Settings, env
 
+from .points import Level, levels_from
+
 SERVICE = "ideas"
 
 
@@ -14,6 +16,10 @@ class Images:
     unused_kept_seconds: int = 24 * 3600
 
 
+# Levels by all-time points, "Name:points" lowest first (ideas.points); a lab names its own with LEVELS.
+DEFAULT_LEVELS = "Newcomer:0,Contributor:50,Regular:200,Champion:500,Legend:1500"
+
+
 def load() -> Settings:
     return Settings.from_env(SERVICE)
 
@@ -22,3 +28,7 @@ def images() -> Images:
     return Images(per_member_per_day=int(env("IMAGES_PER_MEMBER_PER_DAY", "20")),
                   bytes_per_member_per_day=int(env("IMAGE_BYTES_PER_MEMBER_PER_DAY", str(20 * 1024 * 1024))),
                   unused_kept_seconds=int(env("UNUSED_IMAGES_KEPT_SECONDS", str(24 * 3600))))
+
+
+def levels() -> list[Level]:
+    return levels_from(env("LEVELS", DEFAULT_LEVELS))

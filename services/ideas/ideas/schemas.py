@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from idealab.fields import OneLine, StrictBoolean, Text
 
 from .domain import MAX_TAGS, RELEVANCE, SORTS, image_url
+from .points import PERIODS
 
 
 # \Z, not $: $ also matches before a final line break, so "ux\n" passed as a category.
@@ -95,6 +96,7 @@ class Comment(Schema):
     reply_to = fields.String(allow_none=True)  # null: a comment on the idea itself
     posted_at = fields.AwareDateTime()
     answered_privately = fields.Boolean(dump_default=False)
+    helpful = fields.Function(lambda c: c.get("helpful") is not None)  # marked helpful by staff
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
 
@@ -241,3 +243,58 @@ class MyData(Schema):
     questions = fields.List(fields.Nested(Question))
     answers = fields.List(fields.Nested(Answer))
     private_threads = fields.List(fields.Nested(PrivateThread))
+
+
+# Points, levels and leaderboards (ideas.points).
+class LeaderboardQuery(Schema):
+    space = fields.String(load_default=None, validate=SPACE)  # none: the public lab's board
+    period = fields.String(load_default="all", validate=validate.OneOf(PERIODS))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class LevelShape(Schema):
+    name = fields.String()
+    points = fields.Integer()  # reached from this many points
+
+
+class LeaderboardEntry(Schema):
+    rank = fields.Integer()
+    member_id = fields.String()
+    display_name = fields.String(allow_none=True)
+    points = fields.Integer()  # in the period, on this board
+    level = fields.String()
+
+
+class Leaderboard(Schema):
+    space = fields.String(allow_none=True)
+    period = fields.String()
+    entries = fields.List(fields.Nested(LeaderboardEntry))
+
+
+class ProfileQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ProfileComment(Schema):
+    id = fields.String(attribute="_id")
+    idea_id = fields.String()
+    text = fields.String()
+    posted_at = fields.AwareDateTime()
+    helpful = fields.Function(lambda c: c.get("helpful") is not None)
+
+
+class Profile(Schema):
+    """What anyone may see of a member: only what the reader may see (the spaces they share, nothing hidden, no
+    private thread)."""
+    member_id = fields.String()
+    display_name = fields.String()
+    points = fields.Integer()  # all time, on the boards the reader sees
+    level = fields.Nested(LevelShape)
+    next_level = fields.Nested(LevelShape, allow_none=True)
+    ideas = fields.List(fields.Nested(Idea, only=("id", "title", "space", "submitted_at", "status", "vote_count",
+                                                  "comment_count")))
+    comments = fields.List(fields.Nested(ProfileComment))
+
+
+class Levels(Schema):
+    levels = fields.List(fields.Nested(LevelShape))

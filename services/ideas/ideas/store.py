@@ -32,6 +32,7 @@ from pymongo.database import Database
 from idealab import mongo, outbox
 
 from . import conversations, domain
+from .points import PointsStore
 
 SORT_KEYS = {
     "newest": [("submitted_at", DESCENDING), ("_id", ASCENDING)],
@@ -65,6 +66,8 @@ class IdeaStore:
         self.answers = db["answers"]
         # Private threads, one document each with its messages; no list, count or search of the lab reads them.
         self.threads = db["private_threads"]
+        # Points, levels and leaderboards: awards, scores and members (ideas.points), kept by their own consumer.
+        self.points = PointsStore(db)
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
@@ -86,6 +89,7 @@ class IdeaStore:
         self.threads.create_index(THREAD_ORDER)  # staff's: every thread, latest first
         for collection in (self.ideas, self.comments, self.follows, self.questions, self.answers, self.threads):
             outbox.ensure_indexes(collection)
+        self.points.ensure_indexes()
 
     def add(self, idea: dict, event: dict) -> None:
         self.ideas.insert_one(outbox.with_events(idea, event))

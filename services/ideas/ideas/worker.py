@@ -3,7 +3,7 @@ ranking of the idea lists, and the clean-up of images no idea uses."""
 from idealab import events, worker
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 
-from . import config, handlers
+from . import config, handlers, points
 from .store import IdeaStore
 
 
@@ -22,6 +22,9 @@ def main() -> None:
                           store.threads], [
         worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                   events.ACCOUNTS_TOPIC], handlers.handlers(store)),
+        # Points in a group of their own: a slow recount never holds up the lists' tallies, and a replay of the
+        # points (cli replay-points) rebuilds them alone.
+        worker.Consumer("ideas.points", points.TOPICS, points.handlers(store.points)),
     ], ensure_indexes=store.ensure_indexes, jobs={
         "ranking": worker.every(RANKING_SECONDS, store.rank),
         "unused-images": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: handlers.purge_unused_images(store, images)),

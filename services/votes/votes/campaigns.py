@@ -99,6 +99,19 @@ def check_options(rule: dict, options: list[dict]) -> None:
         raise Refused("schedule", "each option has its own id")
 
 
+def check_idea_options(options: list[dict], space: str | None, idea_spaces: dict[str, str | None]) -> None:
+    """An option standing for an idea names one the votes service knows, of the public lab or the campaign's own
+    space: a public campaign never shows a panel's idea. `idea_spaces`: each known idea's space."""
+    for option in options:
+        idea_id = option.get("idea_id")
+        if idea_id is None:
+            continue
+        if idea_id not in idea_spaces:
+            raise Refused("schedule", f"no idea {idea_id} for the option {option['id']}")
+        if idea_spaces[idea_id] not in (None, space):
+            raise Refused("schedule", f"the idea {idea_id} is of another space than this campaign")
+
+
 def ballot_cast(campaign_id: str, voter_id: str, version: int, now: datetime) -> dict:
     return new_event("ballot.cast", {"campaign_id": campaign_id, "voter_id": voter_id, "ballot_version": version,
                                      "cast_at": now}, source=SOURCE, subject=campaign_id)

@@ -117,7 +117,7 @@ def _refused(refusal: campaigns.Refused) -> Exception:
     return ValidationError({"choices" if refusal.kind == "ballot" else "_schema": [str(refusal)]})
 
 
-def _setup(data: dict, now: datetime) -> dict:
+def _setup(store: VoteStore, data: dict, now: datetime) -> dict:
     """The stored fields of a campaign as staff set it up, checked beyond its shape."""
     try:
         campaigns.check_schedule(data["opens_at"], data["closes_at"], now)
@@ -125,20 +125,29 @@ def _setup(data: dict, now: datetime) -> dict:
     except campaigns.Refused as refusal:
         raise _refused(refusal) from None
     eligibility = {k: v for k, v in data["eligibility"].items() if v is not None}
+    space = eligibility.get("space") if eligibility["kind"] == campaigns.SPACE else None
+    _check_idea_options(store, data["options"], space)
     rule = {"kind": data["rule"]["kind"], "k": data["rule"]["k"] or 1}
-    return {**data, "rule": rule, "eligibility": eligibility,
-            "space": eligibility.get("space") if eligibility["kind"] == campaigns.SPACE else None}
+    return {**data, "rule": rule, "eligibility": eligibility, "space": space}
+
+
+def _check_idea_options(store: VoteStore, options: list[dict], space: str | None) -> None:
+    ideas = [o["idea_id"] for o in options if o.get("idea_id")]
+    try:
+        campaigns.check_idea_options(options, space, store.votable_idea_spaces(ideas) if ideas else {})
+    except campaigns.Refused as refusal:
+        raise ValidationError({"options": [str(refusal)]}) from None
 
 
 def create_campaign(store: VoteStore, data: dict, by: Principal, now: datetime) -> dict:
-    campaign = {"_id": uuid.uuid4().hex, **_setup(data, now), "created_by": by.user_id, "created_at": now}
+    campaign = {"_id": uuid.uuid4().hex, **_setup(store, data, now), "created_by": by.user_id, "created_at": now}
     store.insert_campaign(campaign)
     return _shown(campaign, None, now)
 
 
 def edit_campaign(store: VoteStore, campaign_id: str, data: dict, viewer: Principal, now: datetime) -> dict:
     _visible_campaign(store, campaign_id, viewer)
-    if not store.edit_campaign(campaign_id, _setup(data, now), now):
+    if not store.edit_campaign(campaign_id, _setup(store, data, now), now):
         raise Conflict("this campaign has opened: it can no longer be edited")
     return show_campaign(store, campaign_id, viewer, now)
 
@@ -210,7 +219,7 @@ def export(store: VoteStore, campaign_id: str, viewer: Principal | None) -> dict
     if "result" not in campaign:
         raise Conflict("a campaign's ballots are exported once it has closed")
     ballots = sorted(({"ballot_id": b["ballot_id"], "choices": b["choices"]}
-                      for b in store.ballots_of_campaign(campaign_id)), key=lambda b: b["ballot_id"])
+                      for b in store.ballots_of_campaign(campaign)), key=lambda b: b["ballot_id"])
     return {**campaign["result"], "campaign_id": campaign_id, "state": "closed", "final": True,
             "ballot_export": ballots}
 
@@ -228,8 +237,9 @@ def run_campaign_clock(store: VoteStore, now: datetime) -> int:
 
 
 def close_campaign(store: VoteStore, campaign: dict) -> bool:
-    """Counts every ballot of the campaign and closes it with the result, unless another closer did first."""
-    outcome = campaigns.result(campaign, store.ballots_of_campaign(campaign["_id"]), campaign["closes_at"])
+    """Counts its ballots that count (not a banned member's) and closes it with the result, unless another closer
+    did first."""
+    outcome = campaigns.result(campaign, store.ballots_of_campaign(campaign), campaign["closes_at"])
     return store.close_campaign(campaign["_id"], outcome, campaigns.campaign_closed(campaign, outcome))
 
 
@@ -237,10 +247,24 @@ def on_ballot_events(store: VoteStore, events: list[Event]) -> None:
     """Recounts the live tally of every campaign a batch of ballot.cast events is about, once per campaign, from
     its ballots; written only if no other recount was written meanwhile (the loser counts again)."""
     for campaign_id in dict.fromkeys(e.data["campaign_id"] for e in events):
-        while (campaign := store.campaign(campaign_id)) is not None and "result" not in campaign:
-            tally = campaigns.counted(campaign["options"], store.ballots_of_campaign(campaign_id))
-            if store.replace_campaign_tally(campaign_id, campaign["tally_version"], asdict(tally)):
-                break
+        recount_campaign(store, campaign_id)
+
+
+def recount_campaign(store: VoteStore, campaign_id: str) -> None:
+    """The live tally from the ballots that count, written only if no other recount was written meanwhile (the
+    loser counts again); a closed campaign keeps its result."""
+    while (campaign := store.campaign(campaign_id)) is not None and "result" not in campaign:
+        tally = campaigns.counted(campaign["options"], store.ballots_of_campaign(campaign))
+        if store.replace_campaign_tally(campaign_id, campaign["tally_version"], asdict(tally)):
+            break
+
+
+def on_user_banned(store: VoteStore, event: Event) -> None:
+    """A banned member's ballots stop counting: each open campaign they voted in is recounted without them. The
+    ban is recorded first, as the access consumer does, since the two groups read it in no set order."""
+    store.record_ban(event.data["user_id"], event.data["banned_at"])
+    for campaign_id in store.open_campaigns_voted_in(event.data["user_id"]):
+        recount_campaign(store, campaign_id)
 
 
 def handlers(store: VoteStore, threshold: int) -> dict:
@@ -251,4 +275,5 @@ def handlers(store: VoteStore, threshold: int) -> dict:
         "vote.withdrawn": recount,
         "idea.merged": lambda e: on_idea_merged(store, threshold, e),
         "ballot.cast": Batch(lambda events: on_ballot_events(store, events)),
+        "user.banned": lambda e: on_user_banned(store, e),
     }

@@ -44,6 +44,8 @@ class Option(Schema):
     description = Text(load_default="", validate=validate.Length(max=5000))
     link = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"},
                       validate=validate.Length(max=2000))
+    idea_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "an idea of the lab this option stands for (of the public lab or the campaign's space)"})
 
 
 class Rule(Schema):

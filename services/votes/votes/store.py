@@ -7,6 +7,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from idealab import outbox
+from idealab.access import USER, Access
 
 from .campaigns import ballot_id
 from .domain import Tally, vote_id
@@ -22,6 +23,7 @@ class VoteStore:
         self.ideas = db["ideas"]  # read model: the ideas open to votes, fed by idea.submitted
         self.campaigns = db["campaigns"]  # with their live tally and, once closed, their result
         self.ballots = db["ballots"]  # one document per (campaign, member), its _id from campaigns.ballot_id
+        self.access = Access(db)  # idealab.access's read model: who is banned, whose ballots stop counting
 
     def ensure_indexes(self) -> None:
         self.votes.create_index([("idea_id", 1), ("live", 1)])  # the recount of an idea
@@ -31,6 +33,7 @@ class VoteStore:
         self.campaigns.create_index([("opens_at", DESCENDING)])  # every campaign, for staff
         self.campaigns.create_index([("opened", ASCENDING), ("opens_at", ASCENDING)])  # the clock: due to open
         self.campaigns.create_index([("closed", ASCENDING), ("closes_at", ASCENDING)])  # the clock: due to close
+        self.access.collection.create_index("banned_at")  # the members banned before a campaign's close
         for collection in (self.votes, self.tallies, self.campaigns, self.ballots):
             outbox.ensure_indexes(collection)
 
@@ -40,6 +43,10 @@ class VoteStore:
 
     def votable_idea(self, idea_id: str) -> dict | None:
         return self.ideas.find_one({"_id": idea_id})
+
+    def votable_idea_spaces(self, idea_ids: list[str]) -> dict[str, str | None]:
+        """The space of each of these ideas the votes service knows (None: the public lab)."""
+        return {i["_id"]: i.get("space") for i in self.ideas.find({"_id": {"$in": idea_ids}}, {"space": 1})}
 
     def vote(self, idea_id: str, voter_id: str) -> dict | None:
         return self.votes.find_one({"_id": vote_id(idea_id, voter_id)}, {outbox.FIELD: 0})
@@ -150,11 +157,6 @@ class VoteStore:
             outbox.recording({"$set": {"choices": choices, "version": version + 1, "cast_at": at}}, event))
         return result.modified_count == 1
 
-    def ballots_of_campaign(self, campaign_id: str) -> list[dict]:
-        """Its ballots' public ids, choices and first casts: what counting needs, nothing of who cast them."""
-        return list(self.ballots.find({"campaign_id": campaign_id},
-                                      {"_id": 0, "ballot_id": 1, "choices": 1, "first_cast_at": 1}))
-
     def ballots_of(self, voter_id: str) -> list[dict]:
         return list(self.ballots.find({"voter_id": voter_id}, {outbox.FIELD: 0, outbox.PENDING: 0}))
 
@@ -180,6 +182,30 @@ class VoteStore:
         result = self.campaigns.update_one({"_id": campaign_id, "closed": False},
                                            outbox.recording({"$set": {"closed": True, "result": outcome}}, event))
         return result.modified_count == 1
+
+    # Bans (issue 12): a banned member's ballots stop counting, in the live tally, the close and the export alike.
+
+    def record_ban(self, user_id: str, banned_at: datetime) -> None:
+        """The ban in the access read model, as the service's access consumer writes it (idempotently): the votes
+        group recounts on `user.banned` and must not count before that consumer has caught up."""
+        self.access.latest(user_id, "banned_at", banned_at)
+
+    def banned_before(self, instant: datetime) -> list[str]:
+        """The members banned before `instant` (a few, by the `banned_at` index)."""
+        found = self.access.collection.find({"banned_at": {"$lt": instant}}, {"_id": 1})
+        return [doc["_id"].removeprefix(USER) for doc in found]
+
+    def ballots_of_campaign(self, campaign: dict) -> list[dict]:
+        """The ballots that count: their public ids, choices and first casts (nothing of who cast them), all but
+        those of members banned before the closing instant, so a ban after the close leaves result and export be."""
+        banned = self.banned_before(campaign["closes_at"])
+        return list(self.ballots.find({"campaign_id": campaign["_id"], "voter_id": {"$nin": banned}},
+                                      {"_id": 0, "ballot_id": 1, "choices": 1, "first_cast_at": 1}))
+
+    def open_campaigns_voted_in(self, voter_id: str) -> list[str]:
+        """The campaigns not yet closed that the member holds a ballot in."""
+        voted = [b["campaign_id"] for b in self.ballots.find({"voter_id": voter_id}, {"campaign_id": 1})]
+        return [c["_id"] for c in self.campaigns.find({"_id": {"$in": voted}, "closed": False}, {"_id": 1})]
 
 
 def _as_tally(doc: dict) -> Tally:

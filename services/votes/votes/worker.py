@@ -16,7 +16,8 @@ def main() -> None:
     cfg = config.load()
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database, WORKER_SOCKET_TIMEOUT_MS))
     worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots], [
-        worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC], handlers.handlers(store, cfg.threshold)),
+        worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ACCOUNTS_TOPIC],
+                        handlers.handlers(store, cfg.threshold)),
     ], ensure_indexes=store.ensure_indexes, jobs={"campaign-clock": campaign_clock(store)})
 
 
