@@ -78,6 +78,14 @@ MATRIX = {
         "POST /private-threads": only({"member": 422}),
         "GET /private-threads/<thread_id>": signed_in(404),
         "POST /private-threads/<thread_id>/messages": signed_in(422),
+        # The response-time promise: the queue is the answerers'; the product team and admins set a space's targets;
+        # targets and figures are read by whoever may see the space.
+        "GET /promise/queue": only({"product_team": 200, "adviser": 200, "admin": 200}),
+        "POST /promise/queue/<kind>/<item_id>/claim": only({"product_team": 404, "adviser": 404, "admin": 404}),
+        "POST /promise/queue/<kind>/<item_id>/hand-over": only({"product_team": 404, "adviser": 404, "admin": 404}),
+        "GET /promise/targets": everyone(200),
+        "PUT /promise/targets": only({"product_team": 422, "admin": 422}),
+        "GET /promise/figures": everyone(422),
         # Points: boards (a space's: its members and staff), levels and profiles are read by anyone; staff (the
         # answerers and moderators) mark a comment helpful.
         "GET /leaderboard": everyone(200),
@@ -126,6 +134,13 @@ MATRIX = {
         # The link in every email: its token is the credential.
         "POST /unsubscribe": everyone(422),
         "GET /me/data": signed_in(200),
+        # Webhook endpoints and their secrets are the admins' (the bank's systems).
+        "GET /webhooks/endpoints": only({"admin": 200}),
+        "POST /webhooks/endpoints": only({"admin": 422}),
+        "PUT /webhooks/endpoints/<endpoint_id>": only({"admin": 404}),
+        "POST /webhooks/endpoints/<endpoint_id>/secrets": only({"admin": 404}),
+        "GET /webhooks/endpoints/<endpoint_id>/deliveries": only({"admin": 404}),
+        "POST /webhooks/deliveries/<delivery_id>/replay": only({"admin": 404}),
     },
     "accounts": {
         **PUBLIC_HEALTH,

@@ -1,7 +1,7 @@
 """HTTP routes of the notifications service."""
 from flask import Blueprint, request
 
-from idealab import auth
+from idealab import auth, openapi
 from idealab.web import load, store
 
 from . import handlers, live, schemas, webhook_handlers, webhooks
@@ -12,6 +12,7 @@ bp = Blueprint("notifications", __name__)
 # A member's inbox and preferences are theirs alone: not even staff read or change them.
 @bp.get("/users/<user_id>/inbox")
 @auth.require_self()
+@openapi.operation(query=schemas.InboxQuery, answer=schemas.Inbox)
 def inbox(user_id: str):
     query = schemas.InboxQuery().load(request.args)
     return schemas.Inbox().dump(handlers.read_inbox(store(), user_id, query["limit"]))
@@ -19,6 +20,7 @@ def inbox(user_id: str):
 
 @bp.post("/users/<user_id>/inbox/read")
 @auth.require_self()
+@openapi.operation(body=schemas.MarkRead, answer=schemas.Unread)
 def mark_read(user_id: str):
     ids = load(schemas.MarkRead())["ids"]
     return schemas.Unread().dump(handlers.mark_read(store(), user_id, ids))
@@ -26,29 +28,28 @@ def mark_read(user_id: str):
 
 @bp.get("/users/<user_id>/preferences")
 @auth.require_self()
+@openapi.operation(answer=schemas.PreferencesShown)
 def preferences(user_id: str):
     return schemas.PreferencesShown().dump(handlers.preferences(store(), user_id))
 
 
 @bp.put("/users/<user_id>/preferences")
 @auth.require_self()
+@openapi.operation(body=schemas.Preferences, answer=schemas.PreferencesShown)
 def set_preferences(user_id: str):
     email = load(schemas.Preferences())["email"]
     return schemas.PreferencesShown().dump(handlers.set_preferences(store(), user_id, email))
 
 
 @bp.post("/unsubscribe")
+@openapi.operation(query=schemas.UnsubscribeQuery,
+                   answer={"type": "object", "properties": {"unsubscribed": {"type": "boolean"}}})
 def unsubscribe():
     """The link of every email (RFC 8058 one-click: mail clients POST here with a form body), no sign-in needed."""
     handlers.unsubscribe(store(), schemas.UnsubscribeQuery().load(request.args)["token"])
     return {"unsubscribed": True}
 
 
-@bp.get("/me/data")
-@auth.require()
-def my_data():
-    """What this service holds about the caller, for their data download (GDPR)."""
-    return schemas.MyData().dump(handlers.my_data(store(), auth.current_principal().user_id))
 @bp.get("/live")
 @openapi.operation(answer=schemas.LiveStream)
 def live_stream():
@@ -57,6 +58,12 @@ def live_stream():
     return schemas.LiveStream().dump(live.stream(store(), auth.current_principal()))
 
 
+@bp.get("/me/data")
+@auth.require()
+@openapi.operation(answer=schemas.MyData)
+def my_data():
+    """What this service holds about the caller, for their data download (GDPR)."""
+    return schemas.MyData().dump(handlers.my_data(store(), auth.current_principal().user_id))
 
 
 # Webhook endpoints for the bank's own systems: registered and watched by admins (their secrets are credentials).

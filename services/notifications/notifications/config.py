@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
 from idealab.config import Settings, env
 
@@ -19,12 +20,12 @@ def load() -> Settings:
     return Settings.from_env(SERVICE)
 
 
-def load_mail() -> MailConfig:
 def live_publish_url() -> str:
     """The gateway's live publisher (deploy/gateway/nginx.conf.template), where the worker posts live messages."""
     return env("LIVE_PUBLISH_URL", f"http://127.0.0.1:{env('LIVE_PORT', '8090')}")
 
 
+def load_mail() -> MailConfig:
     return MailConfig(env("SMTP_HOST", "127.0.0.1"), int(env("SMTP_PORT", "8025")),
                       env("MAIL_FROM", "Idea Lab <lab@idealab.invalid>"), env("PUBLIC_URL", "http://127.0.0.1:8080"))
 

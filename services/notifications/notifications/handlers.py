@@ -36,7 +36,7 @@ from idealab.events import Event
 from idealab.kafka import TRANSIENT
 from idealab.mail import Connection, Mailer
 
-from . import domain
+from . import domain, webhook_handlers
 from .store import NotificationStore
 
 log = logging.getLogger(__name__)
@@ -310,7 +310,7 @@ def _retry_later(store: NotificationStore, job: dict, exc: OSError, now: datetim
 
 
 def handlers(store: NotificationStore) -> dict:
-    return {
+    return webhook_handlers.queueing_too(store, {
         "user.deleted": lambda e: on_user_deleted(store, e),
         "space.member_removed": lambda e: on_member_removed(store, e),
         "space.member_added": lambda e: on_member_added(store, e),
@@ -328,4 +328,4 @@ def handlers(store: NotificationStore) -> dict:
         "answer.posted": lambda e: on_answer_posted(store, e),
         "initiative.announced": lambda e: on_initiative_changed(store, e),
         "initiative.status_changed": lambda e: on_initiative_changed(store, e),
-    }
+    })

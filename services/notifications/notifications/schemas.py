@@ -1,7 +1,11 @@
 """HTTP shapes of the notifications API."""
+from datetime import datetime, timezone
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from idealab.fields import StrictBoolean
+
+from . import webhooks
 
 
 class InboxQuery(Schema):

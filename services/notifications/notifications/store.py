@@ -9,6 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from .domain import FAILED, QUEUED, SENT, VOTER
+from .webhook_store import WebhookStore
 
 INSERT_CHUNK = 1000  # well below the engine's 25,000 documents per insert_many
 DUPLICATE_KEY = 11000
@@ -26,9 +27,9 @@ class NotificationStore:
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
         self.memberships = db["memberships"]  # (member, space): when last removed from it and last added to it
-
         self.live_channels = db["live_channels"]  # by audience (a space, a member, staff): its live channel's key
         self.webhooks = WebhookStore(db)  # webhook endpoints and their deliveries (webhook_store.py)
+
     def ensure_indexes(self) -> None:
         self.subscriptions.create_index("user_id")  # a member's inbox; an email walk goes by _id
         self.changes.create_index("idea_id")
@@ -38,6 +39,7 @@ class NotificationStore:
         self.deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
         self.deliveries.create_index("user_id")
         self.memberships.create_index("user_id")
+        self.webhooks.ensure_indexes()
 
     def remember_idea(self, idea_id: str, title: str, space: str | None = None) -> None:
         self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title, "space": space}}, upsert=True)
@@ -67,8 +69,6 @@ class NotificationStore:
     def spaces_of(self, idea_ids: list[str]) -> dict[str, str | None]:
         return {i["_id"]: i.get("space") for i in self.ideas.find({"_id": {"$in": idea_ids}}, {"space": 1})}
 
-    def idea_title(self, idea_id: str) -> str | None:
-        idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
     def remember_campaign_space(self, campaign_key: str, space: str | None) -> None:
         """A campaign's space, beside the ideas' (its key is no idea id), so live pages know who hears of it."""
         self.ideas.update_one({"_id": campaign_key}, {"$set": {"space": space}}, upsert=True)
@@ -91,6 +91,8 @@ class NotificationStore:
                                                      {"$set": {"key": secrets.token_urlsafe(16)}})
         return old["key"] if old else None
 
+    def idea_title(self, idea_id: str) -> str | None:
+        idea = self.ideas.find_one({"_id": idea_id}, {"title": 1})
         return idea.get("title") if idea else None  # a status change may be read before idea.submitted
 
     def follow(self, idea_id: str, user_id: str, reason: str, at: datetime) -> None:

@@ -13,7 +13,7 @@ from .store import NotificationStore
 
 def main() -> None:
     settings = config.load()
-    mail = config.load_mail()
+    mail, hooks = config.load_mail(), config.load_webhooks()
     store = NotificationStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     mailer, leases = Mailer(mail.smtp_host, mail.smtp_port, mail.sender), store.deliveries.database["leases"]
     worker.run(settings, [], [
