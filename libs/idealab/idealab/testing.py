@@ -353,3 +353,50 @@ def mails_in_log(log: Path, address: str) -> list[EmailMessage]:
         elif lines is not None:
             lines.append(text)
     return found
+
+
+class WebhookReceiver:
+    """The bank's system receiving webhooks, on a free loopback port: answers each request with the next of
+    `statuses` (then 200), verifies its signature with each secret it holds (`verified_by`, through the Standard
+    Webhooks library) and processes a webhook-id once (`processed`); `requests` is everything it was sent."""
+
+    def __init__(self, secrets: list[str] | None = None, statuses=()):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.secrets, self.statuses = list(secrets or []), list(statuses)
+        self.requests: list[dict] = []
+        self.processed: dict[str, dict] = {}
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                receiver._received(dict(self.headers.items()), body)
+                self.send_response(receiver.requests[-1]["status"])
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _received(self, headers: dict, body: str) -> None:
+        from standardwebhooks import Webhook, WebhookVerificationError
+        verified_by = []
+        for secret in self.secrets:
+            try:
+                Webhook(secret).verify(body, headers)
+                verified_by.append(secret)
+            except WebhookVerificationError:
+                pass
+        status = self.statuses.pop(0) if self.statuses else 200
+        self.requests.append({"id": headers.get("webhook-id"), "body": json.loads(body), "status": status,
+                              "verified_by": verified_by,
+                              "signatures": headers.get("webhook-signature", "").split(" ")})
+        if status == 200 and verified_by:
+            self.processed.setdefault(headers["webhook-id"], json.loads(body))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

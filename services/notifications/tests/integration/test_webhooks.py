@@ -5,15 +5,12 @@ with its registrant told in the inbox, nothing of a private space ever sent, rep
 The worker's clock is the test's (`deliver_due(now=…)`), a few seconds ahead at most: the receiver's library refuses
 a timestamp more than five minutes from its own clock."""
 import json
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from standardwebhooks import Webhook, WebhookVerificationError
 
 from idealab.mongo import as_stored
-from idealab.testing import assert_problem, free_port
+from idealab.testing import WebhookReceiver, assert_problem
 from notifications import webhook_handlers, webhooks
 from notifications.config import WebhookConfig
 
@@ -24,54 +21,12 @@ CONFIG = WebhookConfig(public_url="http://lab.example", timeout_seconds=5, first
                        disable_after=timedelta(seconds=10))
 
 
-class Receiver:
-    """The bank's system: answers each request with the next of `statuses` (then 200), verifies its signature with
-    each secret it holds (`verified_by`), and processes a webhook-id once (`processed`)."""
-
-    def __init__(self, secrets: list[str], statuses=()):
-        self.secrets, self.statuses = list(secrets), list(statuses)
-        self.requests: list[dict] = []
-        self.processed: dict[str, dict] = {}
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                headers = dict(self.headers.items())
-                verified_by = []
-                for secret in receiver.secrets:
-                    try:
-                        Webhook(secret).verify(body, headers)
-                        verified_by.append(secret)
-                    except WebhookVerificationError:
-                        pass
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                receiver.requests.append({"id": headers["webhook-id"], "body": json.loads(body), "status": status,
-                                          "verified_by": verified_by,
-                                          "signatures": headers["webhook-signature"].split(" ")})
-                if status == 200 and verified_by:
-                    receiver.processed.setdefault(headers["webhook-id"], json.loads(body))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
     made = []
 
     def make(statuses=()):
-        made.append(Receiver([], statuses))
+        made.append(WebhookReceiver(statuses=statuses))
         return made[-1]
     yield make
     for r in made:
