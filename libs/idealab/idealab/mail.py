@@ -8,6 +8,7 @@ The message is written as bytes here rather than through an EmailMessage per mai
 of a status change's 100,000 mails. The stdlib still folds and encodes the two headers that may need it (From, the
 subject), once per distinct value; the rest is ASCII checked here, and a body too long to send as is goes through
 an EmailMessage as before."""
+import secrets
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,17 @@ def _header(name: str, value: str) -> bytes:
 
 # SMTP's limit on a line is 998 characters; a longer line goes through EmailMessage, which encodes the body.
 _LONGEST_LINE = 998
+# The boundary of a message with an HTML part: one per process (a part holding it goes through EmailMessage).
+_BOUNDARY = f"=_idealab_{secrets.token_hex(12)}"
+
+
+def _part_head(subtype: str, text: str) -> bytes:
+    cte = "7bit" if text.isascii() else "8bit"
+    return f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n'.encode()
+
+
+def _lines(lines: list[str]) -> bytes:
+    return "".join(line + "\r\n" for line in lines).encode()
 
 
 class Mailer:
@@ -66,10 +78,11 @@ class Mailer:
         self.envelope_sender = parseaddr(sender)[1]
         self.timeout_seconds = timeout_seconds
 
-    def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
-        """Mails `body` to `to`, with the one-click `unsubscribe` URL if given. Raises OSError (smtplib's errors
-        included) when the mail server does not take the message, Unsendable when no mail server ever would."""
-        message = self.message(to, subject, body, unsubscribe)
+    def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None, html: str | None = None) -> None:
+        """Mails `body` to `to` (and its `html` alternative if given), with the one-click `unsubscribe` URL if given.
+        Raises OSError (smtplib's errors included) when the mail server does not take the message, Unsendable when no
+        mail server ever would."""
+        message = self.message(to, subject, body, unsubscribe, html)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
             smtp.sendmail(self.envelope_sender, [to], message)
 
@@ -80,22 +93,30 @@ class Mailer:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
             yield Connection(self, smtp)
 
-    def message(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> bytes:
-        """The message as sent. Plain text in UTF-8: 7bit when ASCII, 8bit otherwise, as EmailMessage chose."""
+    def message(self, to: str, subject: str, body: str, unsubscribe: str | None = None,
+                html: str | None = None) -> bytes:
+        """The message as sent. Plain text in UTF-8: 7bit when ASCII, 8bit otherwise, as EmailMessage chose; with
+        `html`, multipart/alternative of the two."""
         to, subject = _recipient(to), one_line(subject)
         lines = body.splitlines()
-        if not to.isascii() or any(len(line) > _LONGEST_LINE for line in lines):
-            return self._encoded(to, subject, body, unsubscribe)
+        html_lines = html.splitlines() if html is not None else []
+        if not to.isascii() or any(len(line) > _LONGEST_LINE for line in (*lines, *html_lines)) or \
+                (html is not None and (_BOUNDARY in body or _BOUNDARY in html)):
+            return self._encoded(to, subject, body, unsubscribe, html)
         head = [_header("From", self.sender), b"To: " + to.encode() + b"\r\n", _header("Subject", subject)]
         if unsubscribe is not None:
             head.append(f"List-Unsubscribe: {_one_click(unsubscribe)}\r\nList-Unsubscribe-Post: "
                         f"List-Unsubscribe=One-Click\r\n".encode())
-        cte = "7bit" if body.isascii() else "8bit"
-        head.append(f'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n'
-                    f"MIME-Version: 1.0\r\n\r\n".encode())
-        return b"".join(head) + "".join(line + "\r\n" for line in lines).encode()
+        if html is None:
+            head.append(_part_head("plain", body) + b"MIME-Version: 1.0\r\n\r\n")
+            return b"".join(head) + _lines(lines)
+        head.append(f'Content-Type: multipart/alternative; boundary="{_BOUNDARY}"\r\nMIME-Version: 1.0\r\n\r\n'
+                    .encode())
+        separator = f"--{_BOUNDARY}\r\n".encode()
+        return b"".join([*head, separator, _part_head("plain", body), b"\r\n", _lines(lines), separator,
+                         _part_head("html", html), b"\r\n", _lines(html_lines), f"--{_BOUNDARY}--\r\n".encode()])
 
-    def _encoded(self, to: str, subject: str, body: str, unsubscribe: str | None) -> bytes:
+    def _encoded(self, to: str, subject: str, body: str, unsubscribe: str | None, html: str | None = None) -> bytes:
         message = EmailMessage(policy=POLICY)
         message["From"] = self.sender  # the operator's setting, "Idea Lab <lab@…>"
         message["To"] = to
@@ -104,6 +125,8 @@ class Mailer:
             message.set_raw("List-Unsubscribe", _one_click(unsubscribe))
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(body)
+        if html is not None:
+            message.add_alternative(html, subtype="html")
         return message.as_bytes()
 
 
@@ -113,5 +136,6 @@ class Connection:
     def __init__(self, mailer: Mailer, smtp: smtplib.SMTP):
         self.mailer, self.smtp = mailer, smtp
 
-    def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None) -> None:
-        self.smtp.sendmail(self.mailer.envelope_sender, [to], self.mailer.message(to, subject, body, unsubscribe))
+    def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None, html: str | None = None) -> None:
+        self.smtp.sendmail(self.mailer.envelope_sender, [to],
+                           self.mailer.message(to, subject, body, unsubscribe, html))

@@ -76,3 +76,18 @@ def test_a_line_longer_than_smtp_allows_is_encoded_and_reads_back_whole(mailer, 
 
     [mail] = mailbox.to("ann@example.com")
     assert mail.get_content().strip() == long_line
+
+
+@pytest.mark.parametrize("long_line", [False, True])
+def test_an_html_alternative_is_read_beside_the_plain_text_accents_included(mailer, mailbox, long_line):
+    text = "L'idée « Mode sombre » est maintenant planifiée." + (" ça" * 600 if long_line else "")
+    html = f"<p>{text}</p>\n<p><a href=\"http://lab.example/ideas/1\">Voir l'idée</a></p>"
+
+    mailer.send("ann@example.com", "Mode sombre est planifiée", text, unsubscribe=UNSUBSCRIBE, html=html)
+
+    [mail] = mailbox.to("ann@example.com")
+    assert mail.get_content_type() == "multipart/alternative"
+    plain, rich = mail.iter_parts()
+    assert (plain.get_content_type(), rich.get_content_type()) == ("text/plain", "text/html")
+    assert plain.get_content().splitlines() == [text] and rich.get_content().splitlines() == html.splitlines()
+    assert dict(mail.raw_items())["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
