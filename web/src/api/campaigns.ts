@@ -10,6 +10,8 @@ export interface CampaignOption {
   name: string;
   description?: string;
   link?: string | null;
+  /** The idea of the lab this option stands for. */
+  idea_id?: string | null;
 }
 
 export interface CampaignSetup {

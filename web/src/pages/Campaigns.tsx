@@ -3,11 +3,12 @@
 // form that sets one up or edits it before it opens.
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
-import { campaigns, inLanguage, money, type Campaign, type CampaignSetup, type Results } from "../api/campaigns";
+import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
+import { useLive } from "../live";
 
 const STAFF = ["product_team", "admin"];
 // The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
@@ -130,6 +131,11 @@ function BallotForm({ campaign, onCast }: { campaign: Campaign; onCast: () => vo
                 <a href={option.link} rel="noopener noreferrer">{t("campaign.optionLink", { name: option.name })}</a>
               </p>
             )}
+            {option.idea_id && (
+              <p class="small">
+                <a href={`/ideas/${encodeURIComponent(option.idea_id)}`}>{t("campaign.seeIdea", { name: option.name })}</a>
+              </p>
+            )}
           </div>
         ))}
       </fieldset>
@@ -144,6 +150,7 @@ function BallotForm({ campaign, onCast }: { campaign: Campaign; onCast: () => vo
 function ResultsView({ id }: { id: string }) {
   const { t, lang, date } = useT();
   const results = useLoad(() => campaigns.results(id), [id]);
+  useLive((m) => m.type === "campaign" && m.campaign === id && !results.loading && results.reload());
   if (results.error) return <p class="muted">{t("campaign.resultsHidden")}</p>;
   if (!results.data) return null;
   const r: Results = results.data;
@@ -213,6 +220,26 @@ function ResultsView({ id }: { id: string }) {
   );
 }
 
+const LANGUAGES = ["fr", "en", "es"] as const;
+
+/** An option as one line of the staff form: "name | description | link", the link an https one or an idea's page. */
+function optionLine(o: CampaignOption): string {
+  const link = o.idea_id ? `/ideas/${o.idea_id}` : o.link ?? "";
+  return [o.name, o.description ?? "", link].join(" | ").replace(/( \| )+$/, "");
+}
+
+export function parseOption(line: string, n: number): CampaignOption {
+  const [name, description = "", link = ""] = line.split("|").map((part) => part.trim());
+  const idea = /^(?:https?:\/\/[^/]+)?\/ideas\/([^/?#]+)$/.exec(link);
+  return {
+    id: name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || `option-${n + 1}`,
+    name,
+    description,
+    link: idea || !link ? null : link,
+    idea_id: idea ? decodeURIComponent(idea[1]) : null,
+  };
+}
+
 const local = (iso: string) => {
   const d = new Date(iso);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
@@ -228,11 +255,12 @@ export function CampaignFormPage({ id }: { id?: string }) {
 }
 
 function CampaignForm({ campaign }: { campaign?: Campaign }) {
-  const { t, lang } = useT();
+  const { t } = useT();
   const [fields, setFields] = useState({
-    title: campaign ? inLanguage(campaign.title, lang) : "",
-    description: campaign ? inLanguage(campaign.description, lang) : "",
-    options: campaign ? campaign.options.map((o) => o.name).join("\n") : "",
+    title_fr: campaign?.title.fr ?? "", title_en: campaign?.title.en ?? "", title_es: campaign?.title.es ?? "",
+    description_fr: campaign?.description.fr ?? "", description_en: campaign?.description.en ?? "",
+    description_es: campaign?.description.es ?? "",
+    options: campaign ? campaign.options.map(optionLine).join("\n") : "",
     opens_at: campaign ? local(campaign.opens_at) : "",
     closes_at: campaign ? local(campaign.closes_at) : "",
     rule: campaign?.rule.kind ?? "single",
@@ -243,16 +271,16 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
     budget: campaign?.budget ? String(campaign.budget.amount / 100) : "",
     currency: campaign?.budget?.currency ?? "CAD",
   });
+  // Each language filled in, any subset: the service says when none is.
+  const localised = (name: "title" | "description") =>
+    Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
   const setup = (): CampaignSetup => {
-    const names = fields.options.split("\n").map((n) => n.trim()).filter(Boolean);
+    const lines = fields.options.split("\n").map((n) => n.trim()).filter(Boolean);
     const who = fields.eligibility;
     return {
-      title: { [lang]: fields.title },
-      description: { [lang]: fields.description },
-      options: names.map((name, n) => ({
-        id: name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || `option-${n + 1}`,
-        name,
-      })),
+      title: localised("title"),
+      description: localised("description"),
+      options: lines.map(parseOption),
       opens_at: fields.opens_at ? new Date(fields.opens_at).toISOString() : "",
       closes_at: fields.closes_at ? new Date(fields.closes_at).toISOString() : "",
       rule: { kind: fields.rule as CampaignSetup["rule"]["kind"], k: fields.rule === "single" ? null : Number(fields.k) },
@@ -293,9 +321,19 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
       <PageTitle>{campaign ? t("campaignForm.editTitle") : t("campaignForm.title")}</PageTitle>
       <form class="form" onSubmit={form.submit} noValidate>
         <FormError error={form.error} />
-        <Field name="title" label={t("campaignForm.name")} error={form.fieldError("title")} input={{ ...bind("title"), required: true }} />
-        <Field name="description" label={t("campaignForm.description")} error={form.fieldError("description")} multiline
-          input={{ ...bind("description"), required: true }} />
+        <fieldset>
+          <legend>{t("campaignForm.texts")}</legend>
+          <p class="hint">{t("campaignForm.texts.hint")}</p>
+          {form.fieldError("title") && <p class="field-error">{form.fieldError("title")}</p>}
+          {LANGUAGES.map((l) => (
+            <div key={l}>
+              <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
+                input={bind(`title_${l}`)} />
+              <Field name={`description_${l}`} multiline input={bind(`description_${l}`)}
+                label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
+            </div>
+          ))}
+        </fieldset>
         <Field name="options" label={t("campaignForm.options")} hint={t("campaignForm.options.hint")}
           error={form.fieldError("options")} multiline input={{ ...bind("options"), required: true }} />
         {typed("opens_at", "datetime-local", t("campaignForm.opens"))}
