@@ -2,6 +2,7 @@
 import { Fragment, render } from "preact";
 import { Layout } from "./components/Layout";
 import { locale } from "./i18n";
+import { startLive } from "./live";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
 import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } from "./pages/Conversations";
@@ -70,4 +71,5 @@ function App() {
 
 document.documentElement.lang = locale.get();
 startRouting();
+startLive();
 render(<App />, document.getElementById("app")!);

@@ -6,6 +6,7 @@ import { accounts, notifications } from "../api/lab";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
 import { navigate, place } from "../router";
 import { store, useStore } from "../store";
+import { follows, useLive } from "../live";
 
 /** A message for the page a form leads to ("your account is deleted"), shown there only. */
 export const flash = store<{ text: string; path: string } | null>(null);
@@ -48,6 +49,12 @@ function useUnread(userId: string | undefined): number {
       document.removeEventListener("visibilitychange", ask);
     };
   }, [userId, where]);
+  // A followed idea moved, or a private answer came: the inbox has news. Its entry is written by another consumer
+  // than the live one, so the badge asks a moment later.
+  useLive((m) => {
+    if (userId && ((m.type === "status" && m.idea && follows(m.idea)) || m.type === "private_answer"))
+      setTimeout(() => notifications.inbox(userId, 1).then((inbox) => unread.set(inbox.unread), () => undefined), 1500);
+  });
   return useStore(unread);
 }
 

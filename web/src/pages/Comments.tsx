@@ -6,6 +6,7 @@ import { ideas, type Comment } from "../api/lab";
 import { ErrorNote, Field, FormError, Loading, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
+import { useLive } from "../live";
 
 export const MODERATORS = ["moderator", "admin"];
 
@@ -13,6 +14,7 @@ export function Comments({ ideaId, closed }: { ideaId: string; closed: boolean }
   const { t } = useT();
   const user = useStore(session)?.user;
   const list = useLoad(() => ideas.comments(ideaId), [ideaId]);
+  useLive((m) => m.type === "comment" && m.idea === ideaId && list.reload());
   const comments = list.data?.comments ?? [];
   const added = (comment: Comment) => list.replace({ comments: [...comments, comment] });
   const changed = (comment: Comment) =>

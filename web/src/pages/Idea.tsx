@@ -11,6 +11,7 @@ import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, 
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { Comments, Moderate, MODERATORS } from "./Comments";
+import { useLive } from "../live";
 
 export function IdeaPage({ id }: { id: string }) {
   const { t, date, label } = useT();
@@ -18,6 +19,7 @@ export function IdeaPage({ id }: { id: string }) {
   const idea = useLoad(() => ideas.get(id), [id]);
   // An idea reaches the roadmap service through an event: a 404 there only means "no status change yet".
   const item = useLoad(() => roadmap.item(id).catch((error) => notFoundAs(error, null)), [id]);
+  useLive((m) => m.type === "status" && m.idea === id && item.reload());
 
   if (idea.error) {
     const missing = idea.error instanceof Problem && idea.error.status === 404;
@@ -88,6 +90,10 @@ function VoteBox({ ideaId }: { ideaId: string }) {
   const tally = useLoad(() => onceKnown(() => votes.tally(ideaId)), [ideaId, user?.id]);
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Others' votes, as the votes service counts them; not while this member's own vote is on its way.
+  useLive((m) => {
+    if (m.type === "tally" && m.idea === ideaId && !busy && tally.data) tally.replace({ ...tally.data, count: m.votes! });
+  });
 
   if (tally.error) return <ErrorNote error={tally.error} onRetry={tally.reload} />;
   if (!tally.data) return <Loading />;

@@ -13,6 +13,7 @@ import { useT, type MessageKey } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
 import { CATEGORIES } from "./Submit";
+import { useLive } from "../live";
 
 const PAGE = 20;
 
@@ -163,6 +164,8 @@ export function IdeasPage() {
 
 function IdeaCard({ idea }: { idea: Idea }) {
   const { t, date, label } = useT();
+  const [votes, setVotes] = useState(idea.vote_count);
+  useLive((m) => m.type === "tally" && m.idea === idea.id && setVotes(m.votes!));
   return (
     <li class="card">
       <h2>
@@ -174,7 +177,7 @@ function IdeaCard({ idea }: { idea: Idea }) {
       {idea.description !== null && <p class="excerpt">{excerpt(idea.description)}</p>}
       <p class="meta">
         <StatusBadge status={idea.status} />
-        <span class="votes">{t("ideas.votes", { count: idea.vote_count })}</span>
+        <span class="votes">{t("ideas.votes", { count: votes })}</span>
         {idea.comment_count !== undefined && <span>{t("ideas.comments", { count: idea.comment_count })}</span>}
         <span>{label("category", idea.category)}</span>
         <span>{t("ideas.submittedOn", { date: date(idea.submitted_at) })}</span>

@@ -1,0 +1,44 @@
+"""Live pages in the browser: an open idea page and the list show another member's vote, and the idea page a new
+comment and the product team's status change, without reloading."""
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import eventually, screenshot
+
+pytestmark = pytest.mark.browser
+
+LIVE = 30_000  # ms: two worker hops on a busy box
+
+
+def test_open_pages_move_with_other_members_votes_comments_and_status(signed_in, person, grant_role, accessible):
+    author = person("Eli").sign_in()
+    idea = author.call("POST", "/api/ideas", json={"title": "Show my savings goal on the home screen",
+                                                   "description": "One glance is enough.", "category": "savings"})
+    assert idea.status_code == 201, idea.text
+    idea_id = idea.json()["id"]
+
+    page, _ = signed_in("Fay")
+    page.goto(f"/ideas/{idea_id}")
+    expect(page.locator("#vote-count")).to_have_text("0 votes")
+    listing, _ = signed_in("Gus")
+    listing.goto("/ideas?sort=newest")
+    card = listing.locator(".card").filter(has_text="Show my savings goal")
+    expect(card.locator(".votes")).to_have_text("0 votes")
+
+    voter = person("Hal").sign_in()
+    eventually(lambda: voter.call("POST", f"/api/votes/ideas/{idea_id}").status_code == 201, "Hal's vote")
+    expect(page.locator("#vote-count")).to_have_text("1 vote", timeout=LIVE)
+    expect(card.locator(".votes")).to_have_text("1 vote", timeout=LIVE)
+
+    assert voter.call("POST", f"/api/ideas/{idea_id}/comments", json={"text": "Live and well."}).status_code == 201
+    expect(page.get_by_text("Live and well.")).to_be_visible(timeout=LIVE)
+
+    team = person("Ida")
+    grant_role(team, "product_team")
+    team.sign_in()
+    eventually(lambda: team.call("GET", f"/api/roadmap/ideas/{idea_id}").status_code == 200, "the roadmap item")
+    assert team.call("POST", f"/api/roadmap/ideas/{idea_id}/status",
+                     json={"status": "planned", "message": "On its way."}).status_code == 200
+    expect(page.locator(".timeline")).to_contain_text("On its way.", timeout=LIVE)
+    accessible(page, "idea page after live updates")
+    screenshot(page, "live-idea")
