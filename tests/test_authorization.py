@@ -115,6 +115,17 @@ MATRIX = {
         "POST /initiatives/<initiative_id>/announce": only({"product_team": 422}),
         "POST /initiatives/<initiative_id>/status": only({"product_team": 422}),
         "GET /feed.atom": everyone(200),
+        # Ratings of what was launched: read by anyone who may see it, given by members, reviews hidden by
+        # moderators; every launch's ratings for the product teams.
+        "GET /ideas/<target_id>/ratings": everyone(404),
+        "PUT /ideas/<target_id>/ratings/mine": only({"member": 422}),
+        "POST /ideas/<target_id>/ratings/<member_id>/hide": only({"moderator": 422, "admin": 422}),
+        "POST /ideas/<target_id>/ratings/<member_id>/restore": only({"moderator": 422, "admin": 422}),
+        "GET /initiatives/<target_id>/ratings": everyone(404),
+        "PUT /initiatives/<target_id>/ratings/mine": only({"member": 422}),
+        "POST /initiatives/<target_id>/ratings/<member_id>/hide": only({"moderator": 422, "admin": 422}),
+        "POST /initiatives/<target_id>/ratings/<member_id>/restore": only({"moderator": 422, "admin": 422}),
+        "GET /launches": only({"product_team": 200, "admin": 200}),
     },
     "notifications": {
         **PUBLIC_HEALTH,

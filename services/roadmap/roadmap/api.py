@@ -5,7 +5,7 @@ from werkzeug.exceptions import NotFound
 from idealab import auth, openapi
 from idealab.web import load, store
 
-from . import handlers, schemas
+from . import handlers, ratings, schemas
 
 bp = Blueprint("roadmap", __name__)
 
@@ -102,3 +102,65 @@ def feed():
     """The public roadmap's changes as an Atom feed: announced initiatives and ideas that moved, public ones only."""
     document = handlers.roadmap_feed(store(), request.host_url.rstrip("/"))
     return Response(document, mimetype="application/atom+xml")
+
+
+# Ratings of what was built (roadmap.ratings), of a launched idea or initiative (`kind`, from the URL).
+def _rated(method: str, path: str):
+    """The route for both kinds: /ideas/<target_id>/ratings<path> and /initiatives/<target_id>/ratings<path>."""
+    def register(view):
+        for kind in ratings.KINDS:
+            bp.route(f"/{kind}/<target_id>/ratings{path}", methods=[method], defaults={"kind": kind})(view)
+        return view
+    return register
+
+
+@_rated("GET", "")
+@openapi.operation(query=schemas.RatingsQuery, answer=schemas.Ratings, optional_sign_in=True)
+def launch_ratings(kind: str, target_id: str):
+    """A launched idea's or initiative's ratings: the average, how many gave each number of stars, the reviews
+    (newest first), and mine when signed in."""
+    query = schemas.RatingsQuery().load(request.args)
+    found = ratings.ratings(store().rated, kind, target_id, auth.current_principal(), query["limit"],
+                            query["offset"])
+    return schemas.Ratings().dump(found)
+
+
+@_rated("PUT", "/mine")
+@auth.require("member")
+@openapi.operation(body=schemas.RatingBody, answer=schemas.Rating, status=201)
+def rate(kind: str, target_id: str):
+    """Rates what was launched 1 to 5 stars, with a review if I like (201); rating again edits my rating (200)."""
+    body = load(schemas.RatingBody())
+    found, new = ratings.rate(store().rated, kind, target_id, body["stars"], body["review"],
+                              auth.current_principal())
+    return schemas.Rating().dump(ratings.as_shown(found, False)), 201 if new else 200
+
+
+@_rated("POST", "/<member_id>/hide")
+@auth.require("moderator", "admin")
+@openapi.operation(body=schemas.ReviewModeration, answer=schemas.Rating)
+def hide_review(kind: str, target_id: str, member_id: str):
+    """Hides a review with a public reason (its stars still count); nothing is deleted."""
+    return _moderate_review(kind, target_id, member_id, ratings.HIDE)
+
+
+@_rated("POST", "/<member_id>/restore")
+@auth.require("moderator", "admin")
+@openapi.operation(body=schemas.ReviewModeration, answer=schemas.Rating)
+def restore_review(kind: str, target_id: str, member_id: str):
+    return _moderate_review(kind, target_id, member_id, ratings.RESTORE)
+
+
+def _moderate_review(kind: str, target_id: str, member_id: str, action: str):
+    reason = load(schemas.ReviewModeration())["reason"]
+    return schemas.Rating().dump(ratings.moderate(store().rated, kind, target_id, member_id, action, reason,
+                                                  auth.current_principal()))
+
+
+@bp.get("/launches")
+@auth.require("product_team", "admin")
+@openapi.operation(answer=schemas.Launches)
+def launches():
+    """For product teams: what was launched, latest first, each with its ratings' count, average and distribution."""
+    spaces = auth.readable_lists(auth.current_principal(), None)
+    return schemas.Launches().dump({"launches": ratings.launches(store().rated, spaces)})

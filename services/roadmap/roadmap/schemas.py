@@ -107,3 +107,66 @@ class Board(Schema):
     columns = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(Item(exclude=("history",)))))
     # Where the whole open column is (the ideas' list, most voted first): the board shows its first few.
     open_list = fields.String()
+
+
+# Ratings of what was built (roadmap.ratings).
+class RatingBody(Schema):
+    stars = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    review = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000))
+
+
+class RatingsQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+
+
+class ReviewModeration(Schema):
+    reason = Text(required=True, validate=validate.Length(min=3, max=500))
+
+
+class RatingHidden(Schema):
+    reason = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.String()  # staff only
+
+
+class RatingModeration(Schema):
+    action = fields.String()
+    reason = fields.String()
+    by = fields.String()
+    at = fields.AwareDateTime()
+
+
+class Rating(Schema):
+    member_id = fields.String()
+    stars = fields.Integer()
+    review = fields.String(allow_none=True)  # null: none written, or hidden by a moderator
+    rated_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    hidden = fields.Nested(RatingHidden, allow_none=True)
+    moderation = fields.List(fields.Nested(RatingModeration))  # staff only
+
+
+class RatingSummary(Schema):
+    count = fields.Integer()
+    average = fields.Float(allow_none=True)  # null: not rated yet
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer())  # "1".."5" → how many
+
+
+class Ratings(Schema):
+    summary = fields.Nested(RatingSummary)
+    mine = fields.Nested(Rating, allow_none=True)  # the caller's, when signed in and rated
+    reviews = fields.List(fields.Nested(Rating))
+    offset = fields.Integer()
+
+
+class Launch(RatingSummary):
+    kind = fields.String()  # idea or initiative
+    id = fields.String()
+    title = fields.Raw()  # an idea's title, or an initiative's by language
+    space = fields.String(allow_none=True)
+    launched_at = fields.AwareDateTime()
+
+
+class Launches(Schema):
+    launches = fields.List(fields.Nested(Launch))

@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 from idealab import mongo, outbox
 
 from .domain import STATUSES, Move
+from .ratings import RatingStore
 
 BOARD_ORDER = [("updated_at", DESCENDING), ("_id", ASCENDING)]
 VOTES_ORDER = [("vote_count", DESCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)]
@@ -38,6 +39,8 @@ class RoadmapStore:
         self.initiatives = db["initiatives"]  # a product team's answer to some ideas; drafts until announced
         # The ranked read model: one document per list, {_id: its ranking id, <status>: the floors of its column}.
         self.rankings = db["rankings"]
+        # Ratings of what was launched (roadmap.ratings): one per (launch, member), with its review.
+        self.rated = RatingStore(db)
 
     def ensure_indexes(self) -> None:
         self.items.create_index([("status", ASCENDING), *BOARD_ORDER])  # every space
@@ -47,6 +50,7 @@ class RoadmapStore:
         outbox.ensure_indexes(self.items)
         self.initiatives.create_index([("status", ASCENDING), ("space", ASCENDING), *INITIATIVE_ORDER])
         outbox.ensure_indexes(self.initiatives)
+        self.rated.ensure_indexes()
 
     def add_idea(self, idea_id: str, title: str, category: str, submitted_at: datetime, space: str | None) -> None:
         # The status is set only on insert: a threshold event read first may have moved the idea already.
