@@ -8,6 +8,7 @@ from idealab.web import PROBLEM, load, store
 
 from . import config, domain, handlers, points, schemas
 from .conversations import ANSWERERS, COMMENT, IDEA, QUESTION
+from .promise_api import in_language
 from .store import SORT_KEYS
 
 bp = Blueprint("ideas", __name__)
@@ -30,7 +31,7 @@ def _problem(description: str) -> dict:
 @bp.post("")
 @auth.require("member", "product_team")
 def submit():
-    fields = load(schemas.IdeaSubmission())
+    fields = in_language(load(schemas.IdeaSubmission()))
     idea = handlers.submit_idea(store(), fields, auth.current_principal())
     return schemas.Idea().dump(idea), 201, {"Location": f"/api/ideas/{idea['_id']}"}
 
@@ -170,7 +171,8 @@ def my_data():
 @auth.require("member", "product_team")
 def ask_question():
     """Asks the team a question, in the public lab or one of my spaces."""
-    question = handlers.ask_question(store(), load(schemas.QuestionSubmission()), auth.current_principal())
+    question = handlers.ask_question(store(), in_language(load(schemas.QuestionSubmission())),
+                                     auth.current_principal())
     return schemas.Question().dump(question), 201, {"Location": f"/api/ideas/questions/{question['_id']}"}
 
 
@@ -236,8 +238,8 @@ def list_threads():
 @auth.require("member")
 def open_thread():
     """Opens a private conversation with the advisers, from my account."""
-    text = load(schemas.PrivateText())["text"]
-    thread = handlers.open_thread(store(), text, auth.current_principal())
+    fields = in_language(load(schemas.PrivateText()))
+    thread = handlers.open_thread(store(), fields["text"], auth.current_principal(), fields["language"])
     return schemas.PrivateThread().dump(thread), 201
 
 
@@ -252,8 +254,9 @@ def get_thread(thread_id: str):
 @auth.require()
 def write_in_thread(thread_id: str):
     """Writes in a private thread: its member, or the team answering them."""
-    text = load(schemas.PrivateText())["text"]
-    thread = handlers.write_in_thread(store(), thread_id, text, auth.current_principal())
+    fields = in_language(load(schemas.PrivateText()))
+    thread = handlers.write_in_thread(store(), thread_id, fields["text"], auth.current_principal(),
+                                      fields["language"])
     return schemas.PrivateThread().dump(thread), 201
 
 

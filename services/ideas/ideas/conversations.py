@@ -29,8 +29,8 @@ class ThreadFull(Exception):
 def ask(fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
     """A member's question, in the public lab or one of their spaces, and its event."""
     question = {"_id": uuid.uuid4().hex, "title": fields["title"], "body": fields["body"], "author_id": author_id,
-                "space": fields.get("space"), "asked_at": now, "hidden": None, "team_answer": None,
-                "answer_count": 0, "answered_privately": False}
+                "space": fields.get("space"), "language": fields.get("language"), "asked_at": now, "hidden": None,
+                "team_answer": None, "answer_count": 0, "answered_privately": False}
     event = new_event("question.asked", {"question_id": question["_id"], "author_id": author_id, "asked_at": now,
                                          "space": question["space"]}, source=SOURCE, subject=question["_id"])
     return question, event
@@ -64,15 +64,19 @@ def new_thread(member_id: str, about: str, about_id: str | None, idea_id: str | 
             "about": about, "about_id": about_id, "idea_id": idea_id, "space": space, "opened_at": now}
 
 
-def message(thread: dict, author: Principal, text: str, now: datetime) -> tuple[dict, dict | None]:
-    """A message in a thread, and the event of a staff answer (a member's own message announces nothing: staff read
-    their threads newest first). The event names the member as its only recipient and carries no text."""
+def message(thread: dict, author: Principal, text: str, now: datetime,
+            language: str | None = None) -> tuple[dict, dict]:
+    """A message in a thread, and its event: a staff answer names the member as its only recipient; a member's
+    message (in `language`) is owed an answer by the team (ideas.promise), who are told. Neither carries text."""
     if len(thread.get("messages", ())) >= MAX_MESSAGES:
         raise ThreadFull("this conversation is full: open a new one from your account")
     from_staff = author.user_id != thread["member_id"]
-    found = {"id": uuid.uuid4().hex, "author_id": author.user_id, "from_team": from_staff, "text": text, "at": now}
+    found = {"id": uuid.uuid4().hex, "author_id": author.user_id, "from_team": from_staff, "text": text, "at": now,
+             "language": language}
     if not from_staff:
-        return found, None
+        return found, new_event("private_message.sent", {
+            "message_id": found["id"], "thread_id": thread["_id"], "member_id": author.user_id,
+            "space": thread.get("space"), "language": language, "sent_at": now}, source=SOURCE, subject=thread["_id"])
     event = new_event("answer.posted", {
         "answer_id": found["id"], "about": thread["about"], "about_id": thread["about_id"],
         "idea_id": thread["idea_id"], "author_id": author.user_id, "private": True,

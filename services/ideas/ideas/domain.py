@@ -170,6 +170,7 @@ def submit(fields: dict, author_id: str, now: datetime, image_id: str | None = N
         "category": fields["category"],
         "author_id": author_id,
         "space": fields.get("space"),
+        "language": fields.get("language"),  # the team answers in it (ideas.promise)
         "submitted_at": now,
         "status": "open",
         "vote_count": 0,

@@ -10,7 +10,7 @@ from idealab.events import Event
 from idealab.mongo import as_stored
 from idealab.windows import seconds_until
 
-from . import conversations, domain
+from . import conversations, domain, promise_handlers
 from .config import Images
 from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
 from .store import IdeaStore
@@ -240,19 +240,20 @@ def reply_privately(store: IdeaStore, about: str, about_id: str, idea_id: str | 
     return found
 
 
-def open_thread(store: IdeaStore, text: str, member: Principal) -> dict:
+def open_thread(store: IdeaStore, text: str, member: Principal, language: str) -> dict:
     """A member's own private conversation with the advisers, from their account."""
     thread = conversations.new_thread(member.user_id, ACCOUNT, None, None, None, _now())
-    return _write(store, thread, text, member)
+    return _write(store, thread, text, member, language)
 
 
-def write_in_thread(store: IdeaStore, thread_id: str, text: str, principal: Principal) -> dict:
-    return _write(store, visible_thread(store, thread_id, principal), text, principal)
+def write_in_thread(store: IdeaStore, thread_id: str, text: str, principal: Principal, language: str) -> dict:
+    """A message in a thread: the member's, in `language`, or the team's answer."""
+    return _write(store, visible_thread(store, thread_id, principal), text, principal, language)
 
 
-def _write(store: IdeaStore, thread: dict, text: str, author: Principal) -> dict:
+def _write(store: IdeaStore, thread: dict, text: str, author: Principal, language: str | None = None) -> dict:
     try:
-        found, event = conversations.message(thread, author, text, _now())
+        found, event = conversations.message(thread, author, text, _now(), language)
     except conversations.ThreadFull as exc:
         raise Conflict(str(exc)) from exc
     if not store.write_in_thread(thread, found, event):
@@ -299,7 +300,7 @@ def on_user_deleted(store: IdeaStore, event: Event) -> None:
 
 
 def handlers(store: IdeaStore) -> dict:
-    return {
+    return promise_handlers.joined({
         "user.deleted": lambda e: on_user_deleted(store, e),
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "comment.posted": lambda e: on_comments_changed(store, e),
@@ -307,4 +308,4 @@ def handlers(store: IdeaStore) -> dict:
         "comment.restored": lambda e: on_comments_changed(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
-    }
+    }, promise_handlers.handlers(store))  # the response-time promise's

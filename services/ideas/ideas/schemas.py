@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from idealab.fields import OneLine, StrictBoolean, Text
 
 from .domain import MAX_TAGS, RELEVANCE, SORTS, image_url
+from .promise import LANGUAGES
 from .points import PERIODS
 
 
@@ -14,6 +15,8 @@ CATEGORY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}\Z", error="lower-case lett
 TAG = validate.Regexp(r"^[^\W_][\w-]{0,29}\Z", error="a word: letters, digits, - and _, 1-30 long")
 STATUS = validate.OneOf(("open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate"))
 TAGS = fields.List(fields.String(validate=TAG), load_default=list, validate=validate.Length(max=MAX_TAGS))
+# A post's language, which the team answers in (ideas.promise); left out: the language the member's lab speaks.
+LANGUAGE = {"load_default": None, "validate": validate.OneOf(LANGUAGES)}
 # A cursor: the sort key of the last idea of the previous page, as the list answered it (`next`).
 CURSOR = validate.Regexp(r"^[A-Za-z0-9_=-]{1,400}\Z", error="the `next` of the previous page")
 
@@ -25,6 +28,7 @@ class IdeaSubmission(Schema):
     space = fields.String(load_default=None, validate=SPACE)
     image_id = fields.String(load_default=None, validate=IMAGE_ID)
     tags = TAGS
+    language = fields.String(**LANGUAGE)
 
 
 class IdeaListQuery(Schema):
@@ -134,6 +138,7 @@ class Idea(Schema):
     author_id = fields.String()
     space = fields.String(allow_none=True)  # null: the public lab
     submitted_at = fields.AwareDateTime()
+    language = fields.String(allow_none=True)
     status = fields.String()
     vote_count = fields.Integer()
     comment_count = fields.Integer()
@@ -158,6 +163,7 @@ class QuestionSubmission(Schema):
     title = OneLine(required=True, validate=validate.Length(min=5, max=140))
     body = Text(required=True, validate=validate.Length(min=1, max=5000))
     space = fields.String(load_default=None, validate=SPACE)
+    language = fields.String(**LANGUAGE)
 
 
 class QuestionListQuery(Schema):
@@ -172,6 +178,7 @@ class Question(Schema):
     body = fields.String()
     author_id = fields.String(allow_none=True)
     space = fields.String(allow_none=True)  # null: the public lab
+    language = fields.String(allow_none=True)
     asked_at = fields.AwareDateTime()
     team_answer = fields.Nested(TeamAnswer, allow_none=True)
     answered_privately = fields.Boolean()
@@ -209,6 +216,7 @@ class AnswerList(Schema):
 
 class PrivateText(Schema):
     text = Text(required=True, validate=validate.Length(min=1, max=5000))
+    language = fields.String(**LANGUAGE)
 
 
 class PrivateMessage(Schema):
@@ -216,6 +224,7 @@ class PrivateMessage(Schema):
     author_id = fields.String(allow_none=True)
     from_team = fields.Boolean()
     text = fields.String()
+    language = fields.String(allow_none=True)
     at = fields.AwareDateTime()
 
 

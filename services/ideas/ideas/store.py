@@ -66,6 +66,9 @@ class IdeaStore:
         self.answers = db["answers"]
         # Private threads, one document each with its messages; no list, count or search of the lab reads them.
         self.threads = db["private_threads"]
+        # The response-time promise (ideas.promise, ideas.promise_store): what waits for the team, and the targets.
+        self.promises = db["promises"]  # one per member's post the team owes an answer, with its due times
+        self.promise_targets = db["promise_targets"]  # per space (or the public lab): minutes to acknowledge, answer
         # Points, levels and leaderboards: awards, scores and members (ideas.points), kept by their own consumer.
         self.points = PointsStore(db)
 
@@ -87,6 +90,9 @@ class IdeaStore:
         self.answers.create_index("author_id")
         self.threads.create_index([("member_id", ASCENDING), *THREAD_ORDER])  # a member's threads
         self.threads.create_index(THREAD_ORDER)  # staff's: every thread, latest first
+        self.promises.create_index([("answered_at", ASCENDING), ("posted_at", ASCENDING)])  # the team's queue
+        self.promises.create_index([("space", ASCENDING), ("posted_at", ASCENDING)])  # a space's month of figures
+        self.promises.create_index("thread_id")  # a thread's messages, answered by the team's next one
         for collection in (self.ideas, self.comments, self.follows, self.questions, self.answers, self.threads):
             outbox.ensure_indexes(collection)
         self.points.ensure_indexes()

@@ -19,7 +19,8 @@ def refused_fields(body: dict) -> set[str]:
 
 
 def test_a_valid_submission_loads_as_given():
-    assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None, "image_id": None, "tags": []}
+    assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None, "image_id": None, "tags": [],
+                                                    "language": None}
     assert schemas.IdeaSubmission().load({**VALID, "space": "panel-1"})["space"] == "panel-1"
 
 
