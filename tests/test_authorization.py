@@ -78,6 +78,14 @@ MATRIX = {
         "POST /private-threads": only({"member": 422}),
         "GET /private-threads/<thread_id>": signed_in(404),
         "POST /private-threads/<thread_id>/messages": signed_in(422),
+        # The response-time promise: the queue is the answerers'; the product team and admins set a space's targets;
+        # targets and figures are read by whoever may see the space.
+        "GET /promise/queue": only({"product_team": 200, "adviser": 200, "admin": 200}),
+        "POST /promise/queue/<kind>/<item_id>/claim": only({"product_team": 404, "adviser": 404, "admin": 404}),
+        "POST /promise/queue/<kind>/<item_id>/hand-over": only({"product_team": 404, "adviser": 404, "admin": 404}),
+        "GET /promise/targets": everyone(200),
+        "PUT /promise/targets": only({"product_team": 422, "admin": 422}),
+        "GET /promise/figures": everyone(422),
         # Points: boards (a space's: its members and staff), levels and profiles are read by anyone; staff (the
         # answerers and moderators) mark a comment helpful.
         "GET /leaderboard": everyone(200),
