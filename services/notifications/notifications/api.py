@@ -4,7 +4,7 @@ from flask import Blueprint, request
 from idealab import auth, openapi
 from idealab.web import load, store
 
-from . import handlers, live, schemas, webhook_handlers, webhooks
+from . import handlers, live, schemas, team, webhook_handlers, webhooks
 
 bp = Blueprint("notifications", __name__)
 
@@ -15,7 +15,8 @@ bp = Blueprint("notifications", __name__)
 @openapi.operation(query=schemas.InboxQuery, answer=schemas.Inbox)
 def inbox(user_id: str):
     query = schemas.InboxQuery().load(request.args)
-    return schemas.Inbox().dump(handlers.read_inbox(store(), user_id, query["limit"]))
+    team_member = team.answers_for_bank(auth.current_principal())
+    return schemas.Inbox().dump(handlers.read_inbox(store(), user_id, query["limit"], team_member))
 
 
 @bp.post("/users/<user_id>/inbox/read")
@@ -23,7 +24,8 @@ def inbox(user_id: str):
 @openapi.operation(body=schemas.MarkRead, answer=schemas.Unread)
 def mark_read(user_id: str):
     ids = load(schemas.MarkRead())["ids"]
-    return schemas.Unread().dump(handlers.mark_read(store(), user_id, ids))
+    team_member = team.answers_for_bank(auth.current_principal())
+    return schemas.Unread().dump(handlers.mark_read(store(), user_id, ids, team_member))
 
 
 @bp.get("/users/<user_id>/preferences")

@@ -36,7 +36,7 @@ from idealab.events import Event
 from idealab.kafka import TRANSIENT
 from idealab.mail import Connection, Mailer
 
-from . import domain, webhook_handlers
+from . import domain, team, webhook_handlers
 from .store import NotificationStore
 
 log = logging.getLogger(__name__)
@@ -45,26 +45,32 @@ WALK_BATCH = 5000
 SEND_BATCH = 100
 
 
-def read_inbox(store: NotificationStore, user_id: str, limit: int) -> dict:
-    entries = _inbox(store, user_id)
+def read_inbox(store: NotificationStore, user_id: str, limit: int, team_member: bool = False) -> dict:
+    entries = _inbox(store, user_id, team_member)
     return {"user_id": user_id, "unread": _unread(entries), "entries": entries[:limit]}
 
 
-def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | None) -> dict:
+def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | None,
+              team_member: bool = False) -> dict:
     """Marks the entries read (`entry_ids` None: all of them); ids not in the member's inbox are ignored."""
-    entries = _inbox(store, user_id)
+    entries = _inbox(store, user_id, team_member)
     if entry_ids is None:
         store.set_marks(user_id, domain.all_read(entries, datetime.now(timezone.utc)))
     elif ids := [e["_id"] for e in entries if e["_id"] in set(entry_ids)]:
         store.mark_read(user_id, ids)
-    return {"user_id": user_id, "unread": _unread(_inbox(store, user_id))}
+    return {"user_id": user_id, "unread": _unread(_inbox(store, user_id, team_member))}
 
 
-def _inbox(store: NotificationStore, user_id: str) -> list[dict]:
+def _inbox(store: NotificationStore, user_id: str, team_member: bool = False) -> list[dict]:
+    """The member's inbox; for one who answers for the bank (`team_member`), with the team's (ideas.team)."""
     since = {s["idea_id"]: s.get("since") for s in store.follows(user_id)}
     barred = _out_of_space(store, [(idea_id, user_id) for idea_id in since])
     since = {idea_id: at for idea_id, at in since.items() if (idea_id, user_id) not in barred}
-    return domain.inbox(store.changes_of(list(since)), since, store.marks(user_id))
+    changes = store.changes_of(list(since))
+    if team_member:
+        team_changes, team_since = team.changes(store, datetime.now(timezone.utc))
+        changes, since = changes + team_changes, {**since, **team_since}
+    return domain.inbox(changes, since, store.marks(user_id))
 
 
 def _out_of_space(store: NotificationStore, follows: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -326,6 +332,7 @@ def handlers(store: NotificationStore) -> dict:
         "ballot.cast": lambda e: on_ballot_cast(store, e),
         "campaign.closed": lambda e: on_campaign_closed(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
+        "private_message.sent": lambda e: team.on_private_message_sent(store, e),
         "initiative.announced": lambda e: on_initiative_changed(store, e),
         "initiative.status_changed": lambda e: on_initiative_changed(store, e),
     })

@@ -144,6 +144,11 @@ class NotificationStore:
         return list(self.changes.find({"$or": [{"idea_id": {"$in": idea_ids}}, {"idea_ids": {"$in": idea_ids}}]},
                                       {"emails_queued": 0, "emailed_up_to": 0}))
 
+    def changes_since(self, key: str, since: datetime) -> list[dict]:
+        """The records under one key made since `since` (the team's inbox: notifications.team)."""
+        return list(self.changes.find({"idea_id": key, "created_at": {"$gte": since}},
+                                      {"emails_queued": 0, "emailed_up_to": 0}))
+
     def marks(self, user_id: str) -> dict:
         return self.read_marks.find_one({"_id": user_id}) or {}
 
