@@ -31,7 +31,7 @@ test-unit:
 
 # Benchmarks (bench/README.md): each starts what it needs in a namespace of its own, prints its figures and appends
 # them to bench/results/<name>.json. The lab's web build is not needed: they call the APIs.
-.PHONY: bench bench-install bench-baselines bench-votes bench-freshness bench-fan-out bench-read
+.PHONY: bench bench-install bench-baselines bench-votes bench-freshness bench-fan-out bench-read bench-live
 BENCH := KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m
 
 bench-install: servers
@@ -52,4 +52,7 @@ bench-fan-out: bench-install
 bench-read: bench-install
 	$(BENCH) bench.read_path
 
-bench: bench-baselines bench-votes bench-freshness bench-fan-out bench-read
+bench-live: bench-install
+	$(BENCH) bench.live_streams
+
+bench: bench-baselines bench-votes bench-freshness bench-fan-out bench-read bench-live

@@ -73,3 +73,10 @@ def test_baselines(run):
     assert all(f["failed"] == 0 for f in figures["kafka"].values() if isinstance(f, dict))
     assert all(f["ops_per_s"] > 0 for f in figures["database"]["shared"].values() if isinstance(f, dict))
     assert figures["gateway"]["c16"]["non_2xx_or_3xx"] == 0
+
+
+def test_live_streams(run):
+    figures = run("live_streams", "--streams", "50", "--clients", "2", "--messages", "2", "--idle", "0")
+    assert figures["streams_open"] == 50 and figures["streams_closed_during_run"] == 0
+    assert figures["messages_reaching_every_stream"] == figures["messages"] == 2
+    assert figures["vote_to_every_stream"]["streams"] == 50
