@@ -84,18 +84,22 @@ def list_ideas():
     filters = {k: v for k, v in (("category", query["category"]), ("status", query["status"]),
                                  ("tags", query["tag"])) if v is not None}
     sort, next_cursor = query["sort"] or (domain.RELEVANCE if query["q"] else "newest"), None
-    if query["q"] is not None:
-        ideas = handlers.search(store(), query["q"], sort, query["limit"], query["offset"], spaces, staff, filters)
-    elif sort == domain.RELEVANCE:
+    if query["q"] is None and sort == domain.RELEVANCE:
         raise ValidationError({"sort": ["relevance orders a search: give `q`"]})
+    keys = domain.SEARCH_POSITION if sort == domain.RELEVANCE else SORT_KEYS[sort]
+    try:
+        after = query["after"] and domain.after(query["after"], keys)
+    except domain.BadCursor as exc:
+        raise ValidationError({"after": [str(exc)]}) from exc
+    if query["q"] is not None:
+        ideas = handlers.search(store(), query["q"], sort, query["limit"], query["offset"], spaces, staff, filters,
+                                after or None)
     else:
-        try:
-            after = query["after"] and domain.after(query["after"], SORT_KEYS[sort])
-        except domain.BadCursor as exc:
-            raise ValidationError({"after": [str(exc)]}) from exc
         ideas = store().list(sort, query["limit"], query["offset"], spaces, staff, filters, after or None)
-        if len(ideas) == query["limit"]:
-            next_cursor = domain.cursor(ideas[-1], SORT_KEYS[sort])
+    if len(ideas) == query["limit"]:
+        start = after["position"] if after and sort == domain.RELEVANCE else query["offset"]
+        last = {"position": start + len(ideas)} if sort == domain.RELEVANCE else ideas[-1]
+        next_cursor = domain.cursor(last, keys)
     return schemas.IdeaPage().dump({"ideas": ideas, "sort": sort, "offset": query["offset"], "next": next_cursor})
 
 
@@ -117,8 +121,8 @@ def leaderboard():
     """The most active members of the public lab or of a space (its members and staff only) this week, this month
     or of all time, each with their level."""
     query = schemas.LeaderboardQuery().load(request.args)
-    board = points.leaderboard(store().points, auth.current_principal(), query["space"], query["period"], query["limit"],
-                               config.levels(), points.now())
+    board = points.leaderboard(store().points, auth.current_principal(), query["space"], query["period"],
+                               query["limit"], config.levels(), points.now())
     return schemas.Leaderboard().dump(board)
 
 

@@ -1,6 +1,8 @@
-"""python -m ideas.cli: the operator jobs every service has, over the ideas service, and `purge-unused-images`
-(`--help` lists them)."""
+"""python -m ideas.cli: the operator jobs every service has, over the ideas service, and its own:
+`purge-unused-images`, `backfill-discovery` and `replay-points` (`--help` lists them)."""
 import sys
+
+from tqdm import tqdm
 
 from idealab.cli import Commands, replay
 from idealab.mongo import connect
@@ -18,6 +20,15 @@ def main(argv: list[str] | None = None) -> int:
                   "worker does hourly)")
     def purge(_args) -> int:
         print(f"removed {handlers.purge_unused_images(store, config.images())} unused images")
+        return 0
+
+    @commands.add("backfill-discovery", "give the ideas stored before the trending order and search existed their "
+                  "trending score and search text, from the ideas and their comments (running it again finds none)")
+    def backfill(_args) -> int:
+        ideas = store.stored_before_discovery()
+        for idea_id in tqdm(ideas, desc="backfilling", unit="idea"):
+            store.recount_comments(idea_id)  # rewrites both from the stored idea and its visible comments
+        print(f"backfilled {len(ideas)} ideas")
         return 0
 
     @commands.add("replay-points", "rebuild the points and leaderboards from the topics' beginning (handlers are "

@@ -102,6 +102,11 @@ def trending(votes: int, comments: int, last_active_at: datetime) -> float:
     return round(math.log2(activity) + (last_active_at - TRENDING_EPOCH) / TRENDING_DAY, 9)
 
 
+# A relevance page's cursor: how many results came before the next page (as far as an offset may go).
+SEARCH_POSITION = [("position", 1)]
+MAX_POSITION = 100_000
+
+
 class BadCursor(ValueError):
     """A cursor this list did not give."""
 
@@ -118,6 +123,8 @@ def after(text: str, sort: list[tuple[str, int]]) -> dict:
     try:
         values = json.loads(base64.urlsafe_b64decode(text.encode()))
         if not isinstance(values, list) or len(values) != len(sort):
+            raise BadCursor("not a cursor of this order")
+        if sort == SEARCH_POSITION and not (type(values[0]) is int and 0 <= values[0] <= MAX_POSITION):
             raise BadCursor("not a cursor of this order")
         return {name: datetime.fromisoformat(v) if name.endswith("_at") else v
                 for (name, _), v in zip(sort, values, strict=True)}

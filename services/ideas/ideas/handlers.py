@@ -111,12 +111,12 @@ def moderate(store: IdeaStore, idea_id: str, comment_id: str | None, action: str
 
 
 def search(store: IdeaStore, words: str, sort: str, limit: int, offset: int, spaces: list[str | None] | None,
-           staff: bool, filters: dict) -> list[dict]:
+           staff: bool, filters: dict, after: dict | None = None) -> list[dict]:
     """The ideas matching `words` as typed (any accents, any case, any of the three languages' word forms)."""
     folded = " ".join(dict.fromkeys(domain.terms(words)))
     if not folded:
         return []
-    found = store.search(folded, sort, limit, offset, spaces, staff, filters)
+    found = store.search(folded, sort, limit, offset, spaces, staff, filters, after)
     return [domain.as_shown(i, staff, IDEA_TEXT) for i in found]
 
 

@@ -184,10 +184,16 @@ class IdeaStore:
         return merged[offset:offset + limit]
 
     def search(self, words: str, sort: str, limit: int, offset: int, spaces: "list[str | None] | None",
-               include_hidden: bool = False, filters: dict | None = None) -> "list[dict]":
+               include_hidden: bool = False, filters: dict | None = None, after: dict | None = None) -> "list[dict]":
         """The ideas of `spaces` (as in `list`) matching any of `words` (terms already folded), best match first
-        (`sort` relevance) or in one of the list orders. One query, served by the text index."""
+        (`sort` relevance) or in one of the list orders. One query, served by the text index. `after`: a cursor, the
+        previous page's last sort key in a list order, or how many results came before in relevance order (a match's
+        score depends on its text alone, not on votes, so the position holds while votes move ideas)."""
         query = {"$text": {"$search": words}, **({} if include_hidden else NOT_HIDDEN), **(filters or {})}
+        if after is not None and sort == "relevance":
+            offset = after["position"]
+        elif after is not None:
+            query, offset = {**query, **_after(SORT_KEYS[sort], after)}, 0
         if spaces is not None:
             query["space"] = {"$in": spaces}
         order = [("score", SCORE["score"]), *SORT_KEYS["newest"]] if sort == "relevance" else SORT_KEYS[sort]
@@ -256,6 +262,12 @@ class IdeaStore:
             "comment_count": len(visible), "last_active_at": last_active,
             "trending": domain.trending(idea["vote_count"], len(visible), last_active),
             **domain.search_fields(idea["title"], [idea["description"], *(c["text"] for c in visible)])}})
+
+    def stored_before_discovery(self) -> "list[str]":
+        """The ideas stored before their trending score and search text existed (for the operator's backfill: a
+        scan, once)."""
+        return [i["_id"] for i in self.ideas.find({"$or": [{"trending": {"$exists": False}},
+                                                            {"search": {"$exists": False}}]}, {"_id": 1})]
 
     def set_tally(self, idea_id: str, count: int, version: int, changed_at: datetime) -> None:
         # Only a newer tally replaces the one shown: replays and out-of-order copies change nothing.
