@@ -78,6 +78,15 @@ MATRIX = {
         "POST /private-threads": only({"member": 422}),
         "GET /private-threads/<thread_id>": signed_in(404),
         "POST /private-threads/<thread_id>/messages": signed_in(422),
+        # Members flag (with a listed reason); moderators read the queue, uphold or dismiss, and see the ban proposals.
+        "POST /<idea_id>/flags": only({"member": 422}),
+        "POST /<idea_id>/comments/<comment_id>/flags": only({"member": 422}),
+        "POST /questions/<question_id>/flags": only({"member": 422}),
+        "GET /me/flag-right": signed_in(200),
+        "GET /moderation/reports": only({"moderator": 200, "admin": 200}),
+        "POST /moderation/reports/<report_id>/uphold": only({"moderator": 422, "admin": 422}),
+        "POST /moderation/reports/<report_id>/dismiss": only({"moderator": 404, "admin": 404}),
+        "GET /moderation/ban-proposals": only({"moderator": 200, "admin": 200}),
         # The response-time promise: the queue is the answerers'; the product team and admins set a space's targets;
         # targets and figures are read by whoever may see the space.
         "GET /promise/queue": only({"product_team": 200, "adviser": 200, "admin": 200}),

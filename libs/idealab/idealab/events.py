@@ -40,12 +40,23 @@ class CommentPosted(Schema):
     author_id = fields.String(required=True)
     reply_to = fields.String(load_default=None, allow_none=True)
     posted_at = fields.AwareDateTime(required=True)
+    # The members its text mentions (@name) who may see it, the author aside: notifications tells each once.
+    mentioned = fields.List(fields.String(), load_default=list)
 
 
 class Moderated(Schema):
     """idea.hidden / idea.restored / comment.hidden / comment.restored: nothing is deleted, and why is public."""
     idea_id = fields.String(required=True)
     comment_id = fields.String(load_default=None, allow_none=True)
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class QuestionModerated(Schema):
+    """question.hidden / question.restored: as an idea's; `by` "reports" when enough members' flags hid it pending
+    a moderator's review."""
+    question_id = fields.String(required=True)
     reason = fields.String(required=True)
     by = fields.String(required=True)
     at = fields.AwareDateTime(required=True)
@@ -381,6 +392,8 @@ CATALOGUE: dict[str, EventType] = {
     "initiative.status_changed": EventType(InitiativeStatusChanged, ROADMAP_TOPIC),
     "question.asked": EventType(QuestionAsked, IDEAS_TOPIC),
     "answer.posted": EventType(AnswerPosted, IDEAS_TOPIC),
+    "question.hidden": EventType(QuestionModerated, IDEAS_TOPIC),
+    "question.restored": EventType(QuestionModerated, IDEAS_TOPIC),
     "private_message.sent": EventType(PrivateMessageSent, IDEAS_TOPIC),
     "comment.marked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),
     "comment.unmarked_helpful": EventType(HelpfulMarked, IDEAS_TOPIC),

@@ -6,6 +6,7 @@ from idealab.config import Settings
 from idealab.web import create_service_app
 
 from . import api, config, promise_api
+from .moderation_api import bp as moderation_bp
 from .store import IdeaStore
 
 
@@ -13,5 +14,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
                images: config.Images | None = None) -> Flask:
     app = create_service_app(settings or config.load(), "/api/ideas", api.bp, IdeaStore, db)
     app.extensions["ideas.images"] = images or config.images()
+    app.register_blueprint(moderation_bp, url_prefix="/api/ideas")  # flags and the moderation queue
     app.register_blueprint(promise_api.bp, url_prefix="/api/ideas/promise")
     return app

@@ -198,8 +198,10 @@ def submit(fields: dict, author_id: str, now: datetime, image_id: str | None = N
     return idea, event
 
 
-def post_comment(idea: dict, fields: dict, author_id: str, now: datetime) -> tuple[dict, dict]:
-    """A comment (or a reply to one, `reply_to`) on `idea`, and the event announcing it."""
+def post_comment(idea: dict, fields: dict, author_id: str, now: datetime,
+                 mentioned: list[str] = ()) -> tuple[dict, dict]:
+    """A comment (or a reply to one, `reply_to`) on `idea`, and the event announcing it, naming the members it
+    mentions who may see it (`mentioned`, ideas.mentions)."""
     comment = {
         "_id": uuid.uuid4().hex,
         "idea_id": idea["_id"],
@@ -213,7 +215,8 @@ def post_comment(idea: dict, fields: dict, author_id: str, now: datetime) -> tup
     }
     event = new_event("comment.posted", {
         "comment_id": comment["_id"], "idea_id": idea["_id"], "author_id": author_id,
-        "reply_to": comment["reply_to"], "posted_at": now}, source="/ideas", subject=idea["_id"])
+        "reply_to": comment["reply_to"], "posted_at": now, "mentioned": list(mentioned)}, source="/ideas",
+        subject=idea["_id"])
     return comment, event
 
 
@@ -241,4 +244,6 @@ def as_shown(item: dict, staff: bool, text_fields: tuple[str, ...]) -> dict:
     shown = {k: v for k, v in item.items() if k != "moderation"}
     if item.get("hidden") is None:
         return shown
-    return {**shown, **dict.fromkeys(text_fields), "hidden": {k: item["hidden"][k] for k in ("reason", "at")}}
+    # A flagged item hidden pending review says so; one upheld says for which of the listed reasons (ideas.moderation).
+    public = ("reason", "at", "pending_review", "category")
+    return {**shown, **dict.fromkeys(text_fields), "hidden": {k: v for k, v in item["hidden"].items() if k in public}}

@@ -10,7 +10,7 @@ from idealab.events import Event
 from idealab.mongo import as_stored
 from idealab.windows import seconds_until
 
-from . import conversations, domain, promise_handlers
+from . import conversations, directory, domain, promise_handlers
 from .config import Images
 from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
 from .store import IdeaStore
@@ -83,7 +83,8 @@ def post_comment(store: IdeaStore, idea_id: str, fields: dict, author: Principal
         raise Conflict("this idea was hidden by a moderator: it takes no more comments")
     if fields.get("reply_to") and store.comment(idea_id, fields["reply_to"]) is None:
         raise UnprocessableEntity(f"reply_to: no comment {fields['reply_to']} on this idea")
-    comment, event = domain.post_comment(idea, fields, author.user_id, _now())
+    mentioned = directory.mentioned_in(store.directory, fields["text"], idea.get("space"), author.user_id)
+    comment, event = domain.post_comment(idea, fields, author.user_id, _now(), mentioned)
     store.add_comment(comment, event)
     return comment
 
@@ -297,6 +298,7 @@ def on_status_changed(store: IdeaStore, event: Event) -> None:
 
 def on_user_deleted(store: IdeaStore, event: Event) -> None:
     store.forget_author(event.data["user_id"])
+    store.directory.forget(event.data["user_id"])
 
 
 def handlers(store: IdeaStore) -> dict:
@@ -308,4 +310,5 @@ def handlers(store: IdeaStore) -> dict:
         "comment.restored": lambda e: on_comments_changed(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
+        **directory.handlers(store.directory),  # who members are, for mentions (ideas.directory)
     }, promise_handlers.handlers(store))  # the response-time promise's

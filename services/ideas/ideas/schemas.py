@@ -82,6 +82,8 @@ class Moderation(Schema):
 class Hidden(Schema):
     reason = fields.String()
     at = fields.AwareDateTime()
+    pending_review = fields.Boolean()  # hidden by members' flags until a moderator reviews it (ideas.moderation)
+    category = fields.String()  # upheld after review: which of the listed reasons
     by = fields.String()  # staff only: readers see that and why, not who
 
 

@@ -32,6 +32,8 @@ from pymongo.database import Database
 from idealab import mongo, outbox
 
 from . import conversations, domain
+from .directory import Directory
+from .moderation_store import ModerationStore
 from .points import PointsStore
 
 SORT_KEYS = {
@@ -66,6 +68,9 @@ class IdeaStore:
         self.answers = db["answers"]
         # Private threads, one document each with its messages; no list, count or search of the lab reads them.
         self.threads = db["private_threads"]
+        # Flags, reports and moderators' reviews (ideas.moderation), and the members directory mentions read.
+        self.moderation = ModerationStore(db)
+        self.directory = Directory(db)
         # The response-time promise (ideas.promise, ideas.promise_store): what waits for the team, and the targets.
         self.promises = db["promises"]  # one per member's post the team owes an answer, with its due times
         self.promise_targets = db["promise_targets"]  # per space (or the public lab): minutes to acknowledge, answer
@@ -90,6 +95,8 @@ class IdeaStore:
         self.answers.create_index("author_id")
         self.threads.create_index([("member_id", ASCENDING), *THREAD_ORDER])  # a member's threads
         self.threads.create_index(THREAD_ORDER)  # staff's: every thread, latest first
+        self.moderation.ensure_indexes()
+        self.directory.ensure_indexes()
         self.promises.create_index([("answered_at", ASCENDING), ("posted_at", ASCENDING)])  # the team's queue
         self.promises.create_index([("space", ASCENDING), ("posted_at", ASCENDING)])  # a space's month of figures
         self.promises.create_index("thread_id")  # a thread's messages, answered by the team's next one
