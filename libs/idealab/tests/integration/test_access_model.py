@@ -9,6 +9,8 @@ from idealab import access, events
 from idealab.auth import Principal
 from idealab.testing import as_consumed
 
+pytestmark = pytest.mark.integration
+
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 TOKEN = Principal("ann", frozenset({"admin"}), frozenset({"panel"}), int(NOW.timestamp()) - 60, "session-1")
 
