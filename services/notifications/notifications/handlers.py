@@ -62,7 +62,7 @@ def mark_read(store: NotificationStore, user_id: str, entry_ids: list[str] | Non
 
 
 def _inbox(store: NotificationStore, user_id: str, team_member: bool = False) -> list[dict]:
-    """The member's inbox; for one who answers for the bank (`team_member`), with the team's (ideas.team)."""
+    """The member's inbox; for one who answers for the bank (`team_member`), with the team's (notifications.team)."""
     since = {s["idea_id"]: s.get("since") for s in store.follows(user_id)}
     barred = _out_of_space(store, [(idea_id, user_id) for idea_id in since])
     since = {idea_id: at for idea_id, at in since.items() if (idea_id, user_id) not in barred}

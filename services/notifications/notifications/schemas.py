@@ -59,6 +59,7 @@ class InboxEntry(Schema):
     to_status = fields.String(attribute="to", data_key="to")
     created_at = fields.AwareDateTime()
     read = fields.Boolean()
+    path = fields.String()  # the lab's page it leads to, when not the idea's (a campaign, a private thread)
 
 
 class Unread(Schema):

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from idealab import auth, openapi
 from idealab.web import load, store
 
-from . import handlers, schemas
+from . import contest_api, handlers, schemas
 
 bp = Blueprint("votes", __name__)
 
@@ -117,3 +117,7 @@ def export(campaign_id: str):
             rows.writerow((ballot["ballot_id"], option_id, points))
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-ballots.csv"'})
+
+
+# Contests (votes.contests): their routes, under the same prefix.
+bp.register_blueprint(contest_api.bp)

@@ -10,7 +10,7 @@ from idealab.auth import Principal, can_see, visible_spaces
 from idealab.events import Event
 from idealab.kafka import Batch
 
-from . import campaigns, domain
+from . import campaigns, contest_handlers, domain
 from .store import VoteStore
 
 
@@ -45,7 +45,7 @@ def withdraw_vote(store: VoteStore, idea_id: str, voter: Principal) -> None:
         raise NotFound("you have no vote on this idea to withdraw")
     now = datetime.now(timezone.utc)
     event = domain.vote_withdrawn(idea_id, voter_id, vote["version"] + 1, now)
-    if not store.change_vote(idea_id, voter_id, vote["version"], False, now, event):
+    if not store.change_vote(idea_id, voter_id, vote["version"], False, now, event, was_cast_at=vote["cast_at"]):
         raise Conflict("your vote changed meanwhile; reload and try again")
 
 
@@ -88,6 +88,7 @@ class VoteMissing(LookupError):
 
 def on_idea_submitted(store: VoteStore, event: Event) -> None:
     store.add_votable_idea(event.data["idea_id"], event.data["submitted_at"], event.data["space"])
+    contest_handlers.on_idea_submitted(store.contests, event)
 
 
 def on_vote_events(store: VoteStore, threshold: int, events: list[Event]) -> None:

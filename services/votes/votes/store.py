@@ -10,6 +10,7 @@ from idealab import outbox
 from idealab.access import USER, Access
 
 from .campaigns import ballot_id
+from .contest_store import ContestStore
 from .domain import Tally, vote_id
 
 HIDDEN = {outbox.FIELD: 0, outbox.PENDING: 0}
@@ -23,6 +24,7 @@ class VoteStore:
         self.ideas = db["ideas"]  # read model: the ideas open to votes, fed by idea.submitted
         self.campaigns = db["campaigns"]  # with their live tally and, once closed, their result
         self.ballots = db["ballots"]  # one document per (campaign, member), its _id from campaigns.ballot_id
+        self.contests = ContestStore(db)  # contests, their scoresheets, and their entries' votes at an instant
         self.access = Access(db)  # idealab.access's read model: who is banned, whose ballots stop counting
 
     def ensure_indexes(self) -> None:
@@ -36,6 +38,7 @@ class VoteStore:
         self.access.collection.create_index("banned_at")  # the members banned before a campaign's close
         for collection in (self.votes, self.tallies, self.campaigns, self.ballots):
             outbox.ensure_indexes(collection)
+        self.contests.ensure_indexes()
 
     def add_votable_idea(self, idea_id: str, submitted_at: datetime, space: str | None) -> None:
         self.ideas.update_one({"_id": idea_id}, {"$setOnInsert": {"submitted_at": submitted_at, "space": space}},
@@ -61,14 +64,18 @@ class VoteStore:
         except DuplicateKeyError:
             return False
 
-    def change_vote(self, idea_id: str, voter_id: str, version: int, live: bool, at: datetime, event: dict) -> bool:
+    def change_vote(self, idea_id: str, voter_id: str, version: int, live: bool, at: datetime, event: dict,
+                    was_cast_at: datetime | None = None) -> bool:
         """Moves the vote from `version` to the next with its event, only if nobody changed it meanwhile (votes
         are withdrawn, never deleted, so their history and events stay)."""
         changes = {"live": live, "version": version + 1}
         if live:
             changes["cast_at"] = at
+        update = {"$set": changes}
+        if not live and was_cast_at is not None:  # when it was live: a contest counts the votes live at an instant
+            update["$push"] = {"past": {"cast_at": was_cast_at, "withdrawn_at": at}}
         result = self.votes.update_one({"_id": vote_id(idea_id, voter_id), "version": version, "live": not live},
-                                       outbox.recording({"$set": changes}, event))
+                                       outbox.recording(update, event))
         return result.modified_count == 1
 
     def votes_of(self, voter_id: str) -> list[dict]:

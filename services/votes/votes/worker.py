@@ -8,17 +8,18 @@ from idealab import events, worker
 from idealab.kafka import TRANSIENT
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 
-from . import config, handlers
+from . import config, contest_handlers, handlers
 from .store import VoteStore
 
 
 def main() -> None:
     cfg = config.load()
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database, WORKER_SOCKET_TIMEOUT_MS))
-    worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots], [
+    worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots, store.contests.contests], [
         worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ACCOUNTS_TOPIC],
                         handlers.handlers(store, cfg.threshold)),
-    ], ensure_indexes=store.ensure_indexes, jobs={"campaign-clock": campaign_clock(store)})
+    ], ensure_indexes=store.ensure_indexes,
+        jobs={"campaign-clock": campaign_clock(store), "contest-clock": contest_clock(store)})
 
 
 def campaign_clock(store: VoteStore, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -29,6 +30,20 @@ def campaign_clock(store: VoteStore, clock: Callable[[], datetime] = lambda: dat
         while not stopping.is_set():
             try:
                 handlers.run_campaign_clock(store, clock())
+            except TRANSIENT:
+                pass  # the database is away: the next tick tries again
+            stopping.wait(every_seconds)
+    return run
+
+
+def contest_clock(store: VoteStore, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                  every_seconds: float = 0.5):
+    """Closes contests' rounds to votes and decides them on time; like the campaigns' clock, with no lease: each
+    step is a conditional write on the contest that one instance wins."""
+    def run(stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            try:
+                contest_handlers.run_clock(store.contests, clock())
             except TRANSIENT:
                 pass  # the database is away: the next tick tries again
             stopping.wait(every_seconds)
