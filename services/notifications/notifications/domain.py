@@ -81,6 +81,36 @@ def private_key(user_id: str) -> str:
     return f"{PRIVATE}:{user_id}"
 
 
+# A member mentioned (@name) in a comment follows a key of their own too: the ideas service named them only if they
+# may see the comment, and no one else reads their mentions.
+MENTIONED = "mentioned"
+
+
+def mention_key(user_id: str) -> str:
+    return f"{MENTIONED}:{user_id}"
+
+
+def mention(event: Event, user_id: str, title: str | None, now: datetime) -> dict:
+    """The one record of a member mentioned in a comment, under their own key (keyed by the event and the member:
+    a replay records nothing new): where, not what was said."""
+    data = event.data
+    return {
+        "_id": f"{event.id}:{user_id}",
+        "kind": "comment.mentioned",
+        "idea_id": mention_key(user_id),
+        "title": f"You were mentioned in a comment on {title}" if title else "You were mentioned in a comment",
+        "name": title,
+        "message": "A member mentioned you in a comment. Read it on the lab.",
+        "from": "posted",
+        "to": "mentioned",
+        "created_at": data["posted_at"],
+        "recorded_at": now,
+        "emails_queued": False,
+        "path": f"/ideas/{data['idea_id']}#comment-{data['comment_id']}",
+        "why": "You get this because a member mentioned you by name (@) in a comment you may read.",
+    }
+
+
 def private_answer(event: Event, now: datetime) -> dict:
     """The one record of a private answer, under its recipient's own key: that the team answered and where to read
     it (signed in, on the lab), never what it said — the event carries no text, and neither do the inbox or email."""

@@ -102,7 +102,13 @@ def on_idea_submitted(store: NotificationStore, event: Event) -> None:
 
 
 def on_comment_posted(store: NotificationStore, event: Event) -> None:
+    """The commenter follows the idea; each member the comment mentions (the ideas service names only those who may
+    see it) is told once, in the inbox and by email."""
     _follow(store, event.data["idea_id"], event.data["author_id"], domain.COMMENTER, event.data["posted_at"])
+    for member_id in event.data["mentioned"]:
+        _follow(store, domain.mention_key(member_id), member_id, domain.MENTIONED, event.data["posted_at"])
+        store.record_change(domain.mention(event, member_id, store.idea_title(event.data["idea_id"]),
+                                           datetime.now(timezone.utc)))
 
 
 def _follow(store: NotificationStore, idea_id: str, user_id: str, reason: str, at: datetime) -> None:
