@@ -45,6 +45,7 @@ MATRIX = {
         "POST /images": only({"member": 422, "product_team": 422}),
         # Served to anyone who has its (unguessable) id, like a link to it.
         "GET /images/<image_id>": everyone(404),
+        "GET /pages/<idea_id>": everyone(200),  # an idea's page with its share preview: the lab's for a missing one
         "POST /<idea_id>/comments": only({"member": 422, "product_team": 422}),
         "GET /<idea_id>/comments": everyone(404),
         # Members and the product team cannot hide content; there is no route that deletes any.

@@ -4,7 +4,8 @@
 #   CORS_ORIGINS (space-separated origins allowed to call the API from a browser; none by default),
 #   LIVE_PUBLISH (host:port of the live streams' publisher, for the notifications worker), NCHAN_MODULE (the nchan
 #   module's file; Debian's by default),
-#   SIGNIN_RATE (per client address, default 10r/m), SIGNIN_BURST (5), WRITE_RATE (per token, 5r/s), WRITE_BURST (20).
+#   SIGNIN_RATE (per client address, default 10r/m), SIGNIN_BURST (5), WRITE_RATE (per token, 5r/s), WRITE_BURST (20),
+#   LAB_BRAND_FILE (the bank's brand, idealab.brand: served as /config.json, the files beside it under /brand/).
 # Shared by deploy/gateway/run.sh (`make up`, tests) and the gateway container's entrypoint (POSIX sh for alpine).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,18 @@ for origin in ${CORS_ORIGINS:-}; do
     *) echo "render.sh: CORS_ORIGINS entries must be http(s) origins, not '$origin'" >&2; exit 2 ;;
   esac
 done
+if [ -n "${LAB_BRAND_FILE:-}" ]; then
+  BRAND_DIR=$(cd "$(dirname "$LAB_BRAND_FILE")" && pwd)
+  BRAND_FILE=$BRAND_DIR/$(basename "$LAB_BRAND_FILE")
+else  # the lab's own look: an empty configuration
+  BRAND_DIR=$PREFIX/brand
+  BRAND_FILE=$BRAND_DIR/config.json
+  mkdir -p "$BRAND_DIR"
+  echo '{}' >"$BRAND_FILE"
+fi
 sed -e "s|@PREFIX@|$PREFIX|g" \
+    -e "s|@BRAND_FILE@|$BRAND_FILE|g" \
+    -e "s|@BRAND_DIR@|$BRAND_DIR|g" \
     -e "s|@MIME_TYPES@|${MIME_TYPES:-/etc/nginx/mime.types}|g" \
     -e "s|@LISTEN@|$LISTEN|g" \
     -e "s|@WEB_ROOT@|$WEB_ROOT|g" \

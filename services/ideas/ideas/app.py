@@ -2,10 +2,11 @@
 from flask import Flask
 from pymongo.database import Database
 
+from idealab import brand
 from idealab.config import Settings
 from idealab.web import create_service_app
 
-from . import api, config, promise_api
+from . import api, config, promise_api, share_api
 from .moderation_api import bp as moderation_bp
 from .store import IdeaStore
 
@@ -16,4 +17,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     app.extensions["ideas.images"] = images or config.images()
     app.register_blueprint(moderation_bp, url_prefix="/api/ideas")  # flags and the moderation queue
     app.register_blueprint(promise_api.bp, url_prefix="/api/ideas/promise")
+    app.register_blueprint(share_api.bp, url_prefix="/api/ideas")  # an idea's page with its share preview
+    app.config.update(PUBLIC_URL=config.public_url(), WEB_INDEX=config.web_index())
+    brand.current()  # a malformed brand file stops the start here, saying what
     return app

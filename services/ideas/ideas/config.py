@@ -32,3 +32,13 @@ def images() -> Images:
 
 def levels() -> list[Level]:
     return levels_from(env("LEVELS", DEFAULT_LEVELS))
+
+
+def public_url() -> str:
+    """Where the lab is reached (through the gateway): share previews name their page and image by it."""
+    return env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
+
+
+def web_index() -> str:
+    """The web lab's built index.html, which an idea's page is made from (ideas.share_api)."""
+    return env("WEB_INDEX", "web/dist/index.html")
