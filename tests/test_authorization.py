@@ -45,6 +45,10 @@ MATRIX = {
         "POST /images": only({"member": 422, "product_team": 422}),
         # Served to anyone who has its (unguessable) id, like a link to it.
         "GET /images/<image_id>": everyone(404),
+        # Contest entries' clips, served like images; a contest's entries are read by whoever may see the contest.
+        "POST /videos": only({"member": 422, "product_team": 422}),
+        "GET /videos/<video_id>": everyone(404),
+        "GET /contests/<contest_id>/entries": everyone(404),
         "GET /pages/<idea_id>": everyone(200),  # an idea's page with its share preview: the lab's for a missing one
         "POST /<idea_id>/comments": only({"member": 422, "product_team": 422}),
         "GET /<idea_id>/comments": everyone(404),
@@ -119,6 +123,13 @@ MATRIX = {
         "GET /campaigns/<campaign_id>/ballot": signed_in(404),
         "GET /campaigns/<campaign_id>/results": everyone(404),
         "GET /campaigns/<campaign_id>/export": everyone(404),
+        # Contests: staff set them up; anyone reads them; their jury (checked by the contest, after the body) scores.
+        "POST /contests": only({"product_team": 422, "admin": 422}),
+        "GET /contests": everyone(200),
+        "GET /contests/<contest_id>": everyone(404),
+        "PUT /contests/<contest_id>": only({"product_team": 422, "admin": 422}),
+        "PUT /contests/<contest_id>/rounds/<number>/scoresheet": signed_in(422),
+        "GET /contests/<contest_id>/rounds/<number>/scoresheet": signed_in(404),
     },
     "roadmap": {
         **PUBLIC_HEALTH,

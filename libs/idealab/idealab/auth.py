@@ -21,7 +21,8 @@ from werkzeug.exceptions import Forbidden, NotFound, ServiceUnavailable, Unautho
 
 AUDIENCE = "idealab"
 ALGORITHM = "RS256"
-ROLES = ("member", "product_team", "moderator", "admin", "adviser", "employee")  # employee: for campaigns by role
+# employee: for campaigns by role; jury: scores contests' shortlists (votes.contests).
+ROLES = ("member", "product_team", "moderator", "admin", "adviser", "employee", "jury")
 # Staff see every space and every hidden item; members see the public lab and their own spaces. Advisers answer
 # members' questions and private threads, in whatever space they were asked.
 STAFF = frozenset({"product_team", "moderator", "admin", "adviser"})

@@ -6,7 +6,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from idealab import auth, openapi
 from idealab.web import PROBLEM, load, store
 
-from . import config, domain, handlers, points, schemas
+from . import config, domain, entry_api, handlers, points, schemas
 from .conversations import ANSWERERS, COMMENT, IDEA, QUESTION
 from .promise_api import in_language
 from .store import SORT_KEYS
@@ -391,3 +391,7 @@ def restore_comment(idea_id: str, comment_id: str):
 def _moderate(idea_id: str, comment_id: str | None, action: str, shape):
     reason = load(schemas.Moderation())["reason"]
     return shape.dump(handlers.moderate(store(), idea_id, comment_id, action, reason, auth.current_principal()))
+
+
+# Contest entries' videos and lists (ideas.entries), under the same prefix.
+bp.register_blueprint(entry_api.bp)

@@ -188,12 +188,15 @@ def submit(fields: dict, author_id: str, now: datetime, image_id: str | None = N
         "tags": tags(fields.get("tags", [])),
         "last_active_at": now,
         "trending": trending(0, 0, now),
+        # A contest entry's contest and round, video or video link (ideas.entries); absent from other ideas.
+        **{k: fields[k] for k in ("contest", "video", "video_link") if fields.get(k)},
     }
     idea.update(search_fields(idea["title"], [idea["description"]]))
     event = new_event("idea.submitted", {
         "idea_id": idea["_id"], "title": idea["title"], "description": idea["description"],
         "category": idea["category"], "author_id": author_id, "submitted_at": now,
         "space": idea["space"],
+        **({"contest_id": idea["contest"]["id"], "round": idea["contest"]["round"]} if "contest" in idea else {}),
     }, source="/ideas", subject=idea["_id"])
     return idea, event
 

@@ -10,7 +10,7 @@ from idealab.events import Event
 from idealab.mongo import as_stored
 from idealab.windows import seconds_until
 
-from . import conversations, directory, domain, promise_handlers
+from . import conversations, directory, domain, entries, promise_handlers
 from .config import Images
 from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
 from .store import IdeaStore
@@ -19,10 +19,12 @@ from .store import IdeaStore
 def submit_idea(store: IdeaStore, fields: dict, author: Principal) -> dict:
     if not author.can_see(fields.get("space")):
         raise Forbidden("only members of this space may post in it")
+    now = _now()
+    fields = entries.entry_fields(store, fields, author, now)  # a contest entry's round, space and video
     image_id = fields.get("image_id")
     if image_id and not store.attach_image(image_id, author.user_id):
         raise ValidationError({"image_id": [f"no image {image_id} uploaded by you"]})
-    idea, event = domain.submit(fields, author.user_id, _now(), image_id)
+    idea, event = domain.submit(fields, author.user_id, now, image_id)
     store.add(idea, event)
     return idea
 
@@ -311,4 +313,5 @@ def handlers(store: IdeaStore) -> dict:
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
         **directory.handlers(store.directory),  # who members are, for mentions (ideas.directory)
+        "contest.scheduled": lambda e: entries.on_contest_scheduled(store, e),
     }, promise_handlers.handlers(store))  # the response-time promise's

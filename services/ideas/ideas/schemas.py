@@ -29,6 +29,11 @@ class IdeaSubmission(Schema):
     image_id = fields.String(load_default=None, validate=IMAGE_ID)
     tags = TAGS
     language = fields.String(**LANGUAGE)
+    # A contest entry (ideas.entries): its contest, and a video uploaded to /videos or a link to a hosted one.
+    contest_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    video_id = fields.String(load_default=None, validate=IMAGE_ID)
+    video_link = fields.Url(load_default=None, schemes={"https"}, validate=validate.Length(max=2000),
+                            metadata={"description": "shown as a link: the lab loads nothing from outside"})
 
 
 class IdeaListQuery(Schema):
@@ -132,6 +137,30 @@ class TeamAnswer(Schema):
     posted_at = fields.AwareDateTime()
 
 
+class EntryOf(Schema):
+    """The contest and round an entry was submitted in."""
+    id = fields.String()
+    round = fields.Integer()
+
+
+class IdeaVideo(Schema):
+    id = fields.String()
+    url = fields.String()
+    content_type = fields.String()
+
+
+class Video(Schema):
+    id = fields.String(attribute="_id")
+    url = fields.Function(lambda video: f"/api/ideas/videos/{video['_id']}")
+    content_type = fields.String()
+    size = fields.Integer()
+
+
+class EntryListQuery(Schema):
+    round = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
 class Idea(Schema):
     id = fields.String(attribute="_id")
     title = fields.String()
@@ -152,6 +181,13 @@ class Idea(Schema):
     answered_privately = fields.Boolean(dump_default=False)  # the team answered its author privately: no more
     hidden = fields.Nested(Hidden, allow_none=True)
     moderation = fields.List(fields.Nested(ModerationEntry))
+    contest = fields.Nested(EntryOf, allow_none=True, dump_default=None)
+    video = fields.Nested(IdeaVideo, allow_none=True, dump_default=None)
+    video_link = fields.String(allow_none=True, dump_default=None)
+
+
+class EntryList(Schema):
+    entries = fields.List(fields.Nested(Idea))
 
 
 class IdeaPage(Schema):

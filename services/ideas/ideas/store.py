@@ -34,6 +34,7 @@ from idealab import mongo, outbox
 from . import conversations, domain
 from .directory import Directory
 from .moderation_store import ModerationStore
+from .entry_store import EntryStore
 from .points import PointsStore
 
 SORT_KEYS = {
@@ -76,6 +77,7 @@ class IdeaStore:
         self.promise_targets = db["promise_targets"]  # per space (or the public lab): minutes to acknowledge, answer
         # Points, levels and leaderboards: awards, scores and members (ideas.points), kept by their own consumer.
         self.points = PointsStore(db)
+        self.entries = EntryStore(db)  # contest entries' contests and videos (ideas.entries)
 
     def ensure_indexes(self) -> None:
         for keys in SORT_KEYS.values():
@@ -103,6 +105,7 @@ class IdeaStore:
         for collection in (self.ideas, self.comments, self.follows, self.questions, self.answers, self.threads):
             outbox.ensure_indexes(collection)
         self.points.ensure_indexes()
+        self.entries.ensure_indexes()
 
     def add(self, idea: dict, event: dict) -> None:
         self.ideas.insert_one(outbox.with_events(idea, event))

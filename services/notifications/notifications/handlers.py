@@ -36,7 +36,7 @@ from idealab.events import Event
 from idealab.kafka import TRANSIENT
 from idealab.mail import Connection, Mailer
 
-from . import domain, team, webhook_handlers
+from . import contests, domain, team, webhook_handlers
 from .store import NotificationStore
 
 log = logging.getLogger(__name__)
@@ -337,6 +337,7 @@ def handlers(store: NotificationStore) -> dict:
         "idea.merged": lambda e: on_idea_merged(store, e),
         "ballot.cast": lambda e: on_ballot_cast(store, e),
         "campaign.closed": lambda e: on_campaign_closed(store, e),
+        "contest.round_closed": lambda e: contests.on_round_closed(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
         "private_message.sent": lambda e: team.on_private_message_sent(store, e),
         "initiative.announced": lambda e: on_initiative_changed(store, e),

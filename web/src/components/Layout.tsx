@@ -5,7 +5,6 @@ import { session } from "../api/client";
 import { accounts, notifications } from "../api/lab";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
 import { navigate, place } from "../router";
-import { isAnswerer } from "./TeamAnswer";
 import { store, useStore } from "../store";
 import { follows, useLive } from "../live";
 
@@ -117,18 +116,6 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   </a>
                 </li>
               )}
-              {isAnswerer(user?.roles) && (
-                <li>
-                  <a href="/team/queue" aria-current={current("/team/queue")}>
-                    {t("nav.queue")}
-                  </a>
-                </li>
-              )}
-              <li>
-                <a href="/promise" aria-current={current("/promise")}>
-                  {t("nav.promise")}
-                </a>
-              </li>
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">
