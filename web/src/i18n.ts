@@ -14,14 +14,15 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && Object.hasOwn(LOCALES, value);
 }
 
-/** The saved choice, else the first browser language we speak ("fr-CA" → fr), else English. */
-export function pickLocale(saved: string | null, browser: readonly string[]): Locale {
+/** The saved choice, else the first browser language we speak ("fr-CA" → fr), else the lab's (English unless its
+ * brand says otherwise). */
+export function pickLocale(saved: string | null, browser: readonly string[], lab: Locale = "en"): Locale {
   if (isLocale(saved)) return saved;
   for (const tag of browser) {
     const base = tag.toLowerCase().split("-")[0];
     if (isLocale(base)) return base;
   }
-  return "en";
+  return lab;
 }
 
 export const locale = store<Locale>(pickLocale(readSaved(), navigator.languages ?? [navigator.language]));
@@ -32,6 +33,13 @@ function readSaved(): string | null {
   } catch {
     return null; // storage disabled: the browser's language still applies
   }
+}
+
+/** The lab's own language (its brand's), for a reader who chose none and whose browser speaks none of ours. */
+export function applyLabLanguage(lab: Locale): void {
+  const picked = pickLocale(readSaved(), navigator.languages ?? [navigator.language], lab);
+  document.documentElement.lang = picked;
+  locale.set(picked);
 }
 
 export function setLocale(next: Locale): void {

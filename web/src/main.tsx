@@ -1,7 +1,8 @@
 // The web lab's entry: picks the screen for the address. A new screen is a page component and one line here.
 import { Fragment, render } from "preact";
+import { loadBrand } from "./brand";
 import { Layout } from "./components/Layout";
-import { locale } from "./i18n";
+import { locale, applyLabLanguage } from "./i18n";
 import { startLive } from "./live";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
@@ -72,4 +73,8 @@ function App() {
 document.documentElement.lang = locale.get();
 startRouting();
 startLive();
-render(<App />, document.getElementById("app")!);
+// The brand first, so the first screen is already the bank's lab, in its language.
+loadBrand().then((lab) => {
+  if (lab.default_language) applyLabLanguage(lab.default_language);
+  render(<App />, document.getElementById("app")!);
+});

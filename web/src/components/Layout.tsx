@@ -3,6 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 import { session } from "../api/client";
 import { accounts, notifications } from "../api/lab";
+import { brand, labelIn } from "../brand";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
 import { navigate, place } from "../router";
 import { store, useStore } from "../store";
@@ -62,6 +63,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const { t, lang } = useT();
   const user = useStore(session)?.user;
   const unreadCount = useUnread(user?.id);
+  const lab = useStore(brand);
   const path = useStore(place).path;
   const message = useStore(flash);
   useEffect(() => {
@@ -85,7 +87,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <header class="top">
         <div class="top-inner">
           <a class="brand" href="/">
-            {t("app.name")}
+            {lab.logo && <img class="brand-logo" src={lab.logo} alt="" />}
+            {lab.name}
           </a>
           <nav aria-label={t("nav.main")}>
             <ul>
@@ -187,6 +190,19 @@ export function Layout({ children }: { children: ComponentChildren }) {
         )}
         {children}
       </main>
+      {lab.footer_links.length > 0 && (
+        <footer class="bottom">
+          <nav aria-label={t("nav.footer", { name: lab.name })}>
+            <ul>
+              {lab.footer_links.map((link) => (
+                <li key={link.href}>
+                  <a href={link.href}>{labelIn(link.label, lang)}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </footer>
+      )}
     </>
   );
 }

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { Problem } from "../api/client";
+import { brand } from "../brand";
 import { fieldMessage, useT } from "../i18n";
 
 let navigated = false;
@@ -75,9 +76,8 @@ export function Loading() {
  * readers announce where a link led (except on the first page load, where the focus stays at the top). */
 export function PageTitle({ children }: { children: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  const { t } = useT();
   useEffect(() => {
-    document.title = `${children} · ${t("app.name")}`;
+    document.title = `${children} · ${brand.get().name}`;
   }, [children]);
   useEffect(() => {
     if (navigated) ref.current?.focus({ preventScroll: true });

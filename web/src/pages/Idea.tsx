@@ -5,6 +5,7 @@ import { Problem, session } from "../api/client";
 import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
 import { FollowButton } from "../components/Follow";
 import { MergedNote, MergeForm } from "../components/Merge";
+import { Share } from "../components/Share";
 import { Tags } from "../components/Tags";
 import { IdeaConversation } from "../components/TeamAnswer";
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
@@ -52,6 +53,8 @@ export function IdeaPage({ id }: { id: string }) {
         {idea.data.description !== null && <p class="description">{idea.data.description}</p>}
         <VoteBox ideaId={id} />
       </div>
+      {/* A private space's idea is not for the networks: its link would preview as the lab alone anyway. */}
+      {!idea.data.hidden && !idea.data.space && idea.data.title && <Share path={`/ideas/${encodeURIComponent(id)}`} title={idea.data.title} />}
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("idea.history")}</h2>
         {history.length === 0 ? (
