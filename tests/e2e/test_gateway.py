@@ -3,6 +3,7 @@ limits that trigger through the real nginx (bounded loops on loopback only), and
 problem+json like the services' (issue 11)."""
 import http.client
 import subprocess
+import sys
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -19,7 +20,8 @@ ALLOWED_ORIGIN = "https://lab.example-bank.test"
 def strict_gateway(lab_env, running_lab, gateway_script):
     """A second gateway in front of the same services with the default (production) limits, which the shared lab
     raises so that tests signing many people in from one address are not slowed down."""
-    env = {**lab_env, "GATEWAY_PORT": str(free_port()), "IDEALAB_NAMESPACE": unique("gw"), "CORS_ORIGINS": ALLOWED_ORIGIN}
+    env = {**lab_env, "GATEWAY_PORT": str(free_port()), "LIVE_PORT": str(free_port()), "IDEALAB_NAMESPACE": unique("gw"),
+           "CORS_ORIGINS": ALLOWED_ORIGIN}
     for name in ("SIGNIN_RATE", "SIGNIN_BURST", "WRITE_RATE", "WRITE_BURST"):
         env.pop(name, None)
     process = subprocess.Popen(["bash", str(gateway_script)], env=env, stdout=subprocess.DEVNULL,
@@ -105,6 +107,44 @@ def test_repeated_sign_in_attempts_from_one_address_are_slowed_down_with_a_429(s
     assert "sign-in" in body["detail"]
     assert int(response.headers["Retry-After"]) >= 1
     assert_hardened(response)
+
+
+def test_staff_actions_are_limited_per_token_not_by_the_sign_in_limit(strict_gateway, gateway, lab_env):
+    """Issue 11: the sign-in limit (10 a minute per address) also covered the admin routes under /users/…, so a
+    moderator was held to ~10 actions a minute. Staff actions are writes limited per token (burst 20), reads not at
+    all, and sign-in from the same address stays limited."""
+    email, password = f"{unique('staff')}@example.com", "correct horse battery staple 42"
+    made = requests.post(f"{gateway}/api/accounts/users", timeout=10,
+                         json={"email": email, "password": password, "display_name": "Staff"})
+    assert made.status_code == 201, made.text
+    granted = subprocess.run([sys.executable, "-m", "accounts.cli", "grant-role", email, "admin"], env=lab_env,
+                             capture_output=True, text=True, timeout=60)
+    assert granted.returncode == 0, granted.stderr
+    tokens = requests.post(f"{gateway}/api/accounts/sessions", json={"email": email, "password": password},
+                           timeout=10).json()
+    admin = moderator = {"Authorization": f"Bearer {tokens['access_token']}"}
+    statuses = [requests.post(f"{strict_gateway}/api/accounts/users/{unique('nobody-')}/ban", headers=moderator,
+                              json={"reason": "spam"}, timeout=5).status_code for _ in range(15)]
+    assert statuses == [404] * 15, statuses  # past the sign-in limit's 6, each reached the service
+    for _ in range(10):
+        assert requests.get(f"{strict_gateway}/api/accounts/users", params={"email": "a@example.com"},
+                            headers=admin, timeout=5).status_code == 200
+    assert requests.put(f"{strict_gateway}/api/accounts/users/{unique('nobody-')}/roles", headers=admin,
+                        json={"roles": ["member"]}, timeout=5).status_code == 404
+
+    for _ in range(40):  # the write limit per token still holds a runaway script
+        response = requests.post(f"{strict_gateway}/api/accounts/users/{unique('nobody-')}/ban", headers=moderator,
+                                 json={"reason": "spam"}, timeout=5)
+        if response.status_code == 429:
+            break
+    assert_problem(response, 429)
+    assert response.headers["Retry-After"] == "1"
+
+    statuses = []
+    for attempt in range(12):
+        statuses.append(requests.post(f"{strict_gateway}/api/accounts/sessions", timeout=5, json={
+            "email": "staff-victim@example.com", "password": f"guess-{attempt}"}).status_code)
+    assert 429 in statuses, statuses
 
 
 def test_a_flood_of_writes_with_one_token_is_slowed_down_and_others_are_not(strict_gateway, signer):

@@ -13,6 +13,7 @@ import { InboxPage } from "./pages/Inbox";
 import { InitiativeFormPage, InitiativePage, YouAskedPage } from "./pages/Initiatives";
 import { InvitationPage, ResetPasswordPage, UnsubscribePage, VerifyPage } from "./pages/MailLinks";
 import { NotFoundPage } from "./pages/NotFound";
+import { PromiseFiguresPage, TeamQueuePage } from "./pages/Promise";
 import { RoadmapPage } from "./pages/Roadmap";
 import { SignedInPage, SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
@@ -49,6 +50,8 @@ const ROUTES: [string, Screen][] = [
   ["/questions/:id", ({ id }) => <QuestionPage id={id} key={id} />],
   ["/private", () => <PrivateThreadsPage />],
   ["/private/:id", ({ id }) => <PrivateThreadPage id={id} key={id} />],
+  ["/team/queue", () => <TeamQueuePage />],
+  ["/promise", () => <PromiseFiguresPage />],
 ];
 
 function App() {

@@ -158,7 +158,11 @@ export class ApiClient {
   private async send(method: string, path: string, options: RequestOptions, token?: string): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      // What the member writes is in the language they use the lab in, unless they chose another (ideas.promise).
+      if (typeof document !== "undefined" && document.documentElement.lang) headers["Accept-Language"] = document.documentElement.lang;
+    }
     try {
       return await this.fetcher(path, {
         method,

@@ -6,6 +6,7 @@ import { accounts, notifications } from "../api/lab";
 import { brand, labelIn } from "../brand";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
 import { navigate, place } from "../router";
+import { isAnswerer } from "./TeamAnswer";
 import { store, useStore } from "../store";
 import { follows, useLive } from "../live";
 
@@ -119,6 +120,18 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   </a>
                 </li>
               )}
+              {isAnswerer(user?.roles) && (
+                <li>
+                  <a href="/team/queue" aria-current={current("/team/queue")}>
+                    {t("nav.queue")}
+                  </a>
+                </li>
+              )}
+              <li>
+                <a href="/promise" aria-current={current("/promise")}>
+                  {t("nav.promise")}
+                </a>
+              </li>
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">

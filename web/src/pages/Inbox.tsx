@@ -75,6 +75,8 @@ function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void
             ? t("inbox.campaignClosed")
             : entry.kind === "answer.posted"
               ? t("inbox.privateAnswer")
+              : entry.kind === "private_message.sent"
+                ? t("inbox.memberWrote")
               : t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}
         </strong>
       </p>
@@ -138,10 +140,14 @@ function EmailPreference({ userId }: { userId: string }) {
 // A private answer is kept under its recipient's own key: the entry leads to their private threads, where the
 // words are (the notification holds none).
 const PRIVATE = "private:";
+// A member's private message is kept under the team's key (those who answer for the bank read it): it leads to
+// the team's queue, where it waits with its due time.
+const TEAM = "team:";
 const PAGES = { "campaign:": "/campaigns/", "initiative:": "/initiatives/" };
 
 export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
   if (entry.idea_id.startsWith(PRIVATE)) return "/private";
+  if (entry.idea_id.startsWith(TEAM)) return "/team/queue";
   for (const [key, page] of Object.entries(PAGES))
     if (entry.idea_id.startsWith(key)) return page + encodeURIComponent(entry.idea_id.slice(key.length));
   return `/ideas/${encodeURIComponent(entry.idea_id)}`;

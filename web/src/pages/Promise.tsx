@@ -1,0 +1,234 @@
+// The response-time promise (issue 13): the team's queue of what waits for an answer, by due time with the overdue
+// first (claim, hand over), and the monthly figures a bank publishes to show it keeps its promise.
+import { useState } from "preact/hooks";
+import { Problem, session } from "../api/client";
+import { KINDS, LANGUAGES, pageOf, promise, type KindFigures, type QueueFilters, type Waiting } from "../api/promise";
+import { isAnswerer } from "../components/TeamAnswer";
+import { ErrorNote, Field, Loading, PageTitle, useLoad } from "../components/ui";
+import { useT } from "../i18n";
+import { navigate, place } from "../router";
+import { useStore } from "../store";
+import { SignInFirst } from "./SignIn";
+
+type T = ReturnType<typeof useT>["t"];
+
+export function TeamQueuePage() {
+  const { t } = useT();
+  const user = useStore(session)?.user;
+  const { query } = useStore(place);
+  const filters: QueueFilters = {
+    space: query.get("space") ?? undefined,
+    kind: query.get("kind") ?? undefined,
+    language: query.get("language") ?? undefined,
+    waiting_for: query.get("waiting_for") ?? undefined,
+  };
+  const team = isAnswerer(user?.roles);
+  const queue = useLoad(
+    () => (team ? promise.queue(filters) : Promise.resolve(undefined)),
+    [team, filters.space, filters.kind, filters.language, filters.waiting_for],
+  );
+  if (!user) return <SignInFirst title={t("queue.title")} />;
+  if (!team)
+    return (
+      <>
+        <PageTitle>{t("queue.title")}</PageTitle>
+        <p>{t("queue.teamOnly")}</p>
+      </>
+    );
+  return (
+    <>
+      <PageTitle>{t("queue.title")}</PageTitle>
+      <p class="muted">{t("queue.intro")}</p>
+      <QueueFiltersForm filters={filters} />
+      {queue.error ? <ErrorNote error={queue.error} onRetry={queue.reload} /> : null}
+      {queue.loading && !queue.data && <Loading />}
+      {queue.data && queue.data.waiting.length === 0 && <p class="muted">{t("queue.none")}</p>}
+      {queue.data && queue.data.waiting.length > 0 && (
+        <ol class="cards queue" aria-label={t("queue.listLabel")}>
+          {queue.data.waiting.map((item) => (
+            <QueueItem key={`${item.kind}:${item.item_id}`} item={item} me={user.id} onChanged={queue.reload} />
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}
+
+function QueueFiltersForm({ filters }: { filters: QueueFilters }) {
+  const { t } = useT();
+  const [space, setSpace] = useState(filters.space ?? "");
+  const [kind, setKind] = useState(filters.kind ?? "");
+  const [language, setLanguage] = useState(filters.language ?? "");
+  const [waitingFor, setWaitingFor] = useState(filters.waiting_for ?? "");
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ space: space.trim(), kind, language, waiting_for: waitingFor }))
+      if (value) params.set(key, value);
+    navigate(`/team/queue${params.size ? `?${params}` : ""}`, { replace: true });
+  };
+  const select = (value: string, set: (value: string) => void) => ({
+    value,
+    onChange: (event: Event) => set((event.currentTarget as HTMLSelectElement).value),
+  });
+  return (
+    <form class="queue-filters" onSubmit={apply} aria-label={t("queue.filters")}>
+      <Field name="queue-space" label={t("queue.space")} hint={t("queue.spaceHint")}
+             input={{ value: space, maxLength: 64, onInput: setSpace }} />
+      <Field name="queue-kind" label={t("queue.kind")}>
+        <select id="field-queue-kind" name="kind" {...select(kind, setKind)}>
+          <option value="">{t("queue.any")}</option>
+          {KINDS.map((k) => <option key={k} value={k}>{t(`queue.kind.${k}` as "queue.kind.idea")}</option>)}
+        </select>
+      </Field>
+      <Field name="queue-language" label={t("queue.language")}>
+        <select id="field-queue-language" name="language" {...select(language, setLanguage)}>
+          <option value="">{t("queue.any")}</option>
+          {LANGUAGES.map((l) => <option key={l} value={l}>{t(`initiativeForm.lang.${l}` as "initiativeForm.lang.fr")}</option>)}
+        </select>
+      </Field>
+      <Field name="queue-waiting-for" label={t("queue.waitingFor")}>
+        <select id="field-queue-waiting-for" name="waiting_for" {...select(waitingFor, setWaitingFor)}>
+          <option value="">{t("queue.anyone")}</option>
+          <option value="me">{t("queue.me")}</option>
+          <option value="nobody">{t("queue.nobody")}</option>
+        </select>
+      </Field>
+      <button type="submit" class="button">{t("queue.apply")}</button>
+    </form>
+  );
+}
+
+function QueueItem({ item, me, onChanged }: { item: Waiting; me: string; onChanged: () => void }) {
+  const { t, date } = useT();
+  const [to, setTo] = useState("");
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+  const act = async (run: () => Promise<unknown>) => {
+    setSending(true);
+    setFailure(null);
+    try {
+      await run();
+      onChanged();
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setSending(false);
+    }
+  };
+  const name = item.title ?? t("queue.privateMessage");
+  const id = `queue-${item.kind}-${item.item_id}`;
+  return (
+    <li class={item.overdue ? "card queue-item overdue" : "card queue-item"} aria-labelledby={`${id}-title`}>
+      <p class="card-title" id={`${id}-title`}>
+        <span class="badge">{t(`queue.kind.${item.kind}` as "queue.kind.idea")}</span>{" "}
+        <a href={pageOf(item)} lang={item.title ? item.language : undefined}>{name}</a>
+      </p>
+      <p>
+        {item.overdue && <strong class="badge badge-overdue">{t("queue.overdue")}</strong>}{" "}
+        {t(item.owed === "acknowledge" ? "queue.acknowledgeBy" : "queue.answerBy")}{" "}
+        <time dateTime={item.due_at}>{date(item.due_at)}</time>
+      </p>
+      <p class="small muted">
+        {t("queue.posted")} <time dateTime={item.posted_at}>{date(item.posted_at)}</time> ·{" "}
+        {t("queue.answerIn", { language: t(`initiativeForm.lang.${item.language}` as "initiativeForm.lang.fr") })}
+        {item.space && <> · {t("queue.inSpace", { space: item.space })}</>} ·{" "}
+        {item.claimed_by
+          ? item.claimed_by === me ? t("queue.claimedByMe") : t("queue.claimedBy", { name: item.claimed_by })
+          : t("queue.unclaimed")}
+      </p>
+      {failure ? <ErrorNote error={failure} /> : null}
+      <div class="actions">
+        {item.claimed_by !== me && (
+          <button type="button" class="button" disabled={sending} onClick={() => act(() => promise.claim(item))}>
+            {t("queue.claim")}
+            <span class="visually-hidden">: {name}</span>
+          </button>
+        )}
+        <form class="queue-handover" onSubmit={(event) => { event.preventDefault(); if (to.trim()) act(() => promise.handOver(item, to.trim())); }}>
+          <label for={`${id}-to`}>{t("queue.handOverTo")}</label>{" "}
+          <input id={`${id}-to`} value={to} maxLength={64}
+                 onInput={(event) => setTo((event.currentTarget as HTMLInputElement).value)} />{" "}
+          <button type="submit" class="button-secondary" disabled={sending || !to.trim()}>
+            {t("queue.handOver")}
+            <span class="visually-hidden">: {name}</span>
+          </button>
+        </form>
+      </div>
+    </li>
+  );
+}
+
+function thisMonth(): string {
+  return new Date().toISOString().slice(0, 7);
+}
+
+export function PromiseFiguresPage() {
+  const { t, number } = useT();
+  const { query } = useStore(place);
+  const user = useStore(session)?.user;
+  const space = query.get("space") ?? undefined;
+  const [month, setMonth] = useState(query.get("month") ?? thisMonth());
+  const figures = useLoad(() => promise.figures(month, space), [month, space, user?.id]);
+  const minutes = (value: number | null) =>
+    value === null ? t("promise.noFigure") : t("promise.minutes", { count: Math.round(value) });
+  const share = (value: number | null) =>
+    value === null ? t("promise.noFigure") : `${number(Math.round(value * 1000) / 10)} %`;
+  const missing = figures.error instanceof Problem && figures.error.status === 404;
+  return (
+    <>
+      <PageTitle>{t("promise.title")}</PageTitle>
+      {figures.data && <Targets minutes={figures.data.targets} t={t} space={space} />}
+      <form class="queue-filters" onSubmit={(event) => event.preventDefault()} aria-label={t("promise.monthLabel")}>
+        <div class="field">
+          <label for="promise-month">{t("promise.month")}</label>
+          <input id="promise-month" type="month" value={month}
+                 onChange={(event) => setMonth((event.currentTarget as HTMLInputElement).value || thisMonth())} />
+        </div>
+      </form>
+      {missing ? <p>{t("promise.notFound")}</p> : figures.error ? <ErrorNote error={figures.error} onRetry={figures.reload} /> : null}
+      {figures.loading && !figures.data && <Loading />}
+      {figures.data && (
+        <table class="promise-figures">
+          <caption>{t("promise.caption", { month: figures.data.month })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("promise.kind")}</th>
+              <th scope="col">{t("promise.posted")}</th>
+              <th scope="col">{t("promise.acknowledgedInTime")}</th>
+              <th scope="col">{t("promise.medianAcknowledge")}</th>
+              <th scope="col">{t("promise.answeredInTime")}</th>
+              <th scope="col">{t("promise.medianAnswer")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...figures.data.kinds, figures.data.all].map((row: KindFigures) => (
+              <tr key={row.kind ?? "all"}>
+                <th scope="row">{row.kind ? t(`queue.kind.${row.kind}` as "queue.kind.idea") : t("promise.all")}</th>
+                <td>{number(row.posted)}</td>
+                <td>{share(row.acknowledge.share_within_target)}</td>
+                <td>{minutes(row.acknowledge.median_minutes)}</td>
+                <td>{share(row.answer.share_within_target)}</td>
+                <td>{minutes(row.answer.median_minutes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="small muted">{t("promise.howCounted")}</p>
+    </>
+  );
+}
+
+function Targets({ minutes, t, space }: { minutes: { acknowledge_minutes: number; answer_minutes: number }; t: T;
+  space?: string }) {
+  const span = (value: number) =>
+    value % 60 === 0 ? t("promise.hours", { count: value / 60 }) : t("promise.minutes", { count: value });
+  return (
+    <p class="lead">
+      {t(space ? "promise.pledgeSpace" : "promise.pledge", {
+        acknowledge: span(minutes.acknowledge_minutes), answer: span(minutes.answer_minutes), space: space ?? "",
+      })}
+    </p>
+  );
+}
