@@ -83,12 +83,13 @@ def on_user_banned(directory: Directory, event: Event) -> None:
     directory.banned_now(event.data["user_id"])
 
 
-def handlers(directory: Directory) -> dict:
-    """The accounts events the directory is made of (user.deleted: ideas.handlers.on_user_deleted forgets them)."""
+def handlers(ideas) -> dict:
+    """The accounts events the directory (`ideas.directory`, read when an event comes: the mapping is also read
+    for its types alone) is made of; user.deleted: ideas.handlers.on_user_deleted forgets the member."""
     return {
-        "user.registered": lambda e: on_user_registered(directory, e),
-        "user.role_changed": lambda e: on_role_changed(directory, e),
-        "space.member_added": lambda e: on_member_added(directory, e),
-        "space.member_removed": lambda e: on_member_removed(directory, e),
-        "user.banned": lambda e: on_user_banned(directory, e),
+        "user.registered": lambda e: on_user_registered(ideas.directory, e),
+        "user.role_changed": lambda e: on_role_changed(ideas.directory, e),
+        "space.member_added": lambda e: on_member_added(ideas.directory, e),
+        "space.member_removed": lambda e: on_member_removed(ideas.directory, e),
+        "user.banned": lambda e: on_user_banned(ideas.directory, e),
     }
