@@ -4,6 +4,7 @@ import logging
 
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
 
+from idealab import brand
 from idealab.auth import Principal
 from idealab.mail import Mailer
 
@@ -75,8 +76,9 @@ def invite(store: AccountStore, cfg: AccountsConfig, mailer: Mailer, actor: Prin
     secret = new_link(store, "invitation", domain.INVITATION_TTL, now(), space_id=space_id, email=email,
                       invited_by=actor.user_id)
     try:
-        mailer.send(email, f"You are invited to {space['name']} on Idea Lab",
-                    f"Hello,\n\nyou are invited to join {space['name']}, a private space of Idea Lab. "
+        lab = brand.current().name
+        mailer.send(email, f"You are invited to {space['name']} on {lab}",
+                    f"Hello,\n\nyou are invited to join {space['name']}, a private space of {lab}. "
                     f"Sign in (or join in one click) and accept within 14 days here:\n\n"
                     f"{cfg.public_url}/invitations#token={secret}\n")
     except OSError as exc:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from werkzeug.exceptions import BadRequest, Conflict, TooManyRequests
 
+from idealab import brand
 from idealab.mail import Mailer
 
 from .. import domain, limits
@@ -29,8 +30,9 @@ def send_verification(store: AccountStore, cfg: AccountsConfig, mailer: Mailer, 
     secret = new_link(store, "verify", domain.VERIFICATION_TTL, now(), user_id=user["_id"])
     # No display name in mails to an address not yet proved: whoever signs up chooses it, and would choose the
     # text of a mail to someone else's address.
-    _mail_quietly(mailer, user["email"], "Confirm your email for Idea Lab",
-                  f"Hello,\n\nconfirm your email address for Idea Lab by opening "
+    lab = brand.current().name
+    _mail_quietly(mailer, user["email"], f"Confirm your email for {lab}",
+                  f"Hello,\n\nconfirm your email address for {lab} by opening "
                   f"this link within 48 hours:\n\n{cfg.public_url}/verify#token={secret}\n")
 
 
@@ -68,8 +70,9 @@ def request_password_reset(store: AccountStore, cfg: AccountsConfig, mailer: Mai
     # Only the newest link works: an older one, in a mailbox read by someone else since, no longer resets.
     store.drop_unused_links(user["_id"], "reset", created_before=at)
     threading.Thread(target=_mail_quietly, name="mail", daemon=True, args=(
-        mailer, user["email"], "Reset your Idea Lab password",
-        f"Hello,\n\nsomeone (we hope you) asked to reset your Idea Lab password. Choose a new one within the hour "
+        mailer, user["email"], f"Reset your {brand.current().name} password",
+        f"Hello,\n\nsomeone (we hope you) asked to reset your {brand.current().name} password. Choose a new one "
+        f"within the hour "
         f"here:\n\n{cfg.public_url}/reset-password#token={secret}\n\n{_identities_told(store, cfg, user['_id'])}"
         f"If it was not you, ignore this mail: your password stays as it is.\n")).start()
 
