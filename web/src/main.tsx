@@ -6,6 +6,7 @@ import { locale, applyLabLanguage } from "./i18n";
 import { startLive } from "./live";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
+import { LeaderboardPage, ProfilePage } from "./pages/Community";
 import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } from "./pages/Conversations";
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
@@ -50,6 +51,8 @@ const ROUTES: [string, Screen][] = [
   ["/questions/:id", ({ id }) => <QuestionPage id={id} key={id} />],
   ["/private", () => <PrivateThreadsPage />],
   ["/private/:id", ({ id }) => <PrivateThreadPage id={id} key={id} />],
+  ["/leaderboard", () => <LeaderboardPage />],
+  ["/members/:id", ({ id }) => <ProfilePage id={id} key={id} />],
   ["/team/queue", () => <TeamQueuePage />],
   ["/promise", () => <PromiseFiguresPage />],
 ];

@@ -113,6 +113,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   {t("nav.questions")}
                 </a>
               </li>
+              <li>
+                <a href="/leaderboard" aria-current={current("/leaderboard")}>
+                  {t("nav.leaderboard")}
+                </a>
+              </li>
               {user && (
                 <li>
                   <a href="/private" aria-current={current("/private")}>

@@ -5,6 +5,7 @@ import { Problem, session } from "../api/client";
 import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
 import { FollowButton } from "../components/Follow";
 import { MergedNote, MergeForm } from "../components/Merge";
+import { RatingsSection } from "../components/Ratings";
 import { Share } from "../components/Share";
 import { Tags } from "../components/Tags";
 import { IdeaConversation } from "../components/TeamAnswer";
@@ -74,6 +75,7 @@ export function IdeaPage({ id }: { id: string }) {
         )}
       </section>
       <IdeaConversation idea={idea.data} onChanged={idea.reload} />
+      {status === "launched" && <RatingsSection kind="ideas" id={id} />}
       <Comments ideaId={id} closed={!!idea.data.hidden} />
       <StaffStatusForm ideaId={id} title={idea.data.title ?? ""} onMoved={item.replace} />
       <MergeForm idea={idea.data} onMerged={(merged) => idea.replace({ ...idea.data!, ...merged })} />

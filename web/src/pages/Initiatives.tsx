@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { inLanguage, type Localised } from "../api/campaigns";
 import { INITIATIVE_STATUSES, roadmap, TEAM_STATUSES, type Initiative } from "../api/lab";
 import { InitiativeCard, useStaff } from "../components/Initiatives";
+import { RatingsSection } from "../components/Ratings";
 import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { LOCALES, useT } from "../i18n";
 import { navigate } from "../router";
@@ -24,6 +25,7 @@ export function InitiativePage({ id }: { id: string }) {
       <PageTitle>{inLanguage(shown.title, lang)}</PageTitle>
       {description && <p>{description}</p>}
       <InitiativeCard initiative={shown} level={2} />
+      {shown.announced && shown.status === "launched" && <RatingsSection kind="initiatives" id={shown.initiative_id} />}
       <section aria-labelledby="initiative-history">
         <h2 id="initiative-history">{t("initiative.history")}</h2>
         <ol>

@@ -1,0 +1,153 @@
+// The community (issue 14): the leaderboards (the public lab's and each of my spaces', this week, this month, of
+// all time) with each member's level beside their name, and a member's profile: level, points, ideas and comments,
+// of what I may see.
+import { session } from "../api/client";
+import { community, PERIODS, type Period } from "../api/community";
+import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
+import { useT } from "../i18n";
+import { navigate, place } from "../router";
+import { useStore } from "../store";
+import "../components/community.css";
+
+export function LevelBadge({ level }: { level: string }) {
+  const { t } = useT();
+  return (
+    <span class="level">
+      <span class="visually-hidden">{t("community.level")} </span>
+      {level}
+    </span>
+  );
+}
+
+function isPeriod(value: string | null): value is Period {
+  return PERIODS.includes(value as Period);
+}
+
+export function LeaderboardPage() {
+  const { t, number } = useT();
+  const { query } = useStore(place);
+  const spaces = useStore(session)?.user.spaces ?? [];
+  const period: Period = isPeriod(query.get("period")) ? (query.get("period") as Period) : "week";
+  const space = query.get("space");
+  const board = useLoad(() => community.leaderboard(period, space, 50), [period, space]);
+  const go = (next: { period?: string; space?: string | null }) => {
+    const params = new URLSearchParams({ period: next.period ?? period });
+    const chosen = next.space === undefined ? space : next.space;
+    if (chosen) params.set("space", chosen);
+    navigate(`/leaderboard?${params}`);
+  };
+  return (
+    <>
+      <PageTitle>{t("community.title")}</PageTitle>
+      <p>{t("community.intro")}</p>
+      <div class="board-choice">
+        <div class="field">
+          <label for="board-period">{t("community.period")}</label>
+          <select id="board-period" value={period} onChange={(e) => go({ period: e.currentTarget.value })}>
+            {PERIODS.map((p) => (
+              <option value={p} key={p}>{t(`community.period.${p}`)}</option>
+            ))}
+          </select>
+        </div>
+        {spaces.length > 0 && (
+          <div class="field">
+            <label for="board-space">{t("community.board")}</label>
+            <select id="board-space" value={space ?? ""} onChange={(e) => go({ space: e.currentTarget.value || null })}>
+              <option value="">{t("community.board.public")}</option>
+              {spaces.map((s) => (
+                <option value={s} key={s}>{s}</option>
+              ))}
+            </select>
+          </div>
+        )}
+      </div>
+      {board.error ? (
+        <ErrorNote error={board.error} onRetry={board.reload} />
+      ) : !board.data ? (
+        <Loading />
+      ) : board.data.entries.length === 0 ? (
+        <p class="muted">{t("community.empty")}</p>
+      ) : (
+        <table class="leaderboard">
+          <caption>{t(`community.caption.${period}`)}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("community.rank")}</th>
+              <th scope="col">{t("community.member")}</th>
+              <th scope="col">{t("community.points")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.data.entries.map((entry) => (
+              <tr key={entry.member_id}>
+                <td>{number(entry.rank)}</td>
+                <th scope="row">
+                  <a href={`/members/${encodeURIComponent(entry.member_id)}`}>
+                    {entry.display_name ?? t("comments.member")}
+                  </a>{" "}
+                  <LevelBadge level={entry.level} />
+                </th>
+                <td>{number(entry.points)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export function ProfilePage({ id }: { id: string }) {
+  const { t, date } = useT();
+  const profile = useLoad(() => community.profile(id), [id]);
+  if (profile.error) return <ErrorNote error={profile.error} onRetry={profile.reload} />;
+  if (!profile.data) return <Loading />;
+  const member = profile.data;
+  return (
+    <>
+      <PageTitle>{member.display_name}</PageTitle>
+      <p class="profile-level">
+        <LevelBadge level={member.level.name} /> {t("community.pointsOf", { count: member.points })}
+        {member.next_level && (
+          <span class="muted">
+            {" "}
+            {t("community.toNext", { count: member.next_level.points - member.points, level: member.next_level.name })}
+          </span>
+        )}
+      </p>
+      <section aria-labelledby="profile-ideas">
+        <h2 id="profile-ideas">{t("community.ideas")}</h2>
+        {member.ideas.length === 0 ? (
+          <p class="muted">{t("community.noIdeas")}</p>
+        ) : (
+          <ul class="profile-list">
+            {member.ideas.map((idea) => (
+              <li key={idea.id}>
+                <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title}</a> <StatusBadge status={idea.status} />{" "}
+                <span class="muted">{t("community.votes", { count: idea.vote_count })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="profile-comments">
+        <h2 id="profile-comments">{t("community.comments")}</h2>
+        {member.comments.length === 0 ? (
+          <p class="muted">{t("community.noComments")}</p>
+        ) : (
+          <ul class="profile-list">
+            {member.comments.map((comment) => (
+              <li key={comment.id}>
+                <blockquote>{comment.text}</blockquote>
+                <a href={`/ideas/${encodeURIComponent(comment.idea_id)}`}>{t("community.onIdea")}</a>{" "}
+                <time class="muted" dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
+                {comment.helpful && <span class="badge badge-helpful">{t("community.helpful")}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <p class="small muted">{t("community.profileNote")}</p>
+    </>
+  );
+}
