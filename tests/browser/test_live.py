@@ -42,3 +42,31 @@ def test_open_pages_move_with_other_members_votes_comments_and_status(signed_in,
     expect(page.locator(".timeline")).to_contain_text("On its way.", timeout=LIVE)
     accessible(page, "idea page after live updates")
     screenshot(page, "live-idea")
+
+
+def test_one_stream_serves_every_tab_and_another_tab_takes_over_when_it_closes(signed_in, person):
+    author = person("Jo").sign_in()
+    idea = author.call("POST", "/api/ideas", json={"title": "Round up card payments into savings",
+                                                   "description": "Spare change adds up.", "category": "savings"})
+    assert idea.status_code == 201, idea.text
+    idea_id = idea.json()["id"]
+    first, _ = signed_in("Kit")
+    streams = []
+    first.context.on("request", lambda r: streams.append(r.url) if "/api/live?" in r.url else None)
+    first.goto(f"/ideas/{idea_id}")
+    second = first.context.new_page()
+    second.goto(f"/ideas/{idea_id}")
+    for page in (first, second):
+        expect(page.locator("#vote-count")).to_have_text("0 votes")
+
+    voters = [person(name).sign_in() for name in ("Lee", "Max")]
+    eventually(lambda: voters[0].call("POST", f"/api/votes/ideas/{idea_id}").status_code == 201, "Lee's vote")
+    for page in (first, second):
+        expect(page.locator("#vote-count")).to_have_text("1 vote", timeout=LIVE)
+    assert len(streams) == 1  # the second tab hears through the first
+
+    with second.expect_request(lambda r: "/api/live?" in r.url, timeout=LIVE) as taken:
+        first.close()
+    assert "last_event_id=" in taken.value.url  # from where the first tab stopped
+    assert voters[1].call("POST", f"/api/votes/ideas/{idea_id}").status_code == 201
+    expect(second.locator("#vote-count")).to_have_text("2 votes", timeout=LIVE)
