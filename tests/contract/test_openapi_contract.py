@@ -18,7 +18,7 @@ from marshmallow import Schema, fields
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
-from idealab import web
+from idealab import openapi, web
 from idealab.config import Settings
 from idealab.testing import TokenSigner
 
@@ -85,11 +85,13 @@ def broken_blueprint() -> Blueprint:
     bp = Blueprint("broken", __name__)
 
     @bp.post("/notes")
+    @openapi.operation(body=Note, answer=Note, status=201)
     def add_note():
         web.load(Note())
         raise RuntimeError("a bug")  # every valid note: a 500
 
     @bp.get("/notes/<note_id>")
+    @openapi.operation(answer=Note)
     def note(note_id):
         return {"error": "none here"}, 404  # a 4xx that is not problem+json
 

@@ -1,7 +1,7 @@
 """Each service's OpenAPI document describes every route its app serves: a new route cannot go undocumented."""
 import pytest
 
-from idealab.openapi import METHODS
+from idealab.openapi import METHODS, path_of
 
 pytestmark = pytest.mark.integration
 
@@ -10,7 +10,7 @@ def test_every_route_and_method_of_the_url_map_is_an_operation(service_app):
     name, app = service_app
     spec = app.test_client().get(f"/api/{name}/openapi.json").json
     assert spec["openapi"] == "3.1.0"
-    routes = {(rule.rule.replace("<", "{").replace(">", "}"), method.lower())
+    routes = {(path_of(rule.rule), method.lower())
               for rule in app.url_map.iter_rules() if rule.endpoint != "static"
               for method in rule.methods if method.lower() in METHODS}
     documented = {(path, method) for path, operations in spec["paths"].items() for method in operations}

@@ -179,6 +179,7 @@ def require_self(arg: str = "user_id"):
             if _signed_in().user_id != kwargs[arg]:
                 raise Forbidden("this is someone else's: only they may see or change it")
             return view(*args, **kwargs)
+        wrapper.roles = ()  # the route's documented security (idealab.openapi): a token, any role
         return wrapper
     return decorator
 
@@ -192,5 +193,6 @@ def require(*roles: str):
             if roles and not any(principal.has(r) for r in roles):
                 raise Forbidden(f"this needs the role {' or '.join(roles)}")
             return view(*args, **kwargs)
+        wrapper.roles = roles  # the route's documented security (idealab.openapi)
         return wrapper
     return decorator

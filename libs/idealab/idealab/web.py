@@ -189,10 +189,13 @@ def _health_blueprint() -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
+    @openapi.operation(answer={"type": "object", "properties": {"status": {"type": "string"}}})
     def healthz():
         return {"status": "ok"}
 
     @bp.get("/readyz")
+    @openapi.operation(answer={"type": "object", "properties": {"status": {"type": "string"},
+                                                                "checks": {"type": "object"}}})
     def readyz():
         """Ready when the database answers (else 503). Kafka is reported but does not decide: writes wait in the
         outbox while it is away, so taking the API out of service would lose what the outbox is there to keep."""
@@ -201,14 +204,14 @@ def _health_blueprint() -> Blueprint:
         return {"status": "ready", "checks": {"database": "ok", "kafka": kafka}}
 
     @bp.get("/metrics")
-    @openapi.describe(responses={"200": {"description": "Prometheus text format",
-                                         "content": {"text/plain": {"schema": {"type": "string"}}}}},
-                      tags=["operations"])
+    @openapi.operation(answer=None, tags=["operations"], responses={"200": {
+        "description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}})
     def prometheus_metrics():
         """Prometheus metrics (for the scraper on the private network; the gateway does not serve it)."""
         return metrics.exposition()
 
     @bp.get("/openapi.json")
+    @openapi.operation(answer={"type": "object"})
     def openapi_document():
         """This OpenAPI document."""
         if "idealab.openapi" not in current_app.extensions:

@@ -30,6 +30,7 @@ def _problem(description: str) -> dict:
 
 @bp.post("")
 @auth.require("member", "product_team")
+@openapi.operation(body=schemas.IdeaSubmission, answer=schemas.Idea, status=201)
 def submit():
     fields = in_language(load(schemas.IdeaSubmission()))
     idea = handlers.submit_idea(store(), fields, auth.current_principal())
@@ -38,7 +39,8 @@ def submit():
 
 @bp.post("/images")
 @auth.require("member", "product_team")
-@openapi.describe(
+@openapi.operation(
+    answer=schemas.Image, status=201,
     requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["image"],
         "properties": {"image": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
@@ -63,9 +65,9 @@ def upload_image():
 
 
 @bp.get("/images/<image_id>")
-@openapi.describe(responses={"200": {"description": "the image's bytes, as uploaded",
-                                     "content": {kind: {"schema": {"type": "string", "format": "binary"}}
-                                                 for kind in IMAGE_TYPES}}})
+@openapi.operation(answer=None, optional_sign_in=True, responses={"200": {
+    "description": "the image's bytes, as uploaded",
+    "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in IMAGE_TYPES}}})
 def image(image_id: str):
     """An idea's image: one of an invite-only space's idea only for its members and staff (404 to anyone else)."""
     found, public = handlers.visible_image(store(), image_id, auth.current_principal())
@@ -74,6 +76,7 @@ def image(image_id: str):
 
 
 @bp.get("")
+@openapi.operation(query=schemas.IdeaListQuery, answer=schemas.IdeaPage, optional_sign_in=True)
 def list_ideas():
     """Ideas I may see, in an order, filtered; with `q`, those matching its words (accents, case and word forms in
     French, English and Spanish do not matter), best match first unless another order is asked for."""
@@ -104,6 +107,7 @@ def list_ideas():
 
 
 @bp.get("/similar")
+@openapi.operation(query=schemas.SimilarQuery, answer=schemas.IdeaPage, optional_sign_in=True)
 def similar_ideas():
     """Ideas like a title being typed (to find one to back instead of posting it again), best match first."""
     query = schemas.SimilarQuery().load(request.args)
@@ -166,6 +170,7 @@ def _helpful(idea_id: str, comment_id: str, helpful: bool):
 
 @bp.get("/me/data")
 @auth.require()
+@openapi.operation(answer=schemas.MyData)
 def my_data():
     """What this service holds about the caller, for their data download (GDPR)."""
     return schemas.MyData().dump(handlers.my_data(store(), auth.current_principal().user_id))
@@ -173,6 +178,7 @@ def my_data():
 
 @bp.post("/questions")
 @auth.require("member", "product_team")
+@openapi.operation(body=schemas.QuestionSubmission, answer=schemas.Question, status=201)
 def ask_question():
     """Asks the team a question, in the public lab or one of my spaces."""
     question = handlers.ask_question(store(), in_language(load(schemas.QuestionSubmission())),
@@ -181,6 +187,7 @@ def ask_question():
 
 
 @bp.get("/questions")
+@openapi.operation(query=schemas.QuestionListQuery, answer=schemas.QuestionPage, optional_sign_in=True)
 def list_questions():
     """Questions I may see, newest first, each with the team's answer when one is pinned."""
     query = schemas.QuestionListQuery().load(request.args)
@@ -191,11 +198,13 @@ def list_questions():
 
 
 @bp.get("/questions/<question_id>")
+@openapi.operation(answer=schemas.Question, optional_sign_in=True)
 def get_question(question_id: str):
     return schemas.Question().dump(handlers.visible_question(store(), question_id, auth.current_principal()))
 
 
 @bp.get("/questions/<question_id>/answers")
+@openapi.operation(answer=schemas.AnswerList, optional_sign_in=True)
 def question_answers(question_id: str):
     """The team's public answers to the question, oldest first (never the private ones)."""
     found = handlers.answers(store(), QUESTION, question_id, auth.current_principal())
@@ -204,6 +213,7 @@ def question_answers(question_id: str):
 
 @bp.post("/questions/<question_id>/answers")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.AnswerSubmission, answer=schemas.Answer, status=201)
 def answer_question(question_id: str):
     """Answers the question in public for the bank; `pin` makes it the team's answer at its top."""
     fields = load(schemas.AnswerSubmission())
@@ -213,6 +223,7 @@ def answer_question(question_id: str):
 
 @bp.put("/questions/<question_id>/team-answer")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.Pin, answer=schemas.Question)
 def pin_question_answer(question_id: str):
     """Pins one of the question's answers at its top as the team's answer."""
     answer_id = load(schemas.Pin())["answer_id"]
@@ -222,6 +233,7 @@ def pin_question_answer(question_id: str):
 
 @bp.post("/questions/<question_id>/private-replies")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.PrivateText, answer=schemas.PrivateThread, status=201)
 def reply_to_question_privately(question_id: str):
     """Answers the question's author in their private thread about it; the question only says that the team did."""
     text = load(schemas.PrivateText())["text"]
@@ -231,6 +243,7 @@ def reply_to_question_privately(question_id: str):
 
 @bp.get("/private-threads")
 @auth.require()
+@openapi.operation(query=schemas.CommentListQuery, answer=schemas.PrivateThreadList)
 def list_threads():
     """My private threads with the team, latest first; for the team (product team, advisers, admins), everyone's."""
     query = schemas.CommentListQuery().load(request.args)
@@ -240,6 +253,7 @@ def list_threads():
 
 @bp.post("/private-threads")
 @auth.require("member")
+@openapi.operation(body=schemas.PrivateText, answer=schemas.PrivateThread, status=201)
 def open_thread():
     """Opens a private conversation with the advisers, from my account."""
     fields = in_language(load(schemas.PrivateText()))
@@ -249,6 +263,7 @@ def open_thread():
 
 @bp.get("/private-threads/<thread_id>")
 @auth.require()
+@openapi.operation(answer=schemas.PrivateThread)
 def get_thread(thread_id: str):
     """A private thread, for its member and the team only (404 to anyone else)."""
     return schemas.PrivateThread().dump(handlers.visible_thread(store(), thread_id, auth.current_principal()))
@@ -256,6 +271,7 @@ def get_thread(thread_id: str):
 
 @bp.post("/private-threads/<thread_id>/messages")
 @auth.require()
+@openapi.operation(body=schemas.PrivateText, answer=schemas.PrivateThread, status=201)
 def write_in_thread(thread_id: str):
     """Writes in a private thread: its member, or the team answering them."""
     fields = in_language(load(schemas.PrivateText()))
@@ -265,12 +281,14 @@ def write_in_thread(thread_id: str):
 
 
 @bp.get("/<idea_id>")
+@openapi.operation(answer=schemas.Idea, optional_sign_in=True)
 def get_idea(idea_id: str):
     return schemas.Idea().dump(handlers.visible_idea(store(), idea_id, auth.current_principal()))
 
 
 @bp.post("/<idea_id>/comments")
 @auth.require("member", "product_team")
+@openapi.operation(body=schemas.CommentSubmission, answer=schemas.Comment, status=201)
 def post_comment(idea_id: str):
     fields = load(schemas.CommentSubmission())
     comment = handlers.post_comment(store(), idea_id, fields, auth.current_principal())
@@ -278,6 +296,8 @@ def post_comment(idea_id: str):
 
 
 @bp.get("/<idea_id>/comments")
+@openapi.operation(query=schemas.CommentListQuery, answer={"type": "object", "properties": {
+    "comments": {"type": "array", "items": schemas.Comment}, "offset": {"type": "integer"}}}, optional_sign_in=True)
 def list_comments(idea_id: str):
     query = schemas.CommentListQuery().load(request.args)
     found = handlers.comments(store(), idea_id, auth.current_principal(), query["limit"], query["offset"])
@@ -286,6 +306,7 @@ def list_comments(idea_id: str):
 
 @bp.put("/<idea_id>/tags")
 @auth.require(*STAFF)
+@openapi.operation(body=schemas.Tags, answer=schemas.Idea)
 def set_tags(idea_id: str):
     """Replaces the idea's tags (its author sets them when submitting)."""
     tags = load(schemas.Tags())["tags"]
@@ -294,6 +315,7 @@ def set_tags(idea_id: str):
 
 @bp.post("/<idea_id>/merge")
 @auth.require(*STAFF)
+@openapi.operation(body=schemas.Merge, answer=schemas.Idea)
 def merge(idea_id: str):
     """Merges this idea, a duplicate, into the original `into`: its page points there, its voters and followers
     move there (each voter counted once), the roadmap marks it duplicate."""
@@ -303,6 +325,7 @@ def merge(idea_id: str):
 
 @bp.get("/<idea_id>/follow")
 @auth.require()
+@openapi.operation(answer=schemas.FollowChoice)
 def follow_choice(idea_id: str):
     """My latest choice to follow this idea or not."""
     return schemas.FollowChoice().dump(handlers.follow_choice(store(), idea_id, auth.current_principal()))
@@ -310,6 +333,7 @@ def follow_choice(idea_id: str):
 
 @bp.put("/<idea_id>/follow")
 @auth.require()
+@openapi.operation(answer=schemas.FollowChoice)
 def follow(idea_id: str):
     """Follows the idea: its status changes reach my inbox."""
     return schemas.FollowChoice().dump(handlers.follow(store(), idea_id, auth.current_principal(), True))
@@ -317,12 +341,14 @@ def follow(idea_id: str):
 
 @bp.delete("/<idea_id>/follow")
 @auth.require()
+@openapi.operation(answer=schemas.FollowChoice)
 def unfollow(idea_id: str):
     """Stops following the idea, whatever made me follow it; my vote and comments stay."""
     return schemas.FollowChoice().dump(handlers.follow(store(), idea_id, auth.current_principal(), False))
 
 
 @bp.get("/<idea_id>/answers")
+@openapi.operation(answer=schemas.AnswerList, optional_sign_in=True)
 def idea_answers(idea_id: str):
     """The team's public answers on the idea, oldest first (never the private ones)."""
     return schemas.AnswerList().dump({"answers": handlers.answers(store(), IDEA, idea_id, auth.current_principal())})
@@ -330,6 +356,7 @@ def idea_answers(idea_id: str):
 
 @bp.post("/<idea_id>/answers")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.AnswerSubmission, answer=schemas.Answer, status=201)
 def answer_idea(idea_id: str):
     """Answers the idea in public for the bank; `pin` makes it the team's answer at its top."""
     fields = load(schemas.AnswerSubmission())
@@ -339,6 +366,7 @@ def answer_idea(idea_id: str):
 
 @bp.put("/<idea_id>/team-answer")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.Pin, answer=schemas.Idea)
 def pin_idea_answer(idea_id: str):
     """Pins one of the idea's answers at its top as the team's answer."""
     answer_id = load(schemas.Pin())["answer_id"]
@@ -347,6 +375,7 @@ def pin_idea_answer(idea_id: str):
 
 @bp.post("/<idea_id>/private-replies")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.PrivateText, answer=schemas.PrivateThread, status=201)
 def reply_to_idea_privately(idea_id: str):
     """Answers the idea's author in their private thread about it; the idea only says that the team did."""
     text = load(schemas.PrivateText())["text"]
@@ -356,6 +385,7 @@ def reply_to_idea_privately(idea_id: str):
 
 @bp.post("/<idea_id>/comments/<comment_id>/private-replies")
 @auth.require(*ANSWERERS)
+@openapi.operation(body=schemas.PrivateText, answer=schemas.PrivateThread, status=201)
 def reply_to_comment_privately(idea_id: str, comment_id: str):
     """Answers the comment's author in their private thread about it; the comment only says that the team did."""
     text = load(schemas.PrivateText())["text"]
@@ -366,24 +396,28 @@ def reply_to_comment_privately(idea_id: str, comment_id: str):
 # Moderation hides and restores, with a public reason; there is no route that deletes an idea or a comment.
 @bp.post("/<idea_id>/hide")
 @auth.require(*MODERATORS)
+@openapi.operation(body=schemas.Moderation, answer=schemas.Idea)
 def hide_idea(idea_id: str):
     return _moderate(idea_id, None, domain.HIDE, schemas.Idea())
 
 
 @bp.post("/<idea_id>/restore")
 @auth.require(*MODERATORS)
+@openapi.operation(body=schemas.Moderation, answer=schemas.Idea)
 def restore_idea(idea_id: str):
     return _moderate(idea_id, None, domain.RESTORE, schemas.Idea())
 
 
 @bp.post("/<idea_id>/comments/<comment_id>/hide")
 @auth.require(*MODERATORS)
+@openapi.operation(body=schemas.Moderation, answer=schemas.Comment)
 def hide_comment(idea_id: str, comment_id: str):
     return _moderate(idea_id, comment_id, domain.HIDE, schemas.Comment())
 
 
 @bp.post("/<idea_id>/comments/<comment_id>/restore")
 @auth.require(*MODERATORS)
+@openapi.operation(body=schemas.Moderation, answer=schemas.Comment)
 def restore_comment(idea_id: str, comment_id: str):
     return _moderate(idea_id, comment_id, domain.RESTORE, schemas.Comment())
 

@@ -11,6 +11,7 @@ bp = Blueprint("roadmap", __name__)
 
 
 @bp.get("")
+@openapi.operation(query=schemas.BoardQuery, answer=schemas.Board, optional_sign_in=True)
 def roadmap():
     """The roadmap. Announced initiatives with their ideas first, then the ideas by status; the open column holds
     its most voted few, `open_list` the whole of it."""
@@ -20,6 +21,7 @@ def roadmap():
 
 
 @bp.get("/ideas/<idea_id>")
+@openapi.operation(answer=schemas.Item, optional_sign_in=True)
 def item(idea_id: str):
     found = store().get(idea_id)
     if found is None or not _visible(found, auth.current_principal()):
@@ -36,6 +38,7 @@ def _visible(item: dict, principal: auth.Principal | None) -> bool:
 
 @bp.post("/ideas/<idea_id>/status")
 @auth.require("product_team")
+@openapi.operation(body=schemas.StatusChange, answer=schemas.Item)
 def change_status(idea_id: str):
     change = load(schemas.StatusChange())
     moved = handlers.change_status(store(), idea_id, change["status"], change["message"],
@@ -44,6 +47,7 @@ def change_status(idea_id: str):
 
 
 @bp.get("/initiatives")
+@openapi.operation(query=schemas.InitiativesQuery, answer=schemas.Initiatives, optional_sign_in=True)
 def initiatives():
     """Initiatives, the most recently moved first. `status=launched` is "you asked, we did"; staff also see drafts."""
     query = schemas.InitiativesQuery().load(request.args)
@@ -55,6 +59,7 @@ def initiatives():
 
 @bp.post("/initiatives")
 @auth.require("product_team")
+@openapi.operation(body=schemas.InitiativeDraft, answer=schemas.Initiative, status=201)
 def create_initiative():
     """Drafts an initiative answering some ideas (all of one space, or all public); staff alone see it until it is
     announced."""
@@ -64,6 +69,7 @@ def create_initiative():
 
 
 @bp.get("/initiatives/<initiative_id>")
+@openapi.operation(answer=schemas.Initiative, optional_sign_in=True)
 def initiative(initiative_id: str):
     principal = auth.current_principal()
     found = handlers.initiative(store(), initiative_id, lambda i: _initiative_visible(i, principal))
@@ -78,6 +84,7 @@ def _initiative_visible(initiative: dict, principal: auth.Principal | None) -> b
 
 @bp.post("/initiatives/<initiative_id>/announce")
 @auth.require("product_team")
+@openapi.operation(body=schemas.Announcement, answer=schemas.Initiative)
 def announce_initiative(initiative_id: str):
     """Announces it with a public message: its ideas move to its status, and their followers are told once."""
     body = load(schemas.Announcement())
@@ -87,6 +94,7 @@ def announce_initiative(initiative_id: str):
 
 @bp.post("/initiatives/<initiative_id>/status")
 @auth.require("product_team")
+@openapi.operation(body=schemas.StatusChange, answer=schemas.Initiative)
 def move_initiative(initiative_id: str):
     """Moves an announced initiative on with a public message, and its ideas with it."""
     change = load(schemas.StatusChange())
@@ -96,8 +104,9 @@ def move_initiative(initiative_id: str):
 
 
 @bp.get("/feed.atom")
-@openapi.describe(responses={"200": {"description": "an Atom feed of the public roadmap's changes", "content": {
-    "application/atom+xml": {"schema": {"type": "string"}}}}})
+@openapi.operation(answer=None, responses={"200": {"description": "an Atom feed of the public roadmap's changes",
+                                                   "content": {"application/atom+xml": {
+                                                       "schema": {"type": "string"}}}}})
 def feed():
     """The public roadmap's changes as an Atom feed: announced initiatives and ideas that moved, public ones only."""
     document = handlers.roadmap_feed(store(), request.host_url.rstrip("/"))

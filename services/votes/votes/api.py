@@ -15,6 +15,7 @@ bp = Blueprint("votes", __name__)
 
 @bp.post("/ideas/<idea_id>")
 @auth.require("member", "product_team")
+@openapi.operation(answer=schemas.Vote, status=201)
 def cast(idea_id: str):
     vote = handlers.cast_vote(store(), idea_id, auth.current_principal())
     return schemas.Vote().dump(vote), 201
@@ -22,6 +23,7 @@ def cast(idea_id: str):
 
 @bp.delete("/ideas/<idea_id>")
 @auth.require("member", "product_team")
+@openapi.operation(answer=None, status=204)
 def withdraw(idea_id: str):
     handlers.withdraw_vote(store(), idea_id, auth.current_principal())
     return "", 204
@@ -29,6 +31,8 @@ def withdraw(idea_id: str):
 
 @bp.get("/me/data")
 @auth.require()
+@openapi.operation(answer={"type": "object", "properties": {
+    "votes": {"type": "array", "items": schemas.Vote}, "ballots": {"type": "array", "items": schemas.Ballot}}})
 def my_data():
     """What this service holds about the caller, for their data download (GDPR). Votes stay counted after an
     account is deleted: they hold only the account's random id, which nothing links to a person any more."""
@@ -38,6 +42,7 @@ def my_data():
 
 
 @bp.get("/ideas/<idea_id>")
+@openapi.operation(answer=schemas.Tally, optional_sign_in=True)
 def tally(idea_id: str):
     shown = handlers.show_tally(store(), idea_id, auth.current_principal(), current_app.config["VOTE_THRESHOLD"])
     return schemas.Tally().dump(shown)
@@ -50,6 +55,7 @@ def now() -> datetime:
 
 @bp.post("/campaigns")
 @auth.require("product_team", "admin")
+@openapi.operation(body=schemas.CampaignSetup, answer=schemas.Campaign, status=201)
 def create_campaign():
     data = load(schemas.CampaignSetup())
     campaign = handlers.create_campaign(store(), data, auth.current_principal(), now())
@@ -57,6 +63,7 @@ def create_campaign():
 
 
 @bp.get("/campaigns")
+@openapi.operation(query=schemas.CampaignListQuery, answer=schemas.CampaignList, optional_sign_in=True)
 def list_campaigns():
     query = schemas.CampaignListQuery().load(request.args)
     return schemas.CampaignList().dump(
@@ -64,12 +71,14 @@ def list_campaigns():
 
 
 @bp.get("/campaigns/<campaign_id>")
+@openapi.operation(answer=schemas.Campaign, optional_sign_in=True)
 def campaign(campaign_id: str):
     return schemas.Campaign().dump(handlers.show_campaign(store(), campaign_id, auth.current_principal(), now()))
 
 
 @bp.put("/campaigns/<campaign_id>")
 @auth.require("product_team", "admin")
+@openapi.operation(body=schemas.CampaignSetup, answer=schemas.Campaign)
 def edit_campaign(campaign_id: str):
     """Replaces the campaign's setup; only before it opens (409 after)."""
     data = load(schemas.CampaignSetup())
@@ -79,6 +88,7 @@ def edit_campaign(campaign_id: str):
 
 @bp.put("/campaigns/<campaign_id>/ballot")
 @auth.require("member", "product_team")
+@openapi.operation(body=schemas.BallotCast, answer=schemas.Ballot)
 def cast_ballot(campaign_id: str):
     """Casts or changes the caller's one ballot while the campaign is open: 409 outside its window, 403 when the
     caller may not vote in it, 422 for a ballot its rule refuses."""
@@ -89,20 +99,23 @@ def cast_ballot(campaign_id: str):
 
 @bp.get("/campaigns/<campaign_id>/ballot")
 @auth.require()
+@openapi.operation(answer=schemas.Ballot)
 def my_ballot(campaign_id: str):
     return schemas.Ballot().dump(handlers.my_ballot(store(), campaign_id, auth.current_principal()))
 
 
 @bp.get("/campaigns/<campaign_id>/results")
+@openapi.operation(answer=schemas.Results, optional_sign_in=True)
 def results(campaign_id: str):
     shown = handlers.results(store(), campaign_id, auth.current_principal(), now())
     return schemas.Results().dump(shown)
 
 
 @bp.get("/campaigns/<campaign_id>/export")
-@openapi.describe(responses={"200": {"description": "the result and every ballot by its random id", "content": {
-    "application/json": {"schema": schemas.Export},
-    "text/csv": {"schema": {"type": "string", "description": "ballot_id,option_id,points: one row per choice"}}}}})
+@openapi.operation(query=schemas.ExportQuery, answer=schemas.Export, optional_sign_in=True, responses={"200": {
+    "description": "the result and every ballot by its random id", "content": {
+        "application/json": {"schema": schemas.Export},
+        "text/csv": {"schema": {"type": "string", "description": "ballot_id,option_id,points: one row per choice"}}}}})
 def export(campaign_id: str):
     """A closed campaign's ballots, to recount it and check its digest (python -m votes.verify_campaign)."""
     query = schemas.ExportQuery().load(request.args)

@@ -1,11 +1,11 @@
-"""The OpenAPI document generated from a tiny service: what each view loads, dumps, returns and requires."""
+"""The OpenAPI document generated from a tiny service: what each route declares, and the roles it requires."""
 import tempfile
 
 import pytest
 from flask import Blueprint, request
 from marshmallow import Schema, fields, validate
 
-from idealab import auth, web
+from idealab import auth, openapi, web
 from idealab.config import Settings
 from idealab.testing import TokenSigner
 
@@ -30,16 +30,20 @@ def blueprint() -> Blueprint:
 
     @bp.post("")
     @auth.require("member", "product_team")
+    @openapi.operation(body=Submission, answer=Thing, status=201)
     def submit():
         fields_ = web.load(Submission())
         return Thing().dump(fields_), 201
 
     @bp.get("")
+    @openapi.operation(query=ListQuery, answer={"type": "object", "properties": {
+        "things": {"type": "array", "items": Thing}, "limit": {"type": "integer"}}})
     def list_things():
         query = ListQuery().load(request.args)
         return {"things": Thing(many=True).dump([]), "limit": query["limit"]}
 
     @bp.get("/<thing_id>")
+    @openapi.operation(answer=Thing, optional_sign_in=True)
     def one(thing_id):
         """One thing, with my opinion of it when signed in."""
         auth.current_principal()
@@ -47,6 +51,7 @@ def blueprint() -> Blueprint:
 
     @bp.route("/<int:thing_id>/mark", methods=["PUT", "DELETE"])
     @auth.require()
+    @openapi.operation(answer=None, status=204)
     def mark(thing_id):
         return "", 204
 
@@ -69,11 +74,15 @@ class FakeStore:
         pass
 
 
-@pytest.fixture(scope="module")
-def app():
+def service(bp: Blueprint):
     settings = Settings(service="things", mongodb_uri="mongodb://unused", database="unused",
                         kafka_bootstrap_servers="unused", jwks_url=JWKS_URL)
-    return web.create_service_app(settings, "/api/things", blueprint(), FakeStore, db=FakeDb())
+    return web.create_service_app(settings, "/api/things", bp, FakeStore, db=FakeDb())
+
+
+@pytest.fixture(scope="module")
+def app():
+    return service(blueprint())
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +104,7 @@ def test_it_is_openapi_3_1_with_every_route_and_method_of_the_url_map(app, spec)
         ("/api/things/openapi.json", "get")}
 
 
-def test_the_request_body_is_the_schema_the_view_loads_and_its_errors_are_problems(spec):
+def test_the_request_body_is_the_declared_schema_and_its_errors_are_problems(spec):
     post = spec["paths"]["/api/things"]["post"]
     body = resolve(spec, post["requestBody"]["content"]["application/json"]["schema"])
     assert body["required"] == ["title"] and body["properties"]["title"]["minLength"] == 5
@@ -106,7 +115,7 @@ def test_the_request_body_is_the_schema_the_view_loads_and_its_errors_are_proble
     assert "Retry-After" in post["responses"]["503"]["headers"]
 
 
-def test_the_answer_is_the_schema_the_view_dumps_with_the_status_it_returns(spec):
+def test_the_answer_is_the_declared_schema_with_its_status(spec):
     post = spec["paths"]["/api/things"]["post"]
     created = resolve(spec, post["responses"]["201"]["content"]["application/json"]["schema"])
     assert set(created["properties"]) == {"id", "title"}
@@ -117,14 +126,14 @@ def test_the_answer_is_the_schema_the_view_dumps_with_the_status_it_returns(spec
     assert "content" not in spec["paths"]["/api/things/{thing_id}/mark"]["delete"]["responses"]["204"]
 
 
-def test_the_query_is_the_schema_that_loads_the_request_args(spec):
+def test_the_query_is_the_declared_query_schema(spec):
     get = spec["paths"]["/api/things"]["get"]
     [limit] = get["parameters"]
     assert (limit["in"], limit["name"], limit["schema"]["maximum"]) == ("query", "limit", 100)
     assert "422" in get["responses"] and "400" not in get["responses"]
 
 
-def test_security_follows_auth_require_and_current_principal(spec):
+def test_security_follows_auth_require_and_the_declared_optional_sign_in(spec):
     paths = spec["paths"]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert paths["/api/things"]["post"]["security"] == [{"bearer": []}]
@@ -147,6 +156,59 @@ def test_path_parameters_take_their_converter_type_and_views_their_docstring(spe
     assert readyz["description"].startswith("Kafka is reported but does not decide")
 
 
-def test_described_fields_override_what_the_source_says(spec):
+def test_declared_fields_override_the_generated_ones(spec):
     ok = spec["paths"]["/api/things/metrics"]["get"]["responses"]["200"]
     assert list(ok["content"]) == ["text/plain"]
+
+
+def test_a_route_without_a_declared_contract_has_no_document():
+    bp = Blueprint("things", __name__)
+
+    @bp.get("/undeclared")
+    def undeclared():
+        return {}
+
+    with pytest.raises(openapi.Undeclared, match="/api/things/undeclared"):
+        openapi.spec_for(service(bp))
+
+
+def test_the_roles_of_require_self_and_of_a_spread_tuple_are_documented():
+    staff = ("moderator", "admin")
+    bp = Blueprint("things", __name__)
+
+    @bp.get("/<user_id>/box")
+    @auth.require_self()
+    @openapi.operation(answer=Thing)
+    def box(user_id):
+        return {}
+
+    @bp.post("/hidden")
+    @auth.require(*staff)
+    @openapi.operation(answer=None, status=204)
+    def hide():
+        return "", 204
+
+    paths = openapi.spec_for(service(bp))["paths"]
+    box_get = paths["/api/things/{user_id}/box"]["get"]
+    assert box_get["security"] == [{"bearer": []}] and {"401", "403"} <= set(box_get["responses"])
+    assert paths["/api/things/hidden"]["post"]["x-roles"] == ["moderator", "admin"]
+
+
+class Shelf(Schema):
+    whole = fields.Nested(Thing)
+    titles = fields.List(fields.Nested(Thing(exclude=("id",))))
+    ids = fields.List(fields.Nested(Thing, only=("id",)))
+
+
+def test_a_schema_left_short_by_a_nested_use_has_a_name_of_its_own():
+    bp = Blueprint("things", __name__)
+
+    @bp.get("/shelf")
+    @openapi.operation(answer=Shelf)
+    def shelf():
+        return {}
+
+    components = openapi.spec_for(service(bp))["components"]["schemas"]
+    assert set(components["ThingWithoutId"]["properties"]) == {"title"}
+    assert set(components["Thing"]["properties"]) == {"id", "title"}
+    assert set(components["Shelf"]["properties"]["ids"]["items"]["properties"]) == {"id"}
