@@ -87,7 +87,8 @@ def mail_link(lab_log):
     def newest_link(address: str, page: str) -> str:
         def newest():
             for message in reversed(mails_in_log(lab_log, address)):
-                match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", message.get_content())
+                text = message.get_body(("plain",)).get_content()  # beside an HTML part, in notifications' mails
+                match = re.search(rf"https?://[^/\s]+(/{page}#token=[\w-]+)", text)
                 if match:
                     return match.group(1)
             return None

@@ -27,6 +27,16 @@ class Unsendable(ValueError):
     """A message no retry would send: an address or a link that cannot be written in a header."""
 
 
+def refused_for_good(exc: OSError) -> str | None:
+    """What the mail server said when it refused the recipient's address for good (a 5xx reply to RCPT), else None:
+    a 4xx, a lost connection or a refused sender are tried again; a refused address would be refused again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = list(exc.recipients.values())
+        if replies and all(code >= 500 for code, _ in replies):
+            return "; ".join(f"{code} {message.decode(errors='replace')}" for code, message in replies)
+    return None
+
+
 def one_line(text: str) -> str:
     """The text on one line: line breaks of every kind and other control characters become single spaces."""
     return " ".join("".join(" " if breaks_line(c) else c for c in text).split())

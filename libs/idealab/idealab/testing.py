@@ -171,7 +171,7 @@ class Mailbox:
         """The token of the newest mail to `address` linking to the web lab's `page` (`…/<page>#token=…`)."""
         def found():
             for message in reversed(self.to(address)):
-                match = re.search(rf"/{re.escape(page)}#token=([\w-]+)", message.get_content())
+                match = re.search(rf"/{re.escape(page)}#token=([\w-]+)", message.get_body(("plain",)).get_content())
                 if match:
                     return match.group(1)
             return None

@@ -39,8 +39,8 @@ def preferences(user_id: str):
 @auth.require_self()
 @openapi.operation(body=schemas.Preferences, answer=schemas.PreferencesShown)
 def set_preferences(user_id: str):
-    email = load(schemas.Preferences())["email"]
-    return schemas.PreferencesShown().dump(handlers.set_preferences(store(), user_id, email))
+    changes = load(schemas.Preferences())
+    return schemas.PreferencesShown().dump(handlers.set_preferences(store(), user_id, changes))
 
 
 @bp.post("/unsubscribe")

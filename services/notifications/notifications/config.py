@@ -1,7 +1,10 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from idealab import brand
 from idealab.config import Settings, env
+
+from . import templates
 
 SERVICE = "notifications"
 
@@ -49,3 +52,9 @@ def load_webhooks() -> WebhookConfig:
                          seconds("WEBHOOK_FIRST_RETRY_SECONDS", "5"), seconds("WEBHOOK_LONGEST_WAIT_SECONDS", "7200"),
                          seconds("WEBHOOK_GIVE_UP_AFTER_SECONDS", "86400"),
                          seconds("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+
+
+def load_lab() -> templates.Lab:
+    """The lab as its emails name it: the bank's own lab's name and default language (LAB_BRAND_FILE)."""
+    lab = brand.current()
+    return templates.Lab(lab.name, lab.default_language, env("PUBLIC_URL", "http://127.0.0.1:8080"))

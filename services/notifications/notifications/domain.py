@@ -26,6 +26,7 @@ def status_change(event: Event, title: str | None, now: datetime) -> dict:
         "kind": "idea.status_changed",
         "idea_id": data["idea_id"],
         "title": f"{name} is now {STATUS_NAMES[data['to_status']]}",
+        "name": title,  # the emails say it in the member's language (`templates`)
         "message": data["message"],
         "from": data["from_status"],
         "to": data["to_status"],
@@ -61,6 +62,7 @@ def campaign_closed(event: Event, now: datetime) -> dict:
         "kind": "campaign.closed",
         "idea_id": campaign_key(data["campaign_id"]),
         "title": f"{name} has closed: the result",
+        "name": data["title"],
         "message": f"{data['ballots']} ballots. " + "; ".join(lines),
         "from": "open",
         "to": "closed",
@@ -148,6 +150,7 @@ def initiative_change(event: Event, now: datetime) -> dict:
         "idea_id": initiative_key(data["initiative_id"]),
         "idea_ids": data["idea_ids"],
         "title": f"{name}: announced, {STATUS_NAMES[to]}" if announced else f"{name} is now {STATUS_NAMES[to]}",
+        "name": data["title"],
         "message": data["message"],
         "from": "announced" if announced else data["from_status"],
         "to": to,
@@ -203,6 +206,7 @@ def all_read(entries: list[dict], now: datetime) -> dict:
 # growing wait, then given up.
 EMAIL = "email"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
+DIGEST = "digest"  # held for the member's daily digest (`email_choices`), due at their next morning
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)
 # A job claimed by a sender that died before recording the outcome is given up after this long, not sent again.
@@ -217,15 +221,9 @@ def email_jobs(change: dict, subscribers: list[dict], emailable: set[str], now: 
     return [{"_id": f"{change['_id']}:{s['user_id']}:{EMAIL}", "user_id": s["user_id"], "channel": EMAIL,
              "idea_id": change["idea_id"], "title": change["title"], "message": change["message"],
              "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now,
-             **{k: change[k] for k in ("path", "why") if k in change}}  # a campaign's link and wording
+             # a campaign's link and wording; what the templates say in the member's language
+             **{k: change[k] for k in ("path", "why", "kind", "name", "to", "created_at") if k in change}}
             for s in subscribers if s["user_id"] in emailable and sees(change, s.get("since"))]
-
-
-def email_text(job: dict, idea_url: str, unsubscribe_url: str) -> tuple[str, str]:
-    body = (f"{job['message']}\n\nSee {'it' if 'path' in job else 'the idea'}: {idea_url}\n\n"
-            f"{job.get('why', 'You follow this idea because you wrote it, voted for it or commented on it.')}\n"
-            f"Stop these emails: {unsubscribe_url}\n")
-    return job["title"], body
 
 
 def after_failure(attempts: int, now: datetime) -> dict:

@@ -27,16 +27,16 @@ such jobs are given up as in doubt (`cli failed-emails` lists them), never sent 
 batch unsure per crash (a clean stop finishes its batch; the database going away mid-batch leaves it unsure too)."""
 import logging
 from datetime import datetime, timezone
-from urllib.parse import quote
 
 from werkzeug.exceptions import NotFound
 
 from idealab import metrics
 from idealab.events import Event
 from idealab.kafka import TRANSIENT
-from idealab.mail import Connection, Mailer
+from idealab.mail import Connection, Mailer, refused_for_good
 
 from . import contests, domain, team, webhook_handlers
+from . import email_choices, templates
 from .store import NotificationStore
 
 log = logging.getLogger(__name__)
@@ -218,14 +218,21 @@ def on_user_deleted(store: NotificationStore, event: Event) -> None:
 
 
 def preferences(store: NotificationStore, user_id: str) -> dict:
-    contact = store.contact(user_id)
+    contact, choices = store.contact(user_id), store.choices(user_id) or {}
     return {"user_id": user_id, "email": contact["email_enabled"] if contact else False,
-            "email_address_known": contact is not None}
+            "email_address_known": contact is not None, "kinds": email_choices.shown(choices),
+            "language": choices.get("language"),
+            "time_zone": choices.get("time_zone", email_choices.DEFAULT_TIME_ZONE),
+            "bounce": contact.get("bounce") if contact else None}
 
 
-def set_preferences(store: NotificationStore, user_id: str, email: bool) -> dict:
-    if not store.set_email_enabled(user_id, email) and email:
+def set_preferences(store: NotificationStore, user_id: str, changes: dict) -> dict:
+    """Email on or off, the mode of each kind given, the emails' language and the digest's time zone."""
+    email = changes.get("email")
+    if email is not None and not store.set_email_enabled(user_id, email) and email:
         raise NotFound("no verified email address is known for you yet: verify it in your account first")
+    store.set_choices(user_id, changes.get("kinds", {}),
+                      {k: changes[k] for k in ("language", "time_zone") if k in changes})
     return preferences(store, user_id)
 
 
@@ -250,25 +257,28 @@ def queue_emails(store: NotificationStore, batch: int = WALK_BATCH) -> int:
     return walked
 
 
-def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = SEND_BATCH) -> int:
+def send_due_emails(store: NotificationStore, mailer: Mailer, public_url: str, batch: int = SEND_BATCH,
+                    lab: templates.Lab | None = None) -> int:
     """Sends one batch of the email jobs that are due; returns how many were found. The batch is claimed first: the
     sender's lease can pass to another instance in the middle of it (a slow mail server), and that one reads the same
-    jobs. A due job still claimed is one whose sender died in the middle (see the module's crash window)."""
-    now = datetime.now(timezone.utc)
+    jobs. A due job still claimed is one whose sender died in the middle (see the module's crash window). `lab`: the
+    lab's name and default language in the emails (the worker's configuration)."""
+    lab, now = lab or templates.Lab(public_url=public_url), datetime.now(timezone.utc)
     due = store.due_emails(now, batch)
     if in_doubt := [job for job in due if "claim" in job]:
         store.give_up_in_doubt(in_doubt, now, domain.IN_DOUBT)
         metrics.delivered(domain.EMAIL, len(in_doubt), domain.FAILED)
     if unclaimed := [job for job in due if "claim" not in job]:
-        _send_batch(store, mailer, public_url, store.claim_emails(unclaimed, now, domain.SENDING_HOLD), now)
+        _send_batch(store, mailer, lab, store.claim_emails(unclaimed, now, domain.SENDING_HOLD), now)
     return len(due)
 
 
-def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs: list[dict], now: datetime) -> None:
+def _send_batch(store: NotificationStore, mailer: Mailer, lab: templates.Lab, jobs: list[dict], now: datetime) -> None:
     """Sends claimed jobs over one connection and records those sent in one write. A failure that is not the database
     or the mail server being away is the job's own, which no retry would cure: the job is marked failed with its
     error (`python -m notifications.cli failed-emails`) and the next one goes out."""
     contacts = store.contacts_of([job["user_id"] for job in jobs])
+    choices = store.choices_of([job["user_id"] for job in jobs])
     barred = _out_of_space(store, [(job["idea_id"], job["user_id"]) for job in jobs])
     sent, begun = [], 0
     try:
@@ -276,7 +286,7 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
             for begun, job in enumerate(jobs, start=1):
                 try:
                     contact = None if (job["idea_id"], job["user_id"]) in barred else contacts.get(job["user_id"])
-                    if _send(store, smtp, public_url, job, contact, now):
+                    if _send(store, smtp, lab, job, contact, choices.get(job["user_id"]), now):
                         sent.append(job["_id"])
                 except TRANSIENT:
                     raise  # the database is away: the sender waits for it
@@ -293,24 +303,54 @@ def _send_batch(store: NotificationStore, mailer: Mailer, public_url: str, jobs:
         metrics.delivered(domain.EMAIL, len(sent), domain.SENT)
 
 
-def _send(store: NotificationStore, smtp: Connection, public_url: str, job: dict, contact: dict | None,
-          now: datetime) -> bool:
-    """Sends one claimed job (True), or drops it when its address is gone (erased, unsubscribed since) or its member
-    left the idea's space (`contact` None); a message the mail server refuses is tried again later, up to a point."""
-    if contact is None or not contact["email_enabled"]:
-        store.update_email(job["_id"], {"state": domain.FAILED,
-                                        "reason": "no address, email turned off, or no longer in the idea's space"})
+def _send(store: NotificationStore, smtp: Connection, lab: templates.Lab, job: dict, contact: dict | None,
+          choices: dict | None, now: datetime) -> bool:
+    """Sends one claimed job (True), or drops it when its address is gone (erased, unsubscribed since, refused for
+    good) or its member left the idea's space (`contact` None), or holds it for the member's digest or drops it as
+    they chose for its kind; a message the mail server refuses for now is tried again later, up to a point."""
+    if contact is None or not contact["email_enabled"] or contact.get("bounce"):
+        store.update_email(job["_id"], {"state": domain.FAILED, "reason": "no address, email turned off, address "
+                                                                          "refused, or no longer in the idea's space"})
         metrics.delivered(domain.EMAIL, 1, "dropped")
         return False
-    token = contact["unsubscribe_token"]
-    subject, body = domain.email_text(job, public_url + job.get("path", f"/ideas/{quote(job['idea_id'])}"),
-                                      f"{public_url}/unsubscribe#token={token}")
+    chosen = email_choices.mode(choices, job.get("kind"))
+    if chosen == email_choices.DAILY:
+        store.hold_for_digest(job["_id"], email_choices.next_morning(now, (choices or {}).get("time_zone")))
+        return False
+    if chosen == email_choices.NONE:
+        store.update_email(job["_id"], {"state": domain.FAILED, "reason": "the member chose no email of this kind"})
+        metrics.delivered(domain.EMAIL, 1, "dropped")
+        return False
+    language = templates.language_of((choices or {}).get("language"), lab)
     try:
-        smtp.send(contact["email"], subject, body,
-                  unsubscribe=f"{public_url}/api/notifications/unsubscribe?token={token}")
-        return True
+        if mail_to(store, smtp, lab, contact, lambda unsubscribe: templates.render(job, language, lab, unsubscribe),
+                   now):
+            return True
+        store.update_email(job["_id"], {"state": domain.FAILED, "attempts": job["attempts"] + 1,
+                                        "reason": contact["email"] + " was refused for good by the mail server"})
+        metrics.delivered(domain.EMAIL, 1, domain.FAILED)
     except OSError as exc:
         _retry_later(store, job, exc, now)
+    return False
+
+
+def mail_to(store: NotificationStore, smtp: Connection, lab: templates.Lab, contact: dict, render,
+            now: datetime) -> bool:
+    """Mails the member what `render(unsubscribe page URL)` makes, (subject, text, html), with their one-click
+    unsubscribe (True). An address the mail server refuses for good (5xx) is recorded as bounced, and mailed no more
+    until another is verified (False); any other refusal raises OSError, for a retry later."""
+    token = contact["unsubscribe_token"]
+    subject, text, html = render(f"{lab.public_url}/unsubscribe#token={token}")
+    try:
+        smtp.send(contact["email"], subject, text, html=html,
+                  unsubscribe=f"{lab.public_url}/api/notifications/unsubscribe?token={token}")
+        return True
+    except OSError as exc:
+        reason = refused_for_good(exc)
+        if reason is None:
+            raise
+        store.bounced(contact["_id"], contact["email"], reason, now)
+        log.warning("the mail server refused %s's address for good: %s", contact["_id"], reason)
         return False
 
 

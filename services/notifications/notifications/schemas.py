@@ -1,11 +1,11 @@
 """HTTP shapes of the notifications API."""
 from datetime import datetime, timezone
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from idealab.fields import StrictBoolean
 
-from . import webhooks
+from . import email_choices, templates, webhooks
 
 
 class InboxQuery(Schema):
@@ -13,7 +13,23 @@ class InboxQuery(Schema):
 
 
 class Preferences(Schema):
-    email = StrictBoolean(required=True)  # JSON true or false only, not 0, 1, "yes" or "off"
+    email = StrictBoolean()  # JSON true or false only, not 0, 1, "yes" or "off"
+    # Per kind of notification: instant, daily (the morning digest) or none; the kinds not given keep theirs.
+    kinds = fields.Dict(keys=fields.String(validate=validate.OneOf(email_choices.KINDS)),
+                        values=fields.String(validate=validate.OneOf(email_choices.MODES)))
+    language = fields.String(validate=validate.OneOf(templates.LANGUAGES))  # of the emails
+    time_zone = fields.String(validate=validate.Length(max=64))  # IANA name, e.g. Europe/Paris: the digest's morning
+
+    @validates("time_zone")
+    def _a_time_zone(self, value: str, **_) -> None:
+        if not email_choices.is_time_zone(value):
+            raise ValidationError("not a time zone name, e.g. Europe/Paris")
+
+
+class Bounce(Schema):
+    address = fields.String()
+    reason = fields.String()
+    at = fields.AwareDateTime()
 
 
 class PreferencesShown(Schema):
@@ -21,6 +37,11 @@ class PreferencesShown(Schema):
     email = fields.Boolean()
     # Email goes only to an address verified in the accounts service.
     email_address_known = fields.Boolean()
+    kinds = fields.Dict(keys=fields.String(), values=fields.String())
+    language = fields.String(allow_none=True)
+    time_zone = fields.String()
+    # The mail server refused the address for good: nothing is mailed to it until another address is verified.
+    bounce = fields.Nested(Bounce, allow_none=True)
 
 
 class UnsubscribeQuery(Schema):

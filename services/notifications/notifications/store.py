@@ -8,12 +8,13 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from .domain import FAILED, QUEUED, SENT, VOTER
+from .domain import DIGEST, FAILED, QUEUED, SENT, VOTER
 from .webhook_store import WebhookStore
 
 INSERT_CHUNK = 1000  # well below the engine's 25,000 documents per insert_many
 DUPLICATE_KEY = 11000
-EMAILABLE = {"email_enabled": True}  # a contact exists only for a verified address
+# A contact exists only for a verified address; one the mail server refused for good (`bounce`) is mailed no more.
+EMAILABLE = {"email_enabled": True, "bounce": None}
 FOLLOWING = {"reasons.0": {"$exists": True}}
 
 
@@ -27,6 +28,7 @@ class NotificationStore:
         self.contacts = db["contacts"]  # verified email addresses and the email preference, by user
         self.deliveries = db["deliveries"]  # email jobs: queued, sent or failed
         self.memberships = db["memberships"]  # (member, space): when last removed from it and last added to it
+        self.email_choices = db["email_choices"]  # per member: emails wanted by kind, language and time zone
         self.live_channels = db["live_channels"]  # by audience (a space, a member, staff): its live channel's key
         self.webhooks = WebhookStore(db)  # webhook endpoints and their deliveries (webhook_store.py)
 
@@ -197,7 +199,7 @@ class NotificationStore:
         try:
             self.contacts.update_one(
                 {"_id": user_id, "$or": [{"verified_at": {"$lt": verified_at}}, {"verified_at": {"$exists": False}}]},
-                {"$set": {"email": email, "verified_at": verified_at},
+                {"$set": {"email": email, "verified_at": verified_at}, "$unset": {"bounce": ""},
                  "$setOnInsert": {"email_enabled": True, "unsubscribe_token": secrets.token_urlsafe(24)}},
                 upsert=True)
         except DuplicateKeyError:
@@ -255,12 +257,60 @@ class NotificationStore:
     def emails_of(self, user_id: str) -> list[dict]:
         return list(self.deliveries.find({"user_id": user_id}).sort("queued_at", DESCENDING))
 
+    def choices(self, user_id: str) -> dict | None:
+        return self.email_choices.find_one({"_id": user_id})
+
+    def choices_of(self, user_ids: list[str]) -> dict[str, dict]:
+        return {c["_id"]: c for c in self.email_choices.find({"_id": {"$in": user_ids}})}
+
+    def set_choices(self, user_id: str, kinds: dict[str, str], settings: dict) -> None:
+        """Sets the modes of the kinds given (the others keep theirs) and the language or time zone given."""
+        changes = {**{f"kinds.{kind}": mode for kind, mode in kinds.items()}, **settings}
+        if changes:
+            self.email_choices.update_one({"_id": user_id}, {"$set": changes}, upsert=True)
+
+    def bounced(self, user_id: str, address: str, reason: str, at: datetime) -> None:
+        """The mail server refused the address for good: it is mailed no more until another one is verified."""
+        self.contacts.update_one({"_id": user_id, "email": address},
+                                 {"$set": {"bounce": {"address": address, "reason": reason, "at": at}}})
+
+    def hold_for_digest(self, job_id: str, at: datetime) -> None:
+        self.deliveries.update_one({"_id": job_id}, {"$set": {"state": DIGEST, "next_attempt_at": at},
+                                                     "$unset": {"claim": ""}})
+
+    def due_digests(self, now: datetime, limit: int) -> list[str]:
+        """Members with a digest due (the same index as the due emails)."""
+        jobs = self.deliveries.find({"state": DIGEST, "next_attempt_at": {"$lte": now}}, {"user_id": 1}).limit(limit)
+        return list({job["user_id"] for job in jobs})
+
+    def claim_digests(self, user_ids: list[str], now: datetime, hold: timedelta) -> tuple[str, list[dict]]:
+        """Takes the members' due digest jobs for `hold` (as `claim_emails`); returns the claim and the jobs: those
+        taken, and those a sender that died had claimed (another claim)."""
+        claim, due = uuid.uuid4().hex, {"user_id": {"$in": user_ids}, "state": DIGEST, "next_attempt_at": {"$lte": now}}
+        self.deliveries.update_many({**due, "claim": {"$exists": False}},
+                                    {"$set": {"claim": claim, "next_attempt_at": now + hold}})
+        return claim, list(self.deliveries.find({"$or": [{"claim": claim}, {**due, "claim": {"$exists": True}}]}))
+
+    def reschedule_digest(self, job_ids: list[str], at: datetime) -> None:
+        self.deliveries.update_many({"_id": {"$in": job_ids}, "state": DIGEST},
+                                    {"$set": {"next_attempt_at": at}, "$unset": {"claim": ""}})
+
+    def release_digests(self, claim: str, at: datetime) -> None:
+        """Puts back the claimed digest jobs not settled yet, due at `at`."""
+        self.deliveries.update_many({"claim": claim, "state": DIGEST},
+                                    {"$set": {"next_attempt_at": at}, "$unset": {"claim": ""}})
+
+    def digested(self, job_ids: list[str], now: datetime) -> None:
+        self.deliveries.update_many({"_id": {"$in": job_ids}}, {
+            "$set": {"state": SENT, "sent_at": now, "digest": True}, "$inc": {"attempts": 1},
+            "$unset": {"claim": ""}})
+
     def forget_user(self, user_id: str) -> None:
         # Marked first, so an event of theirs handled meanwhile finds the mark once the erasure is done.
         self.erased.update_one({"_id": user_id}, {"$setOnInsert": {"_id": user_id}}, upsert=True)
         for collection in (self.subscriptions, self.deliveries):
             collection.delete_many({"user_id": user_id})
-        for collection in (self.contacts, self.read_marks):
+        for collection in (self.contacts, self.read_marks, self.email_choices):
             collection.delete_one({"_id": user_id})
 
     def is_erased(self, user_id: str) -> bool:

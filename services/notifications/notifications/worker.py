@@ -8,12 +8,13 @@ from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from idealab.outbox import Lease, leased
 
 from . import config, handlers, live, webhook_handlers
+from . import digests
 from .store import NotificationStore
 
 
 def main() -> None:
     settings = config.load()
-    mail, hooks = config.load_mail(), config.load_webhooks()
+    mail, hooks, lab = config.load_mail(), config.load_webhooks(), config.load_lab()
     store = NotificationStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     mailer, leases = Mailer(mail.smtp_host, mail.smtp_port, mail.sender), store.deliveries.database["leases"]
     worker.run(settings, [], [
@@ -28,8 +29,11 @@ def main() -> None:
     ], ensure_indexes=store.ensure_indexes, jobs={
         # One instance each among the workers, the lease holder: no walk runs twice at once, no mail goes out twice.
         "email-walk": leased(lambda: handlers.queue_emails(store), Lease(leases, "email-walk"), "email walk"),
-        "email": leased(lambda: handlers.send_due_emails(store, mailer, mail.public_url),
+        "email": leased(lambda: handlers.send_due_emails(store, mailer, mail.public_url, lab=lab),
                         Lease(leases, "email-sender"), "email sender"),
+        # Each member's daily digest at their morning: looked for every half minute when none is due.
+        "digests": leased(lambda: digests.send_digests(store, mailer, lab), Lease(leases, "email-digests"),
+                          "email digests", max_idle_seconds=30),
         "webhooks": leased(lambda: webhook_handlers.deliver_due(store.webhooks, store, hooks),
                            Lease(leases, "webhook-sender"), "webhook sender"),
     })

@@ -48,5 +48,5 @@ def test_every_voter_finds_the_result_once_in_the_inbox_and_by_email_even_when_r
         pass
     handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
     [mail] = mailbox.to("ann@example.com")
-    body = mail.get_content()
-    assert "http://lab.example/campaigns/c1" in body and "You voted in this campaign." in body
+    body = mail.get_body(("plain",)).get_content()
+    assert "http://lab.example/campaigns/c1" in body and "because you voted in this campaign." in body

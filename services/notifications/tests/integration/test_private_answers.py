@@ -37,7 +37,7 @@ def test_only_the_recipient_is_told_once_in_the_inbox_and_by_email_with_a_link_a
         pass
     handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
     [mail] = mailbox.to("ann@example.com")
-    assert "http://lab.example/private/t1" in mail.get_content()
+    assert "http://lab.example/private/t1" in mail.get_body(("plain",)).get_content()
     assert mailbox.to("bob@example.com") == []
 
 

@@ -32,7 +32,7 @@ def test_the_worker_emails_a_status_change_to_a_verified_address(event, worker_e
 
         [mail] = wait_for(lambda: mailbox.to("ann@example.com"), what="the status email")
     assert mail["Subject"] == "Dark mode is now planned"
-    assert "Coming in March." in mail.get_content()
+    assert "Coming in March." in mail.get_body(("plain",)).get_content()
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 

@@ -46,7 +46,7 @@ def test_a_status_change_is_one_record_keyed_by_its_event_with_the_public_messag
     event = status_changed()
     assert status_change(event, "Dark mode", NOW) == {
         "_id": event.id, "kind": "idea.status_changed", "idea_id": "idea-1", "title": "Dark mode is now planned",
-        "message": "Coming to the app in March.", "from": "under_review", "to": "planned",
+        "name": "Dark mode", "message": "Coming to the app in March.", "from": "under_review", "to": "planned",
         "created_at": CHANGED_AT, "recorded_at": NOW, "emails_queued": False,
     }
 
