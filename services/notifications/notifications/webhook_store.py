@@ -99,7 +99,8 @@ class WebhookStore:
         """Queues the delivery again, due now, whatever became of it (same id, body and webhook-id)."""
         return self.deliveries.find_one_and_update(
             {"_id": delivery_id, "state": {"$in": [DELIVERED, FAILED]}},
-            {"$set": {"state": QUEUED, "queued_at": now, "next_attempt_at": now, "replayed_at": now}, "$unset": {"claim": ""}},
+            {"$set": {"state": QUEUED, "queued_at": now, "next_attempt_at": now, "replayed_at": now},
+             "$unset": {"claim": ""}},
             return_document=ReturnDocument.AFTER)
 
     def delivery(self, delivery_id: str) -> dict | None:
