@@ -24,14 +24,20 @@ COMMAND = ".cache/venv/bin/python docs/generate.py"
 
 # --- the event catalogue ------------------------------------------------------------------------------------------
 
+# Consumer groups a service runs besides its main one, by the module holding their handlers factory.
+OTHER_GROUPS = {"ideas": ("points",)}
+
+
 def handled_types(service: str) -> set[str]:
-    """The event types a service's consumer handles: the keys of the mapping its handlers factory returns (called
+    """The event types a service's consumers handle: the keys of the mappings its handlers factories return (called
     with None for every argument: the handlers are closures that touch the store only when an event comes)."""
-    module = importlib.import_module(f"{service}.handlers")
-    factory = getattr(module, "event_handlers", None) or getattr(module, "handlers", None)
-    if not callable(factory):
-        return set()  # a service that consumes nothing (accounts)
-    return set(factory(*[None] * len(inspect.signature(factory).parameters)))
+    found: set[str] = set()
+    for name in ("handlers", *OTHER_GROUPS.get(service, ())):
+        module = importlib.import_module(f"{service}.{name}")
+        factory = getattr(module, "event_handlers", None) or getattr(module, "handlers", None)
+        if callable(factory):  # a service that consumes nothing (accounts) has none
+            found |= set(factory(*[None] * len(inspect.signature(factory).parameters)))
+    return found
 
 
 KINDS = {"String": "string", "AwareDateTime": "datetime", "Integer": "integer", "Email": "email", "Boolean": "boolean"}
