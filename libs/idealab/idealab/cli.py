@@ -114,7 +114,7 @@ def replay(bootstrap_servers: str, topics: list[str], handlers: dict[str, Handle
         consumer.seek_to_beginning(*partitions)
         for record in _read_to_end(consumer, partitions, f"replaying {', '.join(topics)}"):
             try:
-                event = events.parse(record.value, record.partition, record.offset)
+                event = events.parse(record.value)
             except ValidationError:
                 outcomes["unreadable"] += 1  # the consumer dead-lettered it; `dead-letters` shows it
                 continue

@@ -463,12 +463,9 @@ class Event:
     correlation_id: str
     time: datetime
     data: dict
-    # Where the event was read from; consumers that guard a counter with offset watermarks need it.
-    partition: int = -1
-    offset: int = -1
 
 
-def parse(raw: bytes, partition: int = -1, offset: int = -1) -> Event:
+def parse(raw: bytes) -> Event:
     """Reads an envelope and its data; raises ValidationError for anything malformed (it then goes to the DLQ).
 
     Unknown fields in data are ignored so a newer producer's additions do not break an older consumer.
@@ -483,5 +480,4 @@ def parse(raw: bytes, partition: int = -1, offset: int = -1) -> Event:
         raise ValidationError(f"unknown event type {envelope['type']!r}")
     data = event_type.schema(unknown=EXCLUDE).load(envelope["data"])
     return Event(id=envelope["id"], type=envelope["type"], subject=envelope["subject"],
-                 correlation_id=envelope["correlationid"], time=envelope["time"], data=data,
-                 partition=partition, offset=offset)
+                 correlation_id=envelope["correlationid"], time=envelope["time"], data=data)

@@ -260,7 +260,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
         """Applies a run in one call of its Batch handler. Should one of them be poison (unreadable, or failing for
         good), they are applied one at a time instead, so that only the poison is dead-lettered."""
         try:
-            read = [events.parse(r.value, r.partition, r.offset) for r in records]
+            read = [events.parse(r.value) for r in records]
             batch = [event for event in read if event.type in self.handlers]
             self.handlers[batch[0].type].handle(batch)
         except TRANSIENT:
@@ -276,7 +276,7 @@ class ConsumerLoop(ConsumerRebalanceListener):
 
     def _process(self, record) -> None:
         try:
-            event = events.parse(record.value, record.partition, record.offset)
+            event = events.parse(record.value)
         except ValidationError as exc:
             self._dead_letter(record, f"malformed event: {exc.messages}")
             self._count(MALFORMED, "dead_lettered")
