@@ -13,6 +13,7 @@ import { IdeasPage } from "./pages/Ideas";
 import { InboxPage } from "./pages/Inbox";
 import { InitiativeFormPage, InitiativePage, YouAskedPage } from "./pages/Initiatives";
 import { InvitationPage, ResetPasswordPage, UnsubscribePage, VerifyPage } from "./pages/MailLinks";
+import { ModerationPage } from "./pages/Moderation";
 import { NotFoundPage } from "./pages/NotFound";
 import { PromiseFiguresPage, TeamQueuePage } from "./pages/Promise";
 import { RoadmapPage } from "./pages/Roadmap";
@@ -49,6 +50,7 @@ const ROUTES: [string, Screen][] = [
   ["/campaigns/:id/edit", ({ id }) => <CampaignFormPage id={id} key={id} />],
   ["/questions", () => <QuestionsPage />],
   ["/questions/:id", ({ id }) => <QuestionPage id={id} key={id} />],
+  ["/moderation", () => <ModerationPage />],
   ["/private", () => <PrivateThreadsPage />],
   ["/private/:id", ({ id }) => <PrivateThreadPage id={id} key={id} />],
   ["/leaderboard", () => <LeaderboardPage />],

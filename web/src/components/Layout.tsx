@@ -7,6 +7,7 @@ import { brand, labelIn } from "../brand";
 import { isLocale, LOCALES, setLocale, useT } from "../i18n";
 import { navigate, place } from "../router";
 import { isAnswerer } from "./TeamAnswer";
+import { isModerator } from "./Flag";
 import { store, useStore } from "../store";
 import { follows, useLive } from "../live";
 
@@ -137,6 +138,13 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   {t("nav.promise")}
                 </a>
               </li>
+              {isModerator(user?.roles) && (
+                <li>
+                  <a href="/moderation" aria-current={current("/moderation")}>
+                    {t("nav.moderation")}
+                  </a>
+                </li>
+              )}
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">

@@ -7,6 +7,7 @@ import { ErrorNote, Field, FormError, Loading, useLoad, useSubmit } from "../com
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 import { useLive } from "../live";
+import { FlagAction, HiddenNotice, MentionText } from "../components/Flag";
 
 export const MODERATORS = ["moderator", "admin"];
 
@@ -61,12 +62,15 @@ function CommentView({ comment, onChanged }: { comment: Comment; onChanged: (com
   const user = useStore(session)?.user;
   const mine = user?.id === comment.author_id;
   return (
-    <article class={comment.hidden ? "comment comment-hidden" : "comment"} aria-label={t("comments.one")}>
+    <article id={`comment-${comment.id}`} class={comment.hidden ? "comment comment-hidden" : "comment"}
+             aria-label={t("comments.one")}>
       <p class="small muted">
         {mine ? t("comments.you") : t("comments.member")} · <time dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
       </p>
-      {comment.hidden && <p class="hidden-note">{t("moderation.hidden", { reason: comment.hidden.reason })}</p>}
-      {comment.text !== null && <p class="comment-text">{comment.text}</p>}
+      {comment.hidden && <HiddenNotice hidden={comment.hidden} />}
+      {comment.text !== null && <MentionText text={comment.text} />}
+      <FlagAction kind="comment" id={comment.id} ideaId={comment.idea_id} authorId={comment.author_id}
+                  hidden={comment.hidden} />
       {user?.roles.some((role) => MODERATORS.includes(role)) && (
         <Moderate ideaId={comment.idea_id} commentId={comment.id} hidden={!!comment.hidden}
                   onDone={(item) => onChanged(item as Comment)} />

@@ -10,6 +10,7 @@ import { navigate } from "../router";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { SignInFirst } from "./SignIn";
+import { FlagAction, HiddenNotice } from "../components/Flag";
 
 export function QuestionsPage() {
   const { t, date } = useT();
@@ -70,6 +71,8 @@ export function QuestionPage({ id }: { id: string }) {
   return (
     <article class="idea">
       <PageTitle>{question.data.title ?? t("moderation.hiddenIdea")}</PageTitle>
+      {question.data.hidden && <HiddenNotice hidden={question.data.hidden} class="note note-error hidden-note" />}
+      <FlagAction kind="question" id={id} authorId={question.data.author_id} hidden={question.data.hidden} />
       <p class="meta small muted"><time dateTime={question.data.asked_at}>{date(question.data.asked_at)}</time></p>
       <TeamAnswerNote answer={question.data.team_answer} privately={question.data.answered_privately} />
       {question.data.body !== null && <p class="description">{question.data.body}</p>}

@@ -14,6 +14,7 @@ import { useT } from "../i18n";
 import { useStore } from "../store";
 import { Comments, Moderate, MODERATORS } from "./Comments";
 import { useLive } from "../live";
+import { FlagAction, HiddenNotice } from "../components/Flag";
 
 export function IdeaPage({ id }: { id: string }) {
   const { t, date, label } = useT();
@@ -35,9 +36,8 @@ export function IdeaPage({ id }: { id: string }) {
   return (
     <article class="idea">
       <PageTitle>{idea.data.title ?? t("moderation.hiddenIdea")}</PageTitle>
-      {idea.data.hidden && (
-        <p class="note note-error hidden-note">{t("moderation.hidden", { reason: idea.data.hidden.reason })}</p>
-      )}
+      {idea.data.hidden && <HiddenNotice hidden={idea.data.hidden} class="note note-error hidden-note" />}
+      <FlagAction kind="idea" id={id} authorId={idea.data.author_id} hidden={idea.data.hidden} />
       {idea.data.merged_into && <MergedNote into={idea.data.merged_into} />}
       {moderator && (
         <Moderate ideaId={id} commentId={null} hidden={!!idea.data.hidden} onDone={() => idea.reload()} />
