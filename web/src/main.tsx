@@ -6,6 +6,7 @@ import { locale, applyLabLanguage } from "./i18n";
 import { startLive } from "./live";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
+import { ContestFormPage, ContestPage, ContestsPage, EnterContestPage } from "./pages/Contests";
 import { LeaderboardPage, ProfilePage } from "./pages/Community";
 import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } from "./pages/Conversations";
 import { IdeaPage } from "./pages/Idea";
@@ -48,6 +49,11 @@ const ROUTES: [string, Screen][] = [
   ["/campaigns/new", () => <CampaignFormPage />],
   ["/campaigns/:id", ({ id }) => <CampaignPage id={id} key={id} />],
   ["/campaigns/:id/edit", ({ id }) => <CampaignFormPage id={id} key={id} />],
+  ["/contests", () => <ContestsPage />],
+  ["/contests/new", () => <ContestFormPage />],
+  ["/contests/:id", ({ id }) => <ContestPage id={id} key={id} />],
+  ["/contests/:id/edit", ({ id }) => <ContestFormPage id={id} key={id} />],
+  ["/contests/:id/enter", ({ id }) => <EnterContestPage id={id} key={id} />],
   ["/questions", () => <QuestionsPage />],
   ["/questions/:id", ({ id }) => <QuestionPage id={id} key={id} />],
   ["/moderation", () => <ModerationPage />],

@@ -110,6 +110,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
                 </a>
               </li>
               <li>
+                <a href="/contests" aria-current={current("/contests")}>
+                  {t("nav.contests")}
+                </a>
+              </li>
+              <li>
                 <a href="/questions" aria-current={current("/questions")}>
                   {t("nav.questions")}
                 </a>

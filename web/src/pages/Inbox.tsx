@@ -73,6 +73,8 @@ function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void
         <strong>
           {entry.kind === "campaign.closed"
             ? t("inbox.campaignClosed")
+            : entry.kind === "contest.round_closed"
+              ? t("inbox.contestDecided")
             : entry.kind === "answer.posted"
               ? t("inbox.privateAnswer")
               : entry.kind === "private_message.sent"
@@ -143,11 +145,14 @@ const PRIVATE = "private:";
 // A member's private message is kept under the team's key (those who answer for the bank read it): it leads to
 // the team's queue, where it waits with its due time.
 const TEAM = "team:";
+// A contest's round decided is kept under "contest:<contest>:round:<n>": it leads to the contest's page.
+const CONTEST = "contest:";
 const PAGES = { "campaign:": "/campaigns/", "initiative:": "/initiatives/" };
 
 export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
   if (entry.idea_id.startsWith(PRIVATE)) return "/private";
   if (entry.idea_id.startsWith(TEAM)) return "/team/queue";
+  if (entry.idea_id.startsWith(CONTEST)) return `/contests/${encodeURIComponent(entry.idea_id.split(":")[1])}`;
   for (const [key, page] of Object.entries(PAGES))
     if (entry.idea_id.startsWith(key)) return page + encodeURIComponent(entry.idea_id.slice(key.length));
   return `/ideas/${encodeURIComponent(entry.idea_id)}`;

@@ -1,0 +1,81 @@
+"""Contests in the browser (issue 12, Genios del Ahorro): the staff form, a member shares a tip in an open round and
+votes for it, the worker closes the round by itself, a juror scores the shortlist on the contest's page, and the
+round's winner and ranking are shown; every screen axe-clean."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import eventually, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def reload_until(page, locator, what: str, timeout: float = 90):
+    def shown():
+        page.reload()
+        return locator.count() > 0
+    eventually(shown, what, timeout)
+
+
+def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_round(signed_in, accessible):
+    team_page, team = signed_in("Tess", roles=("product_team",))
+    team_page.goto("/contests/new")
+    expect(team_page.get_by_role("heading", level=1)).to_have_text("New contest")
+    accessible(team_page, "new contest")
+    screenshot(team_page, "contest-new")
+
+    opens = datetime.now(timezone.utc) + timedelta(seconds=2)
+    closes = opens + timedelta(seconds=25)
+    made = team.sign_in().call("POST", "/api/votes/contests", json={
+        "title": {"en": "Saving geniuses", "es": "Genios del Ahorro"}, "description": {"en": "Share a saving tip."},
+        "currency": "EUR", "shortlist_size": 1, "jury": {"kind": "role"},
+        "criteria": [{"id": "saving", "name": {"en": "Saving"}}, {"id": "clarity", "name": {"en": "Clarity"}}],
+        "rounds": [{"opens_at": opens.isoformat(), "closes_at": closes.isoformat(),
+                    "judging_ends_at": (closes + timedelta(seconds=15)).isoformat(), "prize": 50_000}],
+        "final": {"closes_at": (closes + timedelta(seconds=1)).isoformat(),
+                  "judging_ends_at": (closes + timedelta(seconds=16)).isoformat(), "prize": 150_000}})
+    assert made.status_code == 201, made.text
+    contest = made.json()["id"]
+
+    page, _ = signed_in("Mona")
+    page.goto(f"/contests/{contest}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saving geniuses")
+    share = page.get_by_role("link", name="Share a tip")
+    reload_until(page, share, "the round to open and the ideas service to take entries", timeout=30)
+    share.click()
+    expect(page.locator("h1")).to_be_focused()
+    expect(page.locator("h1")).to_have_text("Share a tip: Saving geniuses")
+    accessible(page, "enter a contest")
+    page.get_by_label("Your tip in a few words").fill("Round every payment up to the euro")
+    page.get_by_label("Explain it").fill("The change goes to a savings pot, and it adds up.")
+    page.get_by_label("Or a link to your video elsewhere (optional)").fill("https://video.example/round-up")
+    page.get_by_role("button", name="Enter my tip").click()
+    expect(page.locator("h1")).to_have_text("Saving geniuses")
+    vote = page.get_by_role("button", name="Vote for Round every payment up to the euro")
+    reload_until(page, vote, "the entry in the round's list")
+    expect(page.get_by_role("link", name="Watch the video of Round every payment up to the euro (on another site)")) \
+        .to_have_attribute("href", "https://video.example/round-up")
+    vote.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Voted")).to_be_visible()
+    accessible(page, "contest open")
+    screenshot(page, "contest-open")
+
+    juror, _ = signed_in("Juana", roles=("jury",))
+    juror.goto(f"/contests/{contest}")
+    scoring = juror.get_by_role("heading", name="Score the shortlist of Round 1")
+    reload_until(juror, scoring, "the worker to close the round and shortlist the tip")
+    for criterion, score in (("Saving", "9"), ("Clarity", "7")):
+        juror.get_by_role("group", name="Round every payment up to the euro").get_by_label(criterion).fill(score)
+    accessible(juror, "jury scoring")
+    juror.get_by_role("button", name="Save my scores").click()
+    expect(juror.get_by_role("status").filter(has_text="Your scores are saved.")).to_be_visible()
+
+    winner = juror.get_by_text("Winner: Round every payment up to the euro")
+    reload_until(juror, winner, "the end of judging and the decision", timeout=60)
+    row = juror.get_by_role("table").first.get_by_role("row", name="Round every payment up to the euro")
+    expect(row).to_contain_text("16")  # the jury's score
+    expect(juror.get_by_text("Prize: €500.00")).to_be_visible()
+    accessible(juror, "contest decided")
+    screenshot(juror, "contest-decided")

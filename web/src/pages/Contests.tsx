@@ -1,0 +1,456 @@
+// Contests (issue 12, Genios del Ahorro): the list; one contest with its rounds, their entries (vote while a round is
+// open), shortlists, rankings, winners and prizes, and its jury's scoring form; submitting an entry (a text, an image,
+// an uploaded clip or a link to a hosted video, shown as a link: the lab loads nothing from outside); and the staff
+// form that sets one up or edits it before it opens.
+import { useState } from "preact/hooks";
+import { Problem, session } from "../api/client";
+import { inLanguage, money, type Localised } from "../api/campaigns";
+import {
+  contests, MAX_VIDEO_BYTES, VIDEO_TYPES, type Contest, type ContestRound, type ContestSetup, type Entry, type Scores,
+} from "../api/contests";
+import { votes } from "../api/lab";
+import { ImageField } from "../components/ImageField";
+import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { useT } from "../i18n";
+import { navigate } from "../router";
+import { useStore } from "../store";
+
+const STAFF = ["product_team", "admin"];
+const LANGUAGES = ["fr", "en", "es"] as const;
+const enc = encodeURIComponent;
+
+function useStaff(): boolean {
+  return useStore(session)?.user.roles.some((role) => STAFF.includes(role)) ?? false;
+}
+
+function roundName(t: ReturnType<typeof useT>["t"], round: ContestRound): string {
+  return round.final ? t("contest.final") : t("contest.round", { n: round.round });
+}
+
+export function ContestsPage() {
+  const { t, lang, label } = useT();
+  const staff = useStaff();
+  const list = useLoad(() => contests.list(), []);
+  return (
+    <>
+      <PageTitle>{t("contests.title")}</PageTitle>
+      {staff && (
+        <p>
+          <a class="button" href="/contests/new">{t("contests.new")}</a>
+        </p>
+      )}
+      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.contests.length === 0 && <p class="empty">{t("contests.empty")}</p>}
+      <ul class="ideas">
+        {list.data?.contests.map((c) => (
+          <li key={c.id} class="idea-card">
+            <h2>
+              <a href={`/contests/${enc(c.id)}`}>{inLanguage(c.title, lang)}</a>
+            </h2>
+            <p class="small muted">
+              {c.rounds.map((r) => `${roundName(t, r)}: ${label("contestState", r.state)}`).join(" · ")}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function ContestPage({ id }: { id: string }) {
+  const { t, lang } = useT();
+  const staff = useStaff();
+  const user = useStore(session)?.user;
+  const contest = useLoad(() => contests.get(id), [id, user?.id]);
+  const entries = useLoad(() => contests.entries(id), [id, user?.id]);
+  if (contest.error) return <ErrorNote error={contest.error} onRetry={contest.reload} />;
+  if (!contest.data) return <Loading />;
+  const c = contest.data;
+  const open = c.rounds.some((r) => r.state === "open" && !r.final);
+  const byId = new Map((entries.data?.entries ?? []).map((e) => [e.id, e]));
+  return (
+    <>
+      <PageTitle>{inLanguage(c.title, lang)}</PageTitle>
+      <p>{inLanguage(c.description, lang)}</p>
+      {staff && c.rounds[0].state === "scheduled" && (
+        <p>
+          <a href={`/contests/${enc(id)}/edit`}>{t("contest.edit")}</a>
+        </p>
+      )}
+      {open && user && (
+        <p>
+          <a class="button" href={`/contests/${enc(id)}/enter`}>{t("contest.enter")}</a>
+        </p>
+      )}
+      {open && !user && <p>{t("contest.signInToEnter")}</p>}
+      {c.rounds.map((round) => (
+        <RoundView key={round.round} contest={c} round={round} byId={byId}
+          entries={(entries.data?.entries ?? []).filter((e) => e.contest?.round === round.round)}
+          onChange={contest.reload} />
+      ))}
+      <h2>{t("contest.rules")}</h2>
+      <p class="small">{t("contest.shortlistRule")} {c.shortlist_rule}</p>
+      <p class="small">{t("contest.winnerRule")} {c.winner_rule}</p>
+    </>
+  );
+}
+
+function RoundView({ contest, round, entries, byId, onChange }: {
+  contest: Contest; round: ContestRound; entries: Entry[]; byId: Map<string, Entry>; onChange: () => void;
+}) {
+  const { t, lang, label, date } = useT();
+  const headingId = `round-${round.round}`;
+  const title = (entryId: string) => byId.get(entryId)?.title ?? entryId;
+  return (
+    <section aria-labelledby={headingId} class="contest-round">
+      <h2 id={headingId}>{roundName(t, round)}</h2>
+      <p class="small muted">
+        {label("contestState", round.state)} · {round.final
+          ? t("contest.finalWindow", { closes: date(round.closes_at), judged: date(round.judging_ends_at) })
+          : t("contest.window", { opens: date(round.opens_at), closes: date(round.closes_at),
+            judged: date(round.judging_ends_at) })}
+        {round.prize > 0 && <> · {t("contest.prize", { amount: money(round.prize, contest.currency, lang) })}</>}
+      </p>
+      {round.state === "decided" && (
+        <p class="contest-winner">
+          {round.winner
+            ? t("contest.winner", { title: title(round.winner) })
+            : t("contest.noWinner")}
+        </p>
+      )}
+      {!round.final && round.state === "open" && (
+        entries.length === 0 ? <p class="empty">{t("contest.noEntries")}</p> : (
+          <ul class="ideas">
+            {entries.map((entry) => <EntryCard key={entry.id} entry={entry} />)}
+          </ul>
+        )
+      )}
+      {round.ranking && round.ranking.length > 0 && (
+        <table class="results">
+          <caption>{t("contest.ranking")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("contest.rank")}</th>
+              <th scope="col">{t("contest.entry")}</th>
+              <th scope="col">{t("contest.votes")}</th>
+              <th scope="col">{t("contest.shortlisted")}</th>
+              <th scope="col">{t("contest.juryScore")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {round.ranking.map((row) => (
+              <tr key={row.entry_id}>
+                <td>{row.rank}</td>
+                <th scope="row"><a href={`/ideas/${enc(row.entry_id)}`}>{title(row.entry_id)}</a></th>
+                <td>{row.votes}</td>
+                <td>{row.shortlisted ? t("contest.yes") : t("contest.no")}</td>
+                <td>{row.jury_score ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!round.final && round.state !== "open" && round.state !== "scheduled" && !round.ranking && entries.length > 0 && (
+        <ul class="ideas">
+          {entries.map((entry) => <EntryCard key={entry.id} entry={entry} closed />)}
+        </ul>
+      )}
+      {contest.may_judge && round.state === "judging" && (round.shortlist?.length ?? 0) > 0 && (
+        <ScoreForm contest={contest} round={round} title={title} onScored={onChange} />
+      )}
+    </section>
+  );
+}
+
+function EntryCard({ entry, closed = false }: { entry: Entry; closed?: boolean }) {
+  const { t } = useT();
+  const user = useStore(session)?.user;
+  const [voted, setVoted] = useState(false);
+  const vote = useSubmit(() => votes.cast(entry.id).catch((e) => {
+    if (e instanceof Problem && e.status === 409) return; // voted already: one vote per member per entry
+    throw e;
+  }), () => setVoted(true));
+  return (
+    <li class="idea-card">
+      <h3>
+        <a href={`/ideas/${enc(entry.id)}`}>{entry.title}</a>
+      </h3>
+      <p>{entry.description}</p>
+      {entry.image && <img src={entry.image.url} alt="" class="idea-image" loading="lazy" />}
+      {entry.video && (
+        <video controls preload="metadata" src={entry.video.url} class="entry-video"
+          aria-label={t("contest.videoOf", { title: entry.title ?? "" })} />
+      )}
+      {entry.video_link && (
+        <p class="small">
+          <a href={entry.video_link} rel="noopener noreferrer nofollow">{t("contest.videoLink", { title: entry.title ?? "" })}</a>
+        </p>
+      )}
+      {!closed && user && (
+        <form onSubmit={vote.submit}>
+          <FormError error={vote.error} />
+          <button type="submit" class="button-secondary" disabled={vote.sending || voted}>
+            {voted ? t("contest.voted") : t("contest.vote", { title: entry.title ?? "" })}
+          </button>
+          {voted && <span role="status" class="visually-hidden">{t("contest.voted")}</span>}
+        </form>
+      )}
+    </li>
+  );
+}
+
+function ScoreForm({ contest, round, title, onScored }: {
+  contest: Contest; round: ContestRound; title: (id: string) => string; onScored: () => void;
+}) {
+  const { t, lang } = useT();
+  const shortlist = round.shortlist ?? [];
+  const [scores, setScores] = useState<Scores>(() =>
+    Object.fromEntries(shortlist.map((e) => [e, Object.fromEntries(contest.criteria.map((c) => [c.id, 0]))])));
+  const [saved, setSaved] = useState(false);
+  const form = useSubmit(() => contests.score(contest.id, round.round, scores), () => {
+    setSaved(true);
+    onScored();
+  });
+  return (
+    <form class="form" onSubmit={form.submit} noValidate>
+      <h3>{t("contest.scoreTitle", { round: roundName(t, round) })}</h3>
+      <p class="hint">{t("contest.scoreHint")}</p>
+      <FormError error={form.error} />
+      {shortlist.map((entryId) => (
+        <fieldset key={entryId}>
+          <legend>{title(entryId)}</legend>
+          {contest.criteria.map((criterion) => {
+            const name = `score-${round.round}-${entryId}-${criterion.id}`;
+            return (
+              <div class="field" key={criterion.id}>
+                <label for={name}>{inLanguage(criterion.name, lang)}</label>
+                <input id={name} name={name} type="number" min={0} max={10} step={1}
+                  value={scores[entryId]?.[criterion.id] ?? 0}
+                  onInput={(e) => setScores({ ...scores,
+                    [entryId]: { ...scores[entryId], [criterion.id]: Number(e.currentTarget.value) } })} />
+              </div>
+            );
+          })}
+        </fieldset>
+      ))}
+      <button type="submit" class="button" disabled={form.sending}>{t("contest.scoreSave")}</button>
+      {saved && <p role="status">{t("contest.scoreSaved")}</p>}
+    </form>
+  );
+}
+
+export function EnterContestPage({ id }: { id: string }) {
+  const { t, lang } = useT();
+  const contest = useLoad(() => contests.get(id), [id]);
+  const [fields, setFields] = useState({ title: "", description: "", video_link: "" });
+  const [imageId, setImageId] = useState<string | null>(null);
+  const [videoId, setVideoId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [videoRefused, setVideoRefused] = useState<string | null>(null);
+  const form = useSubmit(
+    () => contests.enter({
+      title: fields.title, description: fields.description, category: "contest", contest_id: id,
+      ...(imageId ? { image_id: imageId } : {}), ...(videoId ? { video_id: videoId } : {}),
+      ...(fields.video_link.trim() ? { video_link: fields.video_link.trim() } : {}),
+    }),
+    () => navigate(`/contests/${enc(id)}`),
+  );
+  const chooseVideo = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    setVideoId(null);
+    setVideoRefused(null);
+    if (!file) return;
+    if (!VIDEO_TYPES.includes(file.type)) return setVideoRefused(t("entry.video.wrongType"));
+    if (file.size > MAX_VIDEO_BYTES) return setVideoRefused(t("entry.video.tooLarge"));
+    setBusy(true);
+    try {
+      setVideoId((await contests.uploadVideo(file, () => {})).id);
+    } catch (failure) {
+      setVideoRefused(failure instanceof Problem && failure.status === 415 ? t("entry.video.wrongType")
+        : failure instanceof Problem && failure.status === 413 ? t("entry.video.tooLarge") : t("entry.video.failed"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (contest.error) return <ErrorNote error={contest.error} />;
+  if (!contest.data) return <Loading />;
+  const bind = (name: keyof typeof fields) => ({
+    value: fields[name], onInput: (value: string) => setFields({ ...fields, [name]: value }),
+  });
+  return (
+    <>
+      <PageTitle>{t("entry.title", { contest: inLanguage(contest.data.title, lang) })}</PageTitle>
+      <form class="form" onSubmit={form.submit} noValidate>
+        <FormError error={form.error} />
+        <Field name="title" label={t("entry.field.title")} error={form.fieldError("title")}
+          input={{ ...bind("title"), required: true }} />
+        <Field name="description" label={t("entry.field.description")} error={form.fieldError("description")}
+          multiline input={{ ...bind("description"), required: true }} />
+        <ImageField onChange={setImageId} onBusy={setBusy} error={form.fieldError("image_id")} />
+        <div class={videoRefused || form.fieldError("video_id") ? "field field-invalid" : "field"}>
+          <label for="field-video">{t("entry.field.video")}</label>
+          <p class="hint" id="field-video-hint">{t("entry.field.video.hint")}</p>
+          <input id="field-video" type="file" accept={VIDEO_TYPES.join(",")} aria-describedby="field-video-hint"
+            onChange={(e) => chooseVideo(e.currentTarget)} />
+          {(videoRefused || form.fieldError("video_id")) && (
+            <p class="field-error" role="alert">{videoRefused ?? form.fieldError("video_id")}</p>
+          )}
+          {videoId && <p role="status" class="hint">{t("entry.video.uploaded")}</p>}
+        </div>
+        <Field name="video_link" label={t("entry.field.videoLink")} hint={t("entry.field.videoLink.hint")}
+          error={form.fieldError("video_link")} input={bind("video_link")} />
+        <button type="submit" class="button" disabled={form.sending || busy}>{t("entry.submit")}</button>
+      </form>
+    </>
+  );
+}
+
+const local = (iso: string) => {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+};
+const instant = (value: string) => (value ? new Date(value).toISOString() : "");
+
+interface RoundFields {
+  opens_at: string;
+  closes_at: string;
+  judging_ends_at: string;
+  prize: string;
+}
+
+export function ContestFormPage({ id }: { id?: string }) {
+  const { t } = useT();
+  const staff = useStaff();
+  const existing = useLoad(() => (id ? contests.get(id) : Promise.resolve(undefined)), [id]);
+  if (!staff) return <p>{t("contest.staffOnly")}</p>;
+  if (id && !existing.data) return existing.error ? <ErrorNote error={existing.error} /> : <Loading />;
+  return <ContestForm contest={existing.data} />;
+}
+
+function ContestForm({ contest }: { contest?: Contest }) {
+  const { t, lang } = useT();
+  const cents = (amount: number) => String(amount / 100);
+  const rounds = contest?.rounds.filter((r) => !r.final) ?? [];
+  const final = contest?.rounds.find((r) => r.final);
+  const [fields, setFields] = useState({
+    title_fr: contest?.title.fr ?? "", title_en: contest?.title.en ?? "", title_es: contest?.title.es ?? "",
+    description_fr: contest?.description.fr ?? "", description_en: contest?.description.en ?? "",
+    description_es: contest?.description.es ?? "",
+    currency: contest?.currency ?? "EUR",
+    shortlist_size: String(contest?.shortlist_size ?? 5),
+    criteria: contest ? contest.criteria.map((c) => `${c.id} | ${inLanguage(c.name, lang)}`).join("\n") : "",
+    jury: contest?.jury.kind ?? "role",
+    members: contest?.jury.members?.join(", ") ?? "",
+    final_closes_at: final ? local(final.closes_at) : "",
+    final_judging_ends_at: final ? local(final.judging_ends_at) : "",
+    final_prize: final ? cents(final.prize) : "",
+  });
+  const [roundFields, setRoundFields] = useState<RoundFields[]>(rounds.length
+    ? rounds.map((r) => ({ opens_at: local(r.opens_at), closes_at: local(r.closes_at),
+      judging_ends_at: local(r.judging_ends_at), prize: cents(r.prize) }))
+    : [{ opens_at: "", closes_at: "", judging_ends_at: "", prize: "" }]);
+  const localised = (name: "title" | "description"): Localised =>
+    Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
+  const amount = (value: string) => Math.round(Number(value || 0) * 100);
+  const setup = (): ContestSetup => ({
+    title: localised("title"),
+    description: localised("description"),
+    currency: fields.currency.trim().toUpperCase(),
+    shortlist_size: Number(fields.shortlist_size),
+    criteria: fields.criteria.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
+      const [criterionId, name = criterionId] = line.split("|").map((part) => part.trim());
+      return { id: criterionId.toLowerCase(), name: { [lang]: name } };
+    }),
+    jury: fields.jury === "list"
+      ? { kind: "list", members: fields.members.split(",").map((m) => m.trim()).filter(Boolean) }
+      : { kind: "role" },
+    rounds: roundFields.map((r) => ({ opens_at: instant(r.opens_at), closes_at: instant(r.closes_at),
+      judging_ends_at: instant(r.judging_ends_at), prize: amount(r.prize) })),
+    final: { closes_at: instant(fields.final_closes_at), judging_ends_at: instant(fields.final_judging_ends_at),
+      prize: amount(fields.final_prize) },
+  });
+  const form = useSubmit(
+    () => (contest ? contests.edit(contest.id, setup()) : contests.create(setup())),
+    (saved) => navigate(`/contests/${enc(saved.id)}`),
+  );
+  const bind = (name: keyof typeof fields) => ({
+    value: fields[name], onInput: (value: string) => setFields({ ...fields, [name]: value }),
+  });
+  const typed = (name: string, type: "datetime-local" | "number", label: string, value: string,
+    set: (value: string) => void) => (
+    <Field name={name} label={label}>
+      <input id={`field-${name}`} name={name} type={type} value={value} min={type === "number" ? 0 : undefined}
+        onInput={(e) => set(e.currentTarget.value)} />
+    </Field>
+  );
+  const setRound = (n: number, key: keyof RoundFields) => (value: string) =>
+    setRoundFields(roundFields.map((r, i) => (i === n ? { ...r, [key]: value } : r)));
+  return (
+    <>
+      <PageTitle>{contest ? t("contestForm.editTitle") : t("contestForm.title")}</PageTitle>
+      <form class="form" onSubmit={form.submit} noValidate>
+        <FormError error={form.error} />
+        <fieldset>
+          <legend>{t("campaignForm.texts")}</legend>
+          <p class="hint">{t("campaignForm.texts.hint")}</p>
+          {LANGUAGES.map((l) => (
+            <div key={l}>
+              <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
+                input={bind(`title_${l}`)} />
+              <Field name={`description_${l}`} multiline input={bind(`description_${l}`)}
+                label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
+            </div>
+          ))}
+        </fieldset>
+        <Field name="criteria" label={t("contestForm.criteria")} hint={t("contestForm.criteria.hint")} multiline
+          error={form.fieldError("criteria")} input={bind("criteria")} />
+        {typed("shortlist_size", "number", t("contestForm.shortlistSize"), fields.shortlist_size,
+          (v) => setFields({ ...fields, shortlist_size: v }))}
+        <Field name="jury" label={t("contestForm.jury")}>
+          <select id="field-jury" name="jury" value={fields.jury}
+            onChange={(e) => setFields({ ...fields, jury: e.currentTarget.value as "role" | "list" })}>
+            <option value="role">{t("contestForm.jury.role")}</option>
+            <option value="list">{t("contestForm.jury.list")}</option>
+          </select>
+        </Field>
+        {fields.jury === "list" && (
+          <Field name="members" label={t("contestForm.members")} hint={t("contestForm.members.hint")}
+            input={bind("members")} />
+        )}
+        <Field name="currency" label={t("campaignForm.currency")} input={bind("currency")} />
+        {roundFields.map((r, n) => (
+          <fieldset key={n}>
+            <legend>{t("contest.round", { n: n + 1 })}</legend>
+            {typed(`round-${n}-opens`, "datetime-local", t("contestForm.opens"), r.opens_at, setRound(n, "opens_at"))}
+            {typed(`round-${n}-closes`, "datetime-local", t("contestForm.closes"), r.closes_at, setRound(n, "closes_at"))}
+            {typed(`round-${n}-judged`, "datetime-local", t("contestForm.judgingEnds"), r.judging_ends_at,
+              setRound(n, "judging_ends_at"))}
+            {typed(`round-${n}-prize`, "number", t("contestForm.prize"), r.prize, setRound(n, "prize"))}
+          </fieldset>
+        ))}
+        <p>
+          <button type="button" class="button-secondary"
+            onClick={() => setRoundFields([...roundFields, { opens_at: "", closes_at: "", judging_ends_at: "", prize: "" }])}>
+            {t("contestForm.addRound")}
+          </button>{" "}
+          {roundFields.length > 1 && (
+            <button type="button" class="button-secondary" onClick={() => setRoundFields(roundFields.slice(0, -1))}>
+              {t("contestForm.removeRound")}
+            </button>
+          )}
+        </p>
+        <fieldset>
+          <legend>{t("contest.final")}</legend>
+          {typed("final-closes", "datetime-local", t("contestForm.closes"), fields.final_closes_at,
+            (v) => setFields({ ...fields, final_closes_at: v }))}
+          {typed("final-judged", "datetime-local", t("contestForm.judgingEnds"), fields.final_judging_ends_at,
+            (v) => setFields({ ...fields, final_judging_ends_at: v }))}
+          {typed("final-prize", "number", t("contestForm.prize"), fields.final_prize,
+            (v) => setFields({ ...fields, final_prize: v }))}
+        </fieldset>
+        <button type="submit" class="button" disabled={form.sending}>{t("contestForm.save")}</button>
+      </form>
+    </>
+  );
+}
