@@ -100,8 +100,8 @@ def status(item: dict, now: datetime) -> dict:
 
 def queue(items: list[dict], now: datetime) -> list[dict]:
     """The posts waiting for an answer, as the team works them: by due time, so the overdue ones (due before `now`)
-    come first, the longest overdue at the top; then by posting time."""
-    shown = [status(i, now) for i in items if i.get("answered_at") is None]
+    come first, the longest overdue at the top; then by posting time. A post whose author is gone waits no more."""
+    shown = [status(i, now) for i in items if i.get("answered_at") is None and i.get("author_gone_at") is None]
     return sorted(shown, key=lambda i: (not i["overdue"], i["due_at"], i["posted_at"], i["_id"]))
 
 
@@ -126,10 +126,14 @@ def _figures(items: list[dict], now: datetime) -> dict:
     for step, when, due_field in ((ACKNOWLEDGE, acknowledged_at, "acknowledge_due"),
                                   (ANSWER, lambda i: i.get("answered_at"), "answer_due")):
         done = [(i, when(i)) for i in items if when(i) is not None]
-        settled = [i for i in items if when(i) is not None or i[due_field] < now]
+        # A post whose author deleted their account is judged up to then: missed if its time had passed, else
+        # counted nowhere (there was no one left to answer).
+        settled = [i for i in items if when(i) is not None or i[due_field] < min(now, i.get("author_gone_at") or now)]
+        withdrawn = [i for i in items if i not in settled and i.get("author_gone_at")]
         kept = [i for i, at in done if at <= i[due_field]]
         minutes = [(at - i["posted_at"]).total_seconds() / 60 for i, at in done]
-        found[step] = {"within_target": len(kept), "settled": len(settled), "pending": len(items) - len(settled),
+        found[step] = {"within_target": len(kept), "settled": len(settled),
+                       "pending": len(items) - len(settled) - len(withdrawn),
                        "share_within_target": round(len(kept) / len(settled), 4) if settled else None,
                        "median_minutes": round(statistics.median(minutes), 1) if minutes else None}
     return {"posted": len(items), **found}

@@ -24,10 +24,10 @@ def _now() -> datetime:
 
 
 def _record(store: PromiseStore, kind: str, item_id: str, space: str | None, language: str | None,
-            posted_at: datetime, thread_id: str, about_id: str | None) -> None:
+            posted_at: datetime, thread_id: str, about_id: str | None, member_id: str) -> None:
     space_targets = promise.targets(store.targets_of(space))
     store.record(promise.waiting(kind, item_id, space, language, posted_at, space_targets,
-                                 {"thread_id": thread_id, "about_id": about_id}))
+                                 {"thread_id": thread_id, "about_id": about_id, "member_id": member_id}))
     _find_answer(store, promise.promise_id(kind, item_id))
 
 
@@ -52,13 +52,13 @@ def on_posted(store: PromiseStore, event: Event) -> None:
         return
     posted_at = event.data["submitted_at" if kind == IDEA else "asked_at"]
     _record(store, kind, item_id, event.data.get("space"), item.get("language"), posted_at,
-            conversations.thread_id(kind, item_id, item["author_id"]), item_id)
+            conversations.thread_id(kind, item_id, item["author_id"]), item_id, item["author_id"])
 
 
 def on_private_message_sent(store: PromiseStore, event: Event) -> None:
     data = event.data
     _record(store, MESSAGE, data["message_id"], data["space"], data["language"], data["sent_at"], data["thread_id"],
-            None)
+            None, data["member_id"])
 
 
 def on_answer_posted(store: PromiseStore, event: Event) -> None:
@@ -72,6 +72,12 @@ def on_answer_posted(store: PromiseStore, event: Event) -> None:
             _find_answer(store, item["_id"])
 
 
+def on_user_deleted(store: PromiseStore, event: Event) -> None:
+    """A deleted member's posts are owed nothing more (their threads are gone, their ideas are nobody's): those
+    still waiting leave the queue, and count in the figures as they stood (a target already missed stays missed)."""
+    store.author_gone(event.data["user_id"], event.data["deleted_at"])
+
+
 def handlers(ideas: IdeaStore) -> dict:
     """The promise's event handlers, joined to the ideas service's mapping (`ideas.handlers.handlers`)."""
     store = PromiseStore(ideas)
@@ -80,6 +86,7 @@ def handlers(ideas: IdeaStore) -> dict:
         "question.asked": lambda e: on_posted(store, e),
         "private_message.sent": lambda e: on_private_message_sent(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
+        "user.deleted": lambda e: on_user_deleted(store, e),
     }
 
 

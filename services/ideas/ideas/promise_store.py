@@ -13,7 +13,7 @@ from idealab import mongo
 
 from .store import IdeaStore
 
-WAITING = {"answered_at": None}
+WAITING = {"answered_at": None, "author_gone_at": None}
 
 
 class PromiseStore:
@@ -41,6 +41,11 @@ class PromiseStore:
     def set_answered(self, promise_id: str, answered_at: datetime | None) -> None:
         self.promises.update_one({"_id": promise_id}, {"$set": {"answered_at": answered_at}})
 
+    def author_gone(self, member_id: str, at: datetime) -> None:
+        """The member's account was deleted: what they were still waiting for waits no more."""
+        self.promises.update_many({"member_id": member_id, **WAITING}, {"$set": {"author_gone_at": at}})
+        self.promises.update_many({"member_id": member_id}, {"$unset": {"member_id": ""}})  # erased, as everywhere
+
     def item(self, promise_id: str) -> dict | None:
         return self.promises.find_one({"_id": promise_id})
 
@@ -63,7 +68,7 @@ class PromiseStore:
         """A space's (None: the public lab's) posts of a period, what its figures are computed from."""
         return list(self.promises.find({"space": space, "posted_at": {"$gte": start, "$lt": end}},
                                        {"kind": 1, "posted_at": 1, "acknowledge_due": 1, "answer_due": 1,
-                                        "claimed_at": 1, "answered_at": 1}))
+                                        "claimed_at": 1, "answered_at": 1, "author_gone_at": 1}))
 
     # When the team answered, read from the ideas service's own records.
     def answer_times(self, about_id: str) -> list[datetime]:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from idealab.events import new_event
 from idealab.testing import as_consumed, assert_problem
 from ideas import handlers
 
@@ -138,3 +139,18 @@ def test_the_queue_is_for_those_who_answer_and_a_private_spaces_figures_for_its_
     team = client.get(f"/api/ideas/promise/figures?month={month}", headers=bearer("adv", ADVISER)).get_json()
     assert team["all"]["posted"] == 2 and team["kinds"][2] == {**team["kinds"][2], "kind": "message", "posted": 1}
     assert_problem(client.get("/api/ideas/promise/figures?month=2026-13"), 422)
+
+
+def test_a_deleted_members_posts_leave_the_queue_and_their_id_is_erased(client, bearer, work, store):
+    idea = created(client.post("/api/ideas", json={"title": "Cheaper transfers", "description": "Abroad.",
+                                                   "category": "cards"}, headers=bearer("ann")))
+    created(client.post("/api/ideas/private-threads", json={"text": "About my loan"}, headers=bearer("ann")))
+    work()
+    assert len(queue(client, bearer)) == 2
+    deleted = as_consumed(new_event("user.deleted", {"user_id": "ann", "deleted_at": datetime.now(timezone.utc)},
+                                    source="/accounts", subject="ann"))
+    for _ in range(2):  # replayed too
+        handlers.handlers(store)["user.deleted"](deleted)
+    assert queue(client, bearer) == []
+    assert store.promises.count_documents({"member_id": "ann"}) == 0
+    assert store.promises.count_documents({"item_id": idea["id"], "author_gone_at": {"$ne": None}}) == 1

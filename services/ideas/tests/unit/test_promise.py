@@ -131,3 +131,12 @@ def test_a_month_is_its_utc_calendar_month():
                                                datetime(2027, 1, 1, tzinfo=timezone.utc))
     with pytest.raises(ValueError):
         promise.month_bounds("2026-13")
+
+
+def test_a_post_whose_author_left_waits_no_more_and_counts_as_it_stood_when_they_left():
+    now = T0 + timedelta(days=2)
+    late = post(IDEA, T0, name="late", author_gone_at=T0 + minutes(90))  # left after the hour had passed
+    early = post(IDEA, T0 + minutes(10), name="early", author_gone_at=T0 + minutes(20))  # left within it
+    assert promise.queue([late, early], now) == []
+    acknowledge = promise.figures([late, early], promise.PUBLIC_KINDS, now)["all"]["acknowledge"]
+    assert (acknowledge["within_target"], acknowledge["settled"], acknowledge["pending"]) == (0, 1, 0)
