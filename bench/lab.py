@@ -4,7 +4,6 @@ a key made on the spot. Its topics and databases are dropped afterwards."""
 import importlib.util
 import os
 import shutil
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,12 +19,14 @@ CACHE = ROOT / ".cache"
 _spec = importlib.util.spec_from_file_location("deploy_lab", ROOT / "deploy" / "lab.py")
 deploy_lab = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(deploy_lab)
+_spec = importlib.util.spec_from_file_location("deploy_engine_private", ROOT / "deploy" / "engine" / "private.py")
+_private = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_private)
+PrivateEngine = _private.PrivateEngine
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 SHARED_MONGODB = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/")
 SHARED_ENGINE = CACHE / "data" / "engine"  # deploy/servers.sh's
-CLUSTER = ROOT / "deploy" / "engine" / "cluster.sh"
-FERRETDB = CACHE / "bin" / "ferretdb"  # built by deploy/servers.sh
 DATABASE = os.environ.get("BENCH_DATABASE", "own")
 
 
@@ -58,26 +59,13 @@ class Lab:
 
 @contextmanager
 def own_engine():
-    """A document engine of the benchmark's own (PostgreSQL with DocumentDB under FerretDB v2, started by
-    deploy/engine/cluster.sh from what deploy/servers.sh built) on free ports: test runs on the shared one would
-    skew the figures, and its data goes with it. Its folder is under .cache/: PostgreSQL runs as `postgres`, who
-    cannot enter a private temporary folder. Yields (uri, folder)."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-engine-", dir=CACHE))
-    folder.chmod(0o755)
-    port = free_port()
-
-    def cluster(*argv: str) -> None:
-        subprocess.run(["bash", str(CLUSTER), *argv], env={**os.environ, "FERRETDB_BIN": str(FERRETDB)},
-                       check=True, capture_output=True)
+    """A document engine of the benchmark's own (deploy/engine/private.py) on free ports: test runs on the shared
+    one would skew the figures, and its data goes with it. Yields (uri, folder)."""
+    engine = PrivateEngine("bench", free_port(), free_port())
     try:
-        cluster("start", str(folder), str(free_port()), str(port))
-        uri = f"mongodb://127.0.0.1:{port}/"
-        with MongoClient(uri, serverSelectionTimeoutMS=60000) as client:
-            client.admin.command("ping")
-        yield uri, folder
+        yield engine.start().uri, engine.folder
     finally:
-        cluster("stop", str(folder))
-        shutil.rmtree(folder, ignore_errors=True)
+        engine.remove()
 
 
 @contextmanager

@@ -3,7 +3,7 @@ for the tests that stop or kill Kafka or the database server."""
 import pytest
 from pymongo import MongoClient
 
-from .system import PrivateDatabase, PrivateKafka, System
+from .system import PrivateKafka, System, private_engine
 
 SERVICES = ("ideas", "votes", "roadmap", "notifications")
 
@@ -31,7 +31,7 @@ def service_db(servers, mongo_db):
 
 @pytest.fixture
 def private_database():
-    database = PrivateDatabase().start()
+    database = private_engine().start()
     yield database
     database.remove()
 

@@ -1,23 +1,25 @@
 """What a fault test starts, stops and kills: private Kafka and database servers (never the shared ones, which other
 tests and people use), and the services' processes (an API under gunicorn, a worker) as they are deployed."""
+import importlib.util
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 import requests
 from kafka import KafkaAdminClient
-from pymongo import MongoClient
 
 from idealab.testing import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("deploy_engine_private", ROOT / "deploy" / "engine" / "private.py")
+_private = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_private)
+PrivateEngine = _private.PrivateEngine
 CACHE = Path(os.environ.get("IDEALAB_CACHE", ROOT / ".cache"))
 
 
@@ -160,44 +162,10 @@ class PrivateKafka:
         self.process.kill()
 
 
-class PrivateDatabase:
-    """A document engine of the test's own (PostgreSQL with DocumentDB and FerretDB v2, deploy/engine/cluster.sh,
-    over what deploy/servers.sh built), on free ports with its own data directory, so the test may stop and kill
-    it. The directory is under .cache/: PostgreSQL runs as the `postgres` user, which cannot enter pytest's tmp."""
-
-    def __init__(self):
-        self.port = restartable_port()
-        self.postgresql_port = restartable_port(taken=(self.port,))
-        self.dir = Path(tempfile.mkdtemp(prefix="fault-engine-", dir=CACHE))
-        self.dir.chmod(0o755)
-
-    @property
-    def uri(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/"
-
-    def _cluster(self, command: str, *ports: int) -> None:
-        subprocess.run(["bash", str(ROOT / "deploy" / "engine" / "cluster.sh"), command, str(self.dir),
-                        *map(str, ports)], env={**os.environ, "FERRETDB_BIN": str(CACHE / "bin" / "ferretdb")},
-                       check=True, capture_output=True)
-
-    def start(self, timeout: float = 60) -> "PrivateDatabase":
-        self._cluster("start", self.postgresql_port, self.port)
-        wait_for(self._answers, timeout=timeout, interval=0.2, what="the private database server")
-        return self
-
-    def _answers(self) -> bool:
-        try:
-            with MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
-                return client.admin.command("ping")["ok"] == 1
-        except Exception:  # noqa: BLE001 - not up yet
-            return False
-
-    def kill(self) -> None:
-        self._cluster("kill")
-
-    def remove(self) -> None:
-        self._cluster("kill")
-        shutil.rmtree(self.dir, ignore_errors=True)
+def private_engine() -> PrivateEngine:
+    """A document engine of the test's own (deploy/engine/private.py), on ports it may stop and start again on."""
+    port = restartable_port()
+    return PrivateEngine("fault", restartable_port(taken=(port,)), port)
 
 
 class System:
