@@ -21,6 +21,7 @@ import { RoadmapPage } from "./pages/Roadmap";
 import { SignedInPage, SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
 import { SubmitPage } from "./pages/Submit";
+import { WebhooksPage } from "./pages/Webhooks";
 import { match, place, startRouting } from "./router";
 import { useStore } from "./store";
 import "./styles.css";
@@ -45,6 +46,7 @@ const ROUTES: [string, Screen][] = [
   ["/invitations", () => <InvitationPage />],
   ["/unsubscribe", () => <UnsubscribePage />],
   ["/account", () => <AccountPage />],
+  ["/staff/webhooks", () => <WebhooksPage />],
   ["/campaigns", () => <CampaignsPage />],
   ["/campaigns/new", () => <CampaignFormPage />],
   ["/campaigns/:id", ({ id }) => <CampaignPage id={id} key={id} />],

@@ -2,6 +2,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { session } from "../api/client";
 import { accounts, myData, type LinkedIdentity } from "../api/lab";
+import { isAdmin } from "../api/webhooks";
+import { EmailChoicesSection } from "../components/EmailChoices";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { flash } from "../components/Layout";
 import { useT } from "../i18n";
@@ -31,6 +33,12 @@ export function AccountPage() {
           <dt>{t("account.roles")}</dt>
           <dd>{(me.data.roles ?? user.roles).map((role) => label("role", role)).join(", ")}</dd>
         </dl>
+      )}
+      <EmailChoicesSection userId={user.id} />
+      {isAdmin(user.roles) && (
+        <p>
+          <a href="/staff/webhooks">{t("account.webhooks")}</a>
+        </p>
       )}
       <LinkedIdentities />
       <DataDownload />
