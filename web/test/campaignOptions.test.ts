@@ -4,7 +4,7 @@ import { parseOption } from "../src/pages/Campaigns";
 describe("a campaign option written as one line of the staff form", () => {
   it("takes a name alone, with an id made from it", () => {
     expect(parseOption("Banques alimentaires", 0)).toEqual({
-      id: "banques-alimentaires", name: "Banques alimentaires", description: "", link: null, idea_id: null,
+      id: "banques-alimentaires", name: "Banques alimentaires", description: "", link: null, idea_id: null, image_id: null,
     });
   });
 
@@ -21,5 +21,15 @@ describe("a campaign option written as one line of the staff form", () => {
 
   it("names an option without letters by its place", () => {
     expect(parseOption("¡¿!", 4).id).toBe("option-5");
+  });
+});
+
+describe("an option's image", () => {
+  it("is named by the address of an image the lab holds, relative or absolute, or by its id", () => {
+    const id = "0123456789abcdef0123456789abcdef";
+    for (const image of [`/api/ideas/images/${id}`, `https://lab.example/api/ideas/images/${id}`, id]) {
+      expect(parseOption(`Shelters | | | ${image}`, 0).image_id).toBe(id);
+    }
+    expect(parseOption("Shelters | Beds for the night", 0).image_id).toBeNull();
   });
 });

@@ -46,6 +46,9 @@ class Option(Schema):
                       validate=validate.Length(max=2000))
     idea_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64), metadata={
         "description": "an idea of the lab this option stands for (of the public lab or the campaign's space)"})
+    image_id = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[0-9a-f]{32}\Z", error="the id of an image uploaded to the lab"), metadata={
+        "description": "an image the lab holds (an idea's: GET /api/ideas/images/<id>) shown with the option"})
 
 
 class Rule(Schema):

@@ -12,6 +12,8 @@ export interface CampaignOption {
   link?: string | null;
   /** The idea of the lab this option stands for. */
   idea_id?: string | null;
+  /** An image the lab holds (an idea's), shown with the option. */
+  image_id?: string | null;
 }
 
 export interface CampaignSetup {

@@ -328,7 +328,7 @@ export const en = {
   "campaignForm.texts": "Title and description",
   "campaignForm.editTitle": "Edit the campaign",
   "campaignForm.options": "Options",
-  "campaignForm.options.hint": "One per line: name | description | link, the link an https address or an idea of the lab (/ideas/…)",
+  "campaignForm.options.hint": "One per line: name | description | link | image. The link: an https address or an idea of the lab (/ideas/…); the image: the address of one the lab holds, such as an idea's.",
   "campaignForm.opens": "Opens at",
   "campaignForm.closes": "Closes at",
   "campaignForm.rule": "Ballot",

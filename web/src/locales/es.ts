@@ -329,7 +329,7 @@ export const es: Partial<Messages> = {
   "campaignForm.texts": "Título y descripción",
   "campaignForm.editTitle": "Editar la campaña",
   "campaignForm.options": "Opciones",
-  "campaignForm.options.hint": "Una por línea: nombre | descripción | enlace, una dirección https o una idea del lab (/ideas/…)",
+  "campaignForm.options.hint": "Una por línea: nombre | descripción | enlace | imagen. El enlace: una dirección https o una idea del lab (/ideas/…); la imagen: la dirección de una imagen del lab, como la de una idea.",
   "campaignForm.opens": "Abre",
   "campaignForm.closes": "Cierra",
   "campaignForm.rule": "Papeleta",

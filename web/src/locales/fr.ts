@@ -329,7 +329,7 @@ export const fr: Partial<Messages> = {
   "campaignForm.texts": "Titre et description",
   "campaignForm.editTitle": "Modifier la campagne",
   "campaignForm.options": "Options",
-  "campaignForm.options.hint": "Une par ligne : nom | description | lien, une adresse https ou une idée du lab (/ideas/…)",
+  "campaignForm.options.hint": "Une par ligne : nom | description | lien | image. Le lien : une adresse https ou une idée du lab (/ideas/…) ; l’image : l’adresse d’une image du lab, celle d’une idée par exemple.",
   "campaignForm.opens": "Ouverture",
   "campaignForm.closes": "Clôture",
   "campaignForm.rule": "Bulletin",

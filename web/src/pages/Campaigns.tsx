@@ -12,6 +12,8 @@ import { useLive } from "../live";
 
 const STAFF = ["product_team", "admin"];
 // The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
+// An option's image, at a size beside its name rather than the page's width.
+const OPTION_IMAGE = { maxWidth: "12rem", margin: "0.25rem 0" };
 const BAR = { display: "block", height: "0.75rem", minWidth: "2px", background: "var(--brand)", margin: "0.2rem 0 0.6rem" };
 
 function useStaff(): boolean {
@@ -125,6 +127,7 @@ function BallotForm({ campaign, onCast }: { campaign: Campaign; onCast: () => vo
                 {option.name}
               </label>
             )}
+            {option.image_id && <img class="card-image" style={OPTION_IMAGE} src={imageUrl(option.image_id)} alt="" />}
             {option.description && <p class="hint">{option.description}</p>}
             {option.link && (
               <p class="small">
@@ -222,21 +225,27 @@ function ResultsView({ id }: { id: string }) {
 
 const LANGUAGES = ["fr", "en", "es"] as const;
 
-/** An option as one line of the staff form: "name | description | link", the link an https one or an idea's page. */
+/** An option as one line of the staff form: "name | description | link | image", the link an https one or an
+ * idea's page, the image the address of one the lab holds (an idea's image). */
 function optionLine(o: CampaignOption): string {
   const link = o.idea_id ? `/ideas/${o.idea_id}` : o.link ?? "";
-  return [o.name, o.description ?? "", link].join(" | ").replace(/( \| )+$/, "");
+  return [o.name, o.description ?? "", link, o.image_id ? imageUrl(o.image_id) : ""].join(" | ").replace(/( \| )+$/, "");
 }
 
+const imageUrl = (id: string) => `/api/ideas/images/${id}`;
+
 export function parseOption(line: string, n: number): CampaignOption {
-  const [name, description = "", link = ""] = line.split("|").map((part) => part.trim());
+  const [name, description = "", link = "", image = ""] = line.split("|").map((part) => part.trim());
   const idea = /^(?:https?:\/\/[^/]+)?\/ideas\/([^/?#]+)$/.exec(link);
+  // The service says when the image is not one the lab holds.
+  const imageId = /^(?:(?:https?:\/\/[^/]+)?\/api\/ideas\/images\/)?([^/?#]+)$/.exec(image)?.[1] ?? (image || null);
   return {
     id: name.toLowerCase().normalize("NFD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || `option-${n + 1}`,
     name,
     description,
     link: idea || !link ? null : link,
     idea_id: idea ? decodeURIComponent(idea[1]) : null,
+    image_id: imageId,
   };
 }
 
