@@ -1,7 +1,7 @@
 """The response-time promise in the browser (issue 13): a member asks in Spanish; an adviser finds the question in
 the team's queue with its due time and language, takes it on with the keyboard, and the queue then shows the answer
 it owes; a member is told the queue is the team's; anyone reads the promise's figures, in English, French and
-Spanish; every screen axe-clean."""
+Spanish; a member asks in the language they choose; every screen axe-clean."""
 import pytest
 from playwright.sync_api import expect
 
@@ -46,6 +46,16 @@ def test_an_adviser_takes_a_question_on_from_the_queue_and_anyone_reads_the_figu
     expect(member_page.get_by_text("This queue is for the bank's team")).to_be_visible()
     expect(member_page.locator("body")).not_to_contain_text(question["title"])
     accessible(member_page, "team queue, as a member")
+    # A member's question is in the lab's language unless they choose another: the team answers in it.
+    member_page.goto("/questions")
+    expect(member_page.get_by_label("Written in")).to_have_value("en")
+    member_page.get_by_label("Written in").select_option("fr")
+    member_page.get_by_label("Your question", exact=True).fill("Puis-je bloquer ma carte depuis l'appli ?")
+    member_page.get_by_label("Details", exact=True).fill("Je l'ai perdue.")
+    member_page.get_by_role("button", name="Ask", exact=True).click()
+    expect(member_page.get_by_role("heading", level=1)).to_have_text("Puis-je bloquer ma carte depuis l'appli ?")
+    asked_in_french = member_page.url.rsplit("/", 1)[1]
+    assert mona.call("GET", f"/api/ideas/questions/{asked_in_french}").json()["language"] == "fr"
 
     page.goto("/promise")
     expect(page.get_by_role("heading", level=1)).to_have_text("Our response-time promise")

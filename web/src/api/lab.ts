@@ -163,7 +163,8 @@ export const ideas = {
   merge: (id: string, into: string) => api.post<Idea>(`/api/ideas/${enc(id)}/merge`, { into }),
   setTags: (id: string, tags: string[]) => api.put<Idea>(`/api/ideas/${enc(id)}/tags`, { tags }),
   get: (id: string) => api.get<Idea>(`/api/ideas/${enc(id)}`),
-  submit: (idea: { title: string; description: string; category: string; image_id?: string; tags?: string[] }) =>
+  submit: (idea: { title: string; description: string; category: string; image_id?: string; tags?: string[];
+    language?: string }) =>
     api.post<Idea>("/api/ideas", idea),
   uploadImage: (file: File, onProgress: (fraction: number) => void) => {
     const form = new FormData();
@@ -351,7 +352,8 @@ export const ANSWERERS = ["product_team", "adviser", "admin"];
 export const conversations = {
   questions: () => api.get<{ questions: Question[] }>("/api/ideas/questions?limit=100"),
   question: (id: string) => api.get<Question>(`/api/ideas/questions/${enc(id)}`),
-  ask: (question: { title: string; body: string }) => api.post<Question>("/api/ideas/questions", question),
+  ask: (question: { title: string; body: string; language?: string }) =>
+    api.post<Question>("/api/ideas/questions", question),
   answers: (about: "idea" | "question", id: string) =>
     api.get<{ answers: Answer[] }>(about === "idea" ? `/api/ideas/${enc(id)}/answers` : `/api/ideas/questions/${enc(id)}/answers`),
   answer: (about: "idea" | "question", id: string, text: string, pin: boolean) =>
@@ -368,7 +370,8 @@ export const conversations = {
     ),
   threads: () => api.get<{ threads: PrivateThread[] }>("/api/ideas/private-threads?limit=100"),
   thread: (id: string) => api.get<PrivateThread>(`/api/ideas/private-threads/${enc(id)}`),
-  openThread: (text: string) => api.post<PrivateThread>("/api/ideas/private-threads", { text }),
+  openThread: (text: string, language?: string) =>
+    api.post<PrivateThread>("/api/ideas/private-threads", { text, language }),
   write: (id: string, text: string) => api.post<PrivateThread>(`/api/ideas/private-threads/${enc(id)}/messages`, { text }),
 };
 

@@ -640,6 +640,8 @@ export const en = {
   "contestForm.addRound": "Add a round",
   "contestForm.removeRound": "Remove the last round",
   "contestForm.save": "Save the contest",
+  "post.language": "Written in",
+  "post.languageHint": "The team answers you in this language.",
 } as const;
 
 export type Messages = { [key in keyof typeof en]: string };

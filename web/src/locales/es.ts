@@ -641,4 +641,6 @@ export const es: Partial<Messages> = {
   "contestForm.addRound": "Añadir una ronda",
   "contestForm.removeRound": "Quitar la última ronda",
   "contestForm.save": "Guardar el concurso",
+  "post.language": "Escrito en",
+  "post.languageHint": "El equipo le responde en este idioma.",
 };

@@ -641,4 +641,6 @@ export const fr: Partial<Messages> = {
   "contestForm.addRound": "Ajouter une manche",
   "contestForm.removeRound": "Retirer la dernière manche",
   "contestForm.save": "Enregistrer le concours",
+  "post.language": "Rédigé en",
+  "post.languageHint": "L'équipe vous répond dans cette langue.",
 };

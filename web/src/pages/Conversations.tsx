@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { conversations, type PrivateThread } from "../api/lab";
+import { PostLanguage } from "../components/PostLanguage";
 import { Answers, isAnswerer, TeamAnswerNote } from "../components/TeamAnswer";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { navigate } from "../router";
@@ -41,15 +42,17 @@ export function QuestionsPage() {
 }
 
 function AskForm() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
-  const form = useSubmit(() => conversations.ask({ title, body }),
+  const [language, setLanguage] = useState<string>(lang);
+  const form = useSubmit(() => conversations.ask({ title, body, language }),
     (question) => navigate(`/questions/${encodeURIComponent(question.id)}`));
   return (
     <form onSubmit={form.submit} noValidate aria-labelledby="ask-title">
       <h2 id="ask-title">{t("questions.ask")}</h2>
       <FormError error={form.error} />
+      <PostLanguage name="question-language" value={language} onChange={setLanguage} />
       <Field name="question-title" label={t("questions.field.title")} error={form.fieldError("title")}
              input={{ value: title, required: true, maxLength: 140, onInput: setTitle }} />
       <Field name="question-body" label={t("questions.field.body")} error={form.fieldError("body")} multiline
@@ -114,14 +117,16 @@ function about(t: T, thread: PrivateThread): string {
 }
 
 function OpenForm() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const [text, setText] = useState("");
-  const form = useSubmit(() => conversations.openThread(text),
+  const [language, setLanguage] = useState<string>(lang);
+  const form = useSubmit(() => conversations.openThread(text, language),
     (thread) => navigate(`/private/${encodeURIComponent(thread.id)}`));
   return (
     <form onSubmit={form.submit} noValidate aria-labelledby="open-title">
       <h2 id="open-title">{t("private.open.title")}</h2>
       <FormError error={form.error} />
+      <PostLanguage name="private-language" value={language} onChange={setLanguage} />
       <Field name="private-open" label={t("private.message")} hint={t("private.open.hint")}
              error={form.fieldError("text")} multiline
              input={{ value: text, required: true, maxLength: 5000, onInput: setText }} />

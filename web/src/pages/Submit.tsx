@@ -5,6 +5,7 @@ import { session } from "../api/client";
 import { ideas } from "../api/lab";
 import { parseTags } from "../components/discovery";
 import { ImageField } from "../components/ImageField";
+import { PostLanguage } from "../components/PostLanguage";
 import { SimilarIdeas } from "../components/SimilarIdeas";
 import { Field, FormError, PageTitle, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
@@ -15,16 +16,17 @@ import { SignInFirst } from "./SignIn";
 export const CATEGORIES = ["cards", "payments", "savings", "loans", "mobile-app", "branches", "other"];
 
 export function SubmitPage() {
-  const { t, label } = useT();
+  const { t, label, lang } = useT();
   const user = useStore(session)?.user;
   const [fields, setFields] = useState({ title: "", description: "", category: "", tags: "" });
   const [imageId, setImageId] = useState<string | null>(null);
+  const [language, setLanguage] = useState<string>(lang);
   const [uploading, setUploading] = useState(false);
   const form = useSubmit(
     () => {
       const { tags: typedTags, ...rest } = fields;
       const { tags } = parseTags(typedTags);
-      return ideas.submit({ ...rest, tags, ...(imageId ? { image_id: imageId } : {}) });
+      return ideas.submit({ ...rest, tags, language, ...(imageId ? { image_id: imageId } : {}) });
     },
     (idea) => navigate(`/ideas/${encodeURIComponent(idea.id)}`),
   );
@@ -41,6 +43,7 @@ export function SubmitPage() {
       <p>{t("submit.intro")}</p>
       <form class="form" onSubmit={form.submit} noValidate>
         <FormError error={form.error} />
+        <PostLanguage name="language" value={language} onChange={setLanguage} />
         <Field
           name="title"
           label={t("submit.field.title")}
