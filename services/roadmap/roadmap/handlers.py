@@ -8,7 +8,7 @@ from werkzeug.exceptions import Conflict, NotFound
 
 from idealab.events import Event
 
-from . import domain, feed
+from . import domain, feed, ratings
 from .store import RoadmapStore
 
 OPEN_SHOWN = 10  # the open column's most voted few; the whole list is the ideas' own
@@ -176,4 +176,5 @@ def handlers(store: RoadmapStore) -> dict:
         "initiative.status_changed": lambda e: on_initiative_moved(store, e),
         "idea.threshold_reached": lambda e: on_threshold_reached(store, e),
         "idea.merged": lambda e: on_idea_merged(store, e),
+        "user.deleted": lambda e: ratings.on_user_deleted(store.rated, e),
     }

@@ -15,6 +15,7 @@ from pymongo.database import Database
 from werkzeug.exceptions import Conflict, NotFound
 
 from idealab import auth, mongo
+from idealab.events import Event
 
 STARS = (1, 2, 3, 4, 5)
 KINDS = {"ideas": "idea", "initiatives": "initiative"}  # the URL's word → the target's kind
@@ -100,6 +101,10 @@ class RatingStore:
                                        {"$set": {"hidden": hidden}, "$push": {"moderation": entry}}
                                        ).modified_count == 1
 
+    def forget(self, member_id: str) -> None:
+        """A deleted account's ratings and reviews go (GDPR erasure): the launch's counts no longer hold them."""
+        self.ratings.delete_many({"member_id": member_id})
+
     def launched(self, spaces: list[str | None] | None, limit: int) -> list[tuple[str, dict]]:
         """The launched ideas and initiatives of `spaces` (as the board's lists), the latest first."""
         found = []
@@ -180,3 +185,7 @@ def launches(store: RatingStore, spaces: list[str | None] | None) -> list[dict]:
     counts = store.counts([target_key(kind, t["_id"]) for kind, t in found])
     return [{"kind": KINDS[kind], "id": t["_id"], "title": t.get("title"), "space": t.get("space"),
              "launched_at": t["updated_at"], **summary(counts[target_key(kind, t["_id"])])} for kind, t in found]
+
+
+def on_user_deleted(store: RatingStore, event: Event) -> None:
+    store.forget(event.data["user_id"])

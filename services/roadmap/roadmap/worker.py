@@ -16,8 +16,10 @@ def main() -> None:
     settings = config.load()
     store = RoadmapStore(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     worker.run(settings, [store.items, store.initiatives], [
-        # Its own topic too: an initiative's event moves the ideas a stopped API left behind.
-        worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC],
+        # Its own topic too: an initiative's event moves the ideas a stopped API left behind; accounts' for the
+        # erasure of a deleted member's ratings.
+        worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
+                                    events.ACCOUNTS_TOPIC],
                         handlers.handlers(store)),
     ], ensure_indexes=store.ensure_indexes, jobs={"ranking": worker.every(RANKING_SECONDS, store.rank)})
 

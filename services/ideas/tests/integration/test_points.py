@@ -179,6 +179,18 @@ def test_a_banned_member_leaves_every_board_and_earns_nothing_more(store, model,
     assert model.scores.count_documents({"member_id": "ann"}) == 0
 
 
+def test_a_deleted_account_is_forgotten_and_a_replay_of_its_old_events_earns_it_nothing(store, model, apply, client):
+    envelopes = history(store, model)
+    for envelope in envelopes:
+        apply(envelope)
+    apply(sample.user_deleted("bob"))
+    for envelope in envelopes:
+        apply(envelope)
+    assert model.scores.count_documents({"member_id": "bob"}) == 0
+    assert model.awards.count_documents({"member_id": "bob"}) == 0
+    assert client.get("/api/ideas/members/bob").status_code == 404
+
+
 def test_levels_come_from_all_time_points_and_are_configurable():
     assert points.level_of(0, LEVELS) == (LEVELS[0], LEVELS[1])
     assert points.level_of(20, LEVELS)[0].name == "Contributor"

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from idealab.testing import SampleEvents, as_consumed
+from roadmap import ratings
 from roadmap.app import create_app
 
 pytestmark = pytest.mark.integration
@@ -93,6 +95,15 @@ def test_the_product_teams_see_the_ratings_of_every_launch_they_may_see(client, 
     assert set(found) == {("idea", "card-block"), ("idea", "panel-app"), ("initiative", "initiative-1")}
     assert found[("idea", "card-block")]["average"] == 4 and found[("idea", "card-block")]["count"] == 2
     assert found[("initiative", "initiative-1")]["average"] is None
+
+
+def test_a_deleted_accounts_ratings_and_reviews_are_erased(client, bearer, store, launched):
+    rate(client, bearer, "ann", 1, "Mine to take away")
+    rate(client, bearer, "bob", 5)
+    for _ in range(2):  # a replay changes nothing more
+        ratings.on_user_deleted(store.rated, as_consumed(SampleEvents.user_deleted("ann")))
+    shown = client.get("/api/roadmap/ideas/card-block/ratings").json
+    assert shown["summary"]["count"] == 1 and shown["summary"]["average"] == 5 and shown["reviews"] == []
 
 
 @pytest.fixture
