@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import requests
 from kafka import KafkaProducer
 
 from idealab.events import new_event
@@ -131,3 +132,38 @@ def test_genios_del_ahorro_entries_votes_a_round_closed_on_time_jury_winner_and_
                  what=f"{author.user_id}'s emails")
     assert [e for e in team.get(f"/api/notifications/users/{team.user_id}/inbox").json()["entries"]
             if e["kind"] == "contest.round_closed"] == []
+
+
+def test_a_panels_contest_its_entries_and_their_clips_reach_its_members_only(member, gateway):
+    team = member(roles=("product_team",))
+    insider, outsider = member(spaces=("genios-panel",)), member(spaces=("another-panel",))
+    opens = datetime.now(timezone.utc) + timedelta(seconds=2)
+    created = team.post("/api/votes/contests", json={
+        "title": {"es": "Genios del panel"}, "description": {"es": "Solo para el panel"}, "space": "genios-panel",
+        "currency": "EUR", "shortlist_size": 3, "jury": {"kind": "role"},
+        "criteria": [{"id": "saving", "name": {"es": "Ahorro"}}],
+        "rounds": [{"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(hours=1)).isoformat(),
+                    "judging_ends_at": (opens + timedelta(hours=2)).isoformat(), "prize": 50_000}],
+        "final": {"closes_at": (opens + timedelta(hours=3)).isoformat(),
+                  "judging_ends_at": (opens + timedelta(hours=4)).isoformat(), "prize": 0}})
+    assert created.status_code == 201, created.text
+    contest = created.json()["id"]
+    clip = insider.post("/api/ideas/videos", files={"video": ("tip.mp4", MP4, "video/mp4")}).json()
+    entered = wait_for(lambda: (lambda r: r if r.status_code == 201 else None)(
+        insider.post("/api/ideas", json=tip(contest, "A panel's saving tip", video_id=clip["id"]))),
+        what="the panel's round to take entries")
+    entry = entered.json()
+    assert entry["space"] == "genios-panel"
+    assert outsider.post("/api/ideas", json=tip(contest, "An outsider's saving tip")).status_code == 422
+
+    anonymous = requests.Session()
+    for reader in (outsider.session, anonymous):
+        for path in (f"/api/votes/contests/{contest}", f"/api/ideas/contests/{contest}/entries",
+                     f"/api/ideas/{entry['id']}", clip["url"]):
+            answer = reader.get(gateway + path, headers={"Range": "bytes=0-9"}, timeout=10)
+            assert answer.status_code == 404, (path, answer.status_code)
+        listed = reader.get(gateway + "/api/votes/contests", timeout=10).json()["contests"]
+        assert contest not in [c["id"] for c in listed]
+        assert reader.post(gateway + f"/api/votes/ideas/{entry['id']}", timeout=10).status_code in (401, 404)
+    assert insider.get(clip["url"], headers={"Range": "bytes=0-9"}).status_code == 206
+    assert [e["id"] for e in insider.get(f"/api/ideas/contests/{contest}/entries").json()["entries"]] == [entry["id"]]

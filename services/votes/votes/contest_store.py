@@ -67,7 +67,8 @@ class ContestStore:
     def votes_at(self, entry_ids: list[str], instant: datetime) -> dict[str, int]:
         """Per entry, the votes live at `instant`: cast before it and not withdrawn by then (a withdrawn vote keeps
         when it was live in `past`), so votes cast or withdrawn later change nothing."""
-        live_then = {"idea_id": {"$in": entry_ids}, "$or": [
+        # A vote still awaiting its account's verification (votes.integrity) counts for no round it is read for.
+        live_then = {"idea_id": {"$in": entry_ids}, "awaiting_verification": {"$ne": True}, "$or": [
             {"live": True, "cast_at": {"$lt": instant}},
             {"past": {"$elemMatch": {"cast_at": {"$lt": instant}, "withdrawn_at": {"$gte": instant}}}}]}
         counts = {e: 0 for e in entry_ids}
