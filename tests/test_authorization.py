@@ -173,9 +173,9 @@ MATRIX = {
         "POST /webhooks/endpoints/<endpoint_id>/secrets": only({"admin": 404}),
         "GET /webhooks/endpoints/<endpoint_id>/deliveries": only({"admin": 404}),
         "POST /webhooks/deliveries/<delivery_id>/replay": only({"admin": 404}),
-    },
         # A live page's stream: anyone gets the public lab's, each caller what they may hear besides.
         "GET /live": everyone(200),
+    },
     "accounts": {
         **PUBLIC_HEALTH,
         "GET /.well-known/jwks.json": everyone(200),

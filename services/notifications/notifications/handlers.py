@@ -93,7 +93,8 @@ def my_data(store: NotificationStore, user_id: str) -> dict:
     return {"subscriptions": store.follows(user_id),
             "inbox": _inbox(store, user_id),
             "email": {"address": contact["email"], "enabled": contact["email_enabled"]} if contact else None,
-            "emails": store.emails_of(user_id)}
+            "emails": store.emails_of(user_id),
+            "email_choices": {k: v for k, v in (store.choices(user_id) or {}).items() if k != "_id"}}
 
 
 def on_idea_submitted(store: NotificationStore, event: Event) -> None:

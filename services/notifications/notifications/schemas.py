@@ -99,6 +99,7 @@ class MyData(Schema):
     inbox = fields.List(fields.Nested(InboxEntry))
     email = fields.Nested(EmailContact, allow_none=True)
     emails = fields.List(fields.Nested(EmailJob))
+    email_choices = fields.Dict()  # per kind, language, time zone (email_choices)
 
 
 class Inbox(Schema):

@@ -197,3 +197,13 @@ def test_an_address_refused_for_good_is_mailed_no_more_and_the_member_sees_it_a_
 def test_a_wrong_choice_is_a_422_naming_the_field(client, bearer, people, choices, field):
     response = client.put("/api/notifications/users/carl/preferences", json=choices, headers=bearer("carl"))
     assert response.status_code == 422 and field in response.json["errors"]
+
+
+def test_the_members_choices_are_in_their_data_download_and_go_with_their_account(client, bearer, consume, event,
+                                                                                  store, people):
+    choose(client, bearer, "bea", language="es", kinds={"answers": "daily"})
+
+    data = client.get("/api/notifications/me/data", headers=bearer("bea")).json
+    assert data["email_choices"] == {"language": "es", "kinds": {"answers": "daily"}}
+    consume(event.user_deleted("bea"))
+    assert store.choices("bea") is None

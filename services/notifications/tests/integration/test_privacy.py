@@ -62,6 +62,6 @@ def test_a_deleted_account_loses_its_inbox_and_subscriptions_and_replays_do_not_
     consume(event.user_deleted("member-1"))  # and of the deletion itself
 
     data = client.get("/api/notifications/me/data", headers=bearer("member-1")).get_json()
-    assert data == {"subscriptions": [], "inbox": [], "email": None, "emails": []}
+    assert data == {"subscriptions": [], "inbox": [], "email": None, "emails": [], "email_choices": {}}
     assert inbox(client, bearer, "member-2")["unread"] == 1  # others keep theirs
 
