@@ -32,10 +32,11 @@ GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01
 def consumers(apps: dict) -> dict:
     """Each consuming service's handlers by event type, over the store its app uses."""
     store = {name: app.extensions["idealab.store"] for name, app in apps.items()}
-    return {"ideas": ideas_handlers.handlers(store["ideas"]),
-            "votes": votes_handlers.handlers(store["votes"], threshold=3),  # as the contract's votes app (conftest)
-            "roadmap": roadmap_handlers.handlers(store["roadmap"]),
-            "notifications": notifications_handlers.handlers(store["notifications"])}
+    return {"ideas": ideas_handlers.event_handlers(store["ideas"]),
+            # threshold: as the contract's votes app (conftest)
+            "votes": votes_handlers.event_handlers(store["votes"], threshold=3),
+            "roadmap": roadmap_handlers.event_handlers(store["roadmap"]),
+            "notifications": notifications_handlers.event_handlers(store["notifications"])}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from .store import IdeaStore
 def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     store = IdeaStore(connect(settings.mongodb_uri, settings.database))
-    commands = Commands(settings, "ideas", handlers.handlers(store))
+    commands = Commands(settings, "ideas", handlers.event_handlers(store))
 
     @commands.add("purge-unused-images", "remove the images no idea uses, once kept their grace period (as the "
                   "worker does hourly)")

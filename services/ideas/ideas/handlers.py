@@ -303,7 +303,7 @@ def on_user_deleted(store: IdeaStore, event: Event) -> None:
     store.directory.forget(event.data["user_id"])
 
 
-def handlers(store: IdeaStore) -> dict:
+def event_handlers(store: IdeaStore) -> dict:
     return promise_handlers.joined({
         "user.deleted": lambda e: on_user_deleted(store, e),
         "idea.submitted": lambda e: on_idea_submitted(store, e),

@@ -79,7 +79,7 @@ def on_user_deleted(store: PromiseStore, event: Event) -> None:
 
 
 def handlers(ideas: IdeaStore) -> dict:
-    """The promise's event handlers, joined to the ideas service's mapping (`ideas.handlers.handlers`)."""
+    """The promise's event handlers, joined to the ideas service's mapping (`ideas.handlers.event_handlers`)."""
     store = PromiseStore(ideas)
     return {
         "idea.submitted": lambda e: on_posted(store, e),

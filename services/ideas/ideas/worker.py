@@ -21,7 +21,7 @@ def main() -> None:
     worker.run(settings, [store.ideas, store.comments, store.follows, store.questions, store.answers,
                           store.threads], [
         worker.Consumer("ideas", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
-                                  events.ACCOUNTS_TOPIC], handlers.handlers(store)),
+                                  events.ACCOUNTS_TOPIC], handlers.event_handlers(store)),
         # Points in a group of their own: a slow recount never holds up the lists' tallies, and a replay of the
         # points (cli replay-points) rebuilds them alone.
         worker.Consumer("ideas.points", points.TOPICS, points.handlers(store.points)),

@@ -13,7 +13,7 @@ from .store import NotificationStore
 def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     store = NotificationStore(connect(settings.mongodb_uri, settings.database))
-    commands = Commands(settings, "notifications", handlers.handlers(store))
+    commands = Commands(settings, "notifications", handlers.event_handlers(store))
 
     @commands.add("failed-emails", "list the email jobs given up, and why (one JSON object a line)")
     def failed_emails(_args) -> int:

@@ -362,7 +362,7 @@ def _retry_later(store: NotificationStore, job: dict, exc: OSError, now: datetim
     log.warning("email %s not sent (%s): %s", job["_id"], exc, changes)
 
 
-def handlers(store: NotificationStore) -> dict:
+def event_handlers(store: NotificationStore) -> dict:
     return webhook_handlers.queueing_too(store, {
         "user.deleted": lambda e: on_user_deleted(store, e),
         "space.member_removed": lambda e: on_member_removed(store, e),

@@ -20,7 +20,7 @@ def main() -> None:
     worker.run(settings, [], [
         worker.Consumer("notifications", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                           events.ACCOUNTS_TOPIC],
-                        handlers.handlers(store)),
+                        handlers.event_handlers(store)),
         # Live pages: its own group, so a stream hears of a vote without waiting for the inboxes' work.
         worker.Consumer("notifications.live", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                                events.ACCOUNTS_TOPIC],

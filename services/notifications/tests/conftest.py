@@ -15,4 +15,4 @@ def app(service_settings, mongo_db):
 @pytest.fixture
 def consume(store):
     """consume(envelope): hands the event to its handler as the worker's consumer does."""
-    return applier(handlers.handlers(store))
+    return applier(handlers.event_handlers(store))

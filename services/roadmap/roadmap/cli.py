@@ -11,7 +11,7 @@ from .store import RoadmapStore
 def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     store = RoadmapStore(connect(settings.mongodb_uri, settings.database))
-    return Commands(settings, "roadmap", handlers.handlers(store)).main(argv)
+    return Commands(settings, "roadmap", handlers.event_handlers(store)).main(argv)
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def on_initiative_moved(store: RoadmapStore, event: Event) -> None:
                 {"message": data["message"], "by": data["by"], "at": at})
 
 
-def handlers(store: RoadmapStore) -> dict:
+def event_handlers(store: RoadmapStore) -> dict:
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),

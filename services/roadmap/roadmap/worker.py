@@ -20,7 +20,7 @@ def main() -> None:
         # erasure of a deleted member's ratings.
         worker.Consumer("roadmap", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                     events.ACCOUNTS_TOPIC],
-                        handlers.handlers(store)),
+                        handlers.event_handlers(store)),
     ], ensure_indexes=store.ensure_indexes, jobs={"ranking": worker.every(RANKING_SECONDS, store.rank)})
 
 

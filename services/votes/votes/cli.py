@@ -16,7 +16,7 @@ RECOUNT_COLUMNS = ("idea_id", "tally", "live", "wrong")
 def main(argv: list[str] | None = None) -> int:
     cfg = config.load()
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database))
-    commands = Commands(cfg.settings, "votes", handlers.handlers(store, cfg.threshold))
+    commands = Commands(cfg.settings, "votes", handlers.event_handlers(store, cfg.threshold))
 
     @commands.add("reconcile-tallies", "every idea's tally beside its live votes, as CSV on stdout; exits 1 if one "
                   "differs (on a busy lab, maybe votes whose events are on their way: run it again)",

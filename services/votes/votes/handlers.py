@@ -268,7 +268,7 @@ def on_user_banned(store: VoteStore, event: Event) -> None:
         recount_campaign(store, campaign_id)
 
 
-def handlers(store: VoteStore, threshold: int) -> dict:
+def event_handlers(store: VoteStore, threshold: int) -> dict:
     recount = Batch(lambda events: on_vote_events(store, threshold, events))
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),

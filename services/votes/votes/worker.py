@@ -17,7 +17,7 @@ def main() -> None:
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database, WORKER_SOCKET_TIMEOUT_MS))
     worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots, store.contests.contests], [
         worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ACCOUNTS_TOPIC],
-                        handlers.handlers(store, cfg.threshold)),
+                        handlers.event_handlers(store, cfg.threshold)),
     ], ensure_indexes=store.ensure_indexes,
         jobs={"campaign-clock": campaign_clock(store), "contest-clock": contest_clock(store)})
 

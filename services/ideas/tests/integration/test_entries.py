@@ -18,7 +18,7 @@ WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" +
 
 
 def scheduled(store, contest_id: str, revision: int, rounds: list[tuple[datetime, datetime]], space=None) -> None:
-    handlers.handlers(store)["contest.scheduled"](as_consumed(new_event("contest.scheduled", {
+    handlers.event_handlers(store)["contest.scheduled"](as_consumed(new_event("contest.scheduled", {
         "contest_id": contest_id, "revision": revision, "title": {"es": "Genios"}, "space": space,
         "rounds": [{"round": n, "opens_at": o, "closes_at": c} for n, (o, c) in enumerate(rounds, start=1)]},
         source="/votes", subject=contest_id)))

@@ -15,7 +15,7 @@ T0 = datetime.now(timezone.utc) - timedelta(days=1)
 
 
 def accounts(store, kind: str, **data) -> None:
-    mapping = handlers.handlers(store)
+    mapping = handlers.event_handlers(store)
     subject = data.get("user_id", "x")
     mapping[kind](as_consumed(new_event(kind, data, source="/accounts", subject=subject)))
 

@@ -24,7 +24,7 @@ def created(response) -> dict:
 @pytest.fixture
 def work(store):
     """Hands every event waiting in the outboxes to the worker's handlers, each twice (a replay)."""
-    mapping = handlers.handlers(store)
+    mapping = handlers.event_handlers(store)
 
     def run():
         for collection in (store.ideas, store.questions, store.answers, store.threads):
@@ -150,7 +150,7 @@ def test_a_deleted_members_posts_leave_the_queue_and_their_id_is_erased(client, 
     deleted = as_consumed(new_event("user.deleted", {"user_id": "ann", "deleted_at": datetime.now(timezone.utc)},
                                     source="/accounts", subject="ann"))
     for _ in range(2):  # replayed too
-        handlers.handlers(store)["user.deleted"](deleted)
+        handlers.event_handlers(store)["user.deleted"](deleted)
     assert queue(client, bearer) == []
     assert store.promises.count_documents({"member_id": "ann"}) == 0
     assert store.promises.count_documents({"item_id": idea["id"], "author_gone_at": {"$ne": None}}) == 1

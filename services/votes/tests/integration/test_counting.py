@@ -45,7 +45,7 @@ def story(vote) -> list[dict]:
 def deliver(store, threshold):
     """Hands envelopes to the votes handler as the consumer loop does: in runs of `batch` records (all at once by
     default)."""
-    recount = handlers.handlers(store, threshold)["vote.cast"]
+    recount = handlers.event_handlers(store, threshold)["vote.cast"]
 
     def delivering(envelopes: list[dict], batch: int | None = None) -> None:
         consumed = [as_consumed(e) for e in envelopes]

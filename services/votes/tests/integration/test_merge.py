@@ -24,7 +24,7 @@ def test_a_merge_counts_each_voter_of_the_duplicate_and_the_original_once(client
         assert client.post(f"/api/votes/ideas/{idea}", headers=bearer(voter)).status_code == 201
     assert client.delete("/api/votes/ideas/duplicate", headers=bearer("dan")).status_code == 204
     assert client.delete("/api/votes/ideas/original", headers=bearer("dan")).status_code == 204  # stays withdrawn
-    handle = handlers.handlers(store, threshold)
+    handle = handlers.event_handlers(store, threshold)
     for _ in range(2):  # delivered twice: the same count
         handle["idea.merged"](merged("duplicate", "original"))
         assert store.tally("original").count == 3  # ann, bob and cat

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def counted_votes(client, bearer, store, threshold, event, idea_id):
     """Two votes cast through the API and counted by the worker's handler."""
-    apply = applier(handlers.handlers(store, threshold))
+    apply = applier(handlers.event_handlers(store, threshold))
     apply(event.submitted(idea_id))
     for voter in ("ann", "bob"):
         assert client.post(f"/api/votes/ideas/{idea_id}", headers=bearer(voter)).status_code == 201
