@@ -105,6 +105,7 @@ MATRIX = {
         "GET /leaderboard": everyone(200),
         "GET /levels": everyone(200),
         "GET /members/<member_id>": everyone(404),
+        "GET /members": everyone(422),  # names with levels: `ids` is required
         "PUT /<idea_id>/comments/<comment_id>/helpful": HELPFUL_MARKERS,
         "DELETE /<idea_id>/comments/<comment_id>/helpful": HELPFUL_MARKERS,
     },

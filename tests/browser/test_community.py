@@ -29,6 +29,9 @@ def test_leaderboard_profile_and_a_rating_of_what_was_launched(signed_in, person
     eventually(lambda: any(e["member_id"] == author.user_id and e["points"] == 90 for e in author.call(
         "GET", "/api/ideas/leaderboard?period=week&limit=100").json()["entries"]), "Lea's points")
 
+    said = author.call("POST", f"/api/ideas/{idea_id}/comments", json={"text": "It took a week to build, thanks!"})
+    assert said.status_code == 201, said.text
+
     page, rater = signed_in("Rui")
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Top contributors").click()
@@ -61,6 +64,22 @@ def test_leaderboard_profile_and_a_rating_of_what_was_launched(signed_in, person
     expect(ratings.get_by_role("button", name="Update my rating")).to_be_visible()
     accessible(page, "a launched idea's ratings")
     screenshot(page, "ratings")
+
+    # In the comments, the author's name with her level beside it; the team marks her comment helpful.
+    comment = page.get_by_role("article", name="Comment").filter(has_text="It took a week to build")
+    expect(comment.get_by_role("link", name="Lea", exact=True)).to_be_visible()
+    expect(comment).to_contain_text("Contributor")
+    expect(comment.get_by_role("button", name="Mark as helpful")).to_have_count(0)  # members do not mark
+    staff, _ = signed_in("Tia", roles=("product_team",))
+    staff.goto(f"/ideas/{idea_id}")
+    staff_comment = staff.get_by_role("article", name="Comment").filter(has_text="It took a week to build")
+    mark = staff_comment.get_by_role("button", name="Mark as helpful")
+    mark.click()
+    expect(mark).to_have_attribute("aria-pressed", "true")
+    expect(staff_comment).to_contain_text("Helpful")
+    accessible(staff, "a comment marked helpful, for staff")
+    page.reload()
+    expect(comment).to_contain_text("Helpful")
 
     page.get_by_label("Language").select_option("fr")
     avis = page.get_by_role("region", name="Avis", exact=True)

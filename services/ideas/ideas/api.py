@@ -137,6 +137,15 @@ def levels():
     return schemas.Levels().dump({"levels": config.levels()})
 
 
+@bp.get("/members")
+@openapi.operation(query=schemas.NamesQuery, answer=schemas.MemberNames, optional_sign_in=True)
+def member_names():
+    """Members' names, each with their level beside it (`ids`: up to 100, comma-separated); unknown ones left out."""
+    query = schemas.NamesQuery().load(request.args)
+    found = points.names(store().points, query["ids"], auth.current_principal(), config.levels())
+    return schemas.MemberNames().dump({"members": found})
+
+
 @bp.get("/members/<member_id>")
 @openapi.operation(query=schemas.ProfileQuery, answer=schemas.Profile, optional_sign_in=True)
 def profile(member_id: str):

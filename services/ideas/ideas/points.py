@@ -263,6 +263,17 @@ def leaderboard(points: PointsStore, principal: auth.Principal | None, space: st
         for n, row in enumerate(rows, start=1)]}
 
 
+def names(points: PointsStore, member_ids: list[str], principal: auth.Principal | None,
+          levels: list[Level]) -> list[dict]:
+    """Members' names with their level beside them (of the points the reader may see), for lists of comments and the
+    like; unknown and erased members are left out."""
+    ids = list(dict.fromkeys(member_ids))
+    found, all_time = points.names(ids), points.all_time(ids, _boards(principal))
+    return [{"member_id": i, "display_name": found[i]["display_name"],
+             "level": level_of(all_time.get(i, 0), levels)[0].name}
+            for i in ids if "display_name" in found.get(i, {}) and not found[i].get("erased")]
+
+
 def profile(points: PointsStore, member_id: str, principal: auth.Principal | None, levels: list[Level],
             limit: int) -> dict:
     """A member's page as the reader may see it: their points on the boards the reader sees (all of them for

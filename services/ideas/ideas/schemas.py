@@ -1,5 +1,5 @@
 """HTTP shapes of the ideas API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from idealab.fields import OneLine, StrictBoolean, Text
 
@@ -316,6 +316,26 @@ class Leaderboard(Schema):
     space = fields.String(allow_none=True)
     period = fields.String()
     entries = fields.List(fields.Nested(LeaderboardEntry))
+
+
+class NamesQuery(Schema):
+    # Up to 100 member ids, comma-separated.
+    ids = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,99}\Z", error="up to 100 member ids, comma-separated"))
+
+    @post_load
+    def split(self, data: dict, **_) -> dict:
+        return {**data, "ids": data["ids"].split(",")}
+
+
+class MemberName(Schema):
+    member_id = fields.String()
+    display_name = fields.String()
+    level = fields.String()
+
+
+class MemberNames(Schema):
+    members = fields.List(fields.Nested(MemberName))
 
 
 class ProfileQuery(Schema):

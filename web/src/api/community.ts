@@ -37,6 +37,12 @@ export interface Profile {
   comments: { id: string; idea_id: string; text: string; posted_at: string; helpful: boolean }[];
 }
 
+export interface MemberName {
+  member_id: string;
+  display_name: string;
+  level: string;
+}
+
 export type RatedKind = "ideas" | "initiatives";
 
 export interface Rating {
@@ -72,6 +78,9 @@ export const community = {
   leaderboard: (period: Period, space?: string | null, limit = 20) =>
     api.get<Leaderboard>(`/api/ideas/leaderboard?period=${period}&limit=${limit}${space ? `&space=${enc(space)}` : ""}`),
   levels: () => api.get<{ levels: Level[] }>("/api/ideas/levels"),
+  /** Names with their level (up to 100 ids); unknown members are left out. */
+  names: (ids: string[]) =>
+    api.get<{ members: MemberName[] }>(`/api/ideas/members?ids=${ids.map(enc).join(",")}`),
   profile: (memberId: string) => api.get<Profile>(`/api/ideas/members/${enc(memberId)}`),
   /** Staff: mark a comment helpful (its author earns points), or take the mark back. */
   markHelpful: (ideaId: string, commentId: string, helpful: boolean) => {

@@ -547,6 +547,7 @@ export const en = {
   "community.votes": "{count} vote|{count} votes",
   "community.onIdea": "On this idea",
   "community.helpful": "Helpful",
+  "community.markHelpful": "Mark as helpful",
   "community.profileNote": "Only what you may see is shown: ideas and comments of private spaces stay with their members.",
   "ratings.title": "Ratings",
   "ratings.none": "Not rated yet.",

@@ -548,6 +548,7 @@ export const es: Partial<Messages> = {
   "community.votes": "{count} voto|{count} votos",
   "community.onIdea": "En esta idea",
   "community.helpful": "Útil",
+  "community.markHelpful": "Marcar como útil",
   "community.profileNote": "Solo se muestra lo que puede ver: las ideas y los comentarios de los espacios privados quedan para sus miembros.",
   "ratings.title": "Valoraciones",
   "ratings.none": "Aún sin valorar.",

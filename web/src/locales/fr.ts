@@ -548,6 +548,7 @@ export const fr: Partial<Messages> = {
   "community.votes": "{count} vote|{count} votes",
   "community.onIdea": "Sur cette idée",
   "community.helpful": "Utile",
+  "community.markHelpful": "Marquer comme utile",
   "community.profileNote": "Seul ce que vous pouvez voir est affiché : les idées et commentaires des espaces privés restent à leurs membres.",
   "ratings.title": "Avis",
   "ratings.none": "Pas encore noté.",

@@ -8,8 +8,11 @@ import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 import { useLive } from "../live";
 import { FlagAction, HiddenNotice, MentionText } from "../components/Flag";
+import { HelpfulMark, MemberName } from "../components/MemberName";
 
 export const MODERATORS = ["moderator", "admin"];
+// Staff who mark a comment helpful (its author earns points).
+const HELPFUL_MARKERS = ["product_team", "adviser", "moderator", "admin"];
 
 export function Comments({ ideaId, closed }: { ideaId: string; closed: boolean }) {
   const { t } = useT();
@@ -65,12 +68,14 @@ function CommentView({ comment, onChanged }: { comment: Comment; onChanged: (com
     <article id={`comment-${comment.id}`} class={comment.hidden ? "comment comment-hidden" : "comment"}
              aria-label={t("comments.one")}>
       <p class="small muted">
-        {mine ? t("comments.you") : t("comments.member")} · <time dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
+        {mine ? t("comments.you") : <MemberName id={comment.author_id} fallback={t("comments.member")} />} · <time dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
       </p>
       {comment.hidden && <HiddenNotice hidden={comment.hidden} />}
       {comment.text !== null && <MentionText text={comment.text} />}
       <FlagAction kind="comment" id={comment.id} ideaId={comment.idea_id} authorId={comment.author_id}
                   hidden={comment.hidden} />
+      <HelpfulMark ideaId={comment.idea_id} commentId={comment.id} helpful={!!(comment as { helpful?: boolean }).helpful}
+                   staff={!!user?.roles.some((role) => HELPFUL_MARKERS.includes(role))} />
       {user?.roles.some((role) => MODERATORS.includes(role)) && (
         <Moderate ideaId={comment.idea_id} commentId={comment.id} hidden={!!comment.hidden}
                   onDone={(item) => onChanged(item as Comment)} />

@@ -3,21 +3,12 @@
 // of what I may see.
 import { session } from "../api/client";
 import { community, PERIODS, type Period } from "../api/community";
+import { LevelBadge } from "../components/Level";
 import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
 import "../components/community.css";
-
-export function LevelBadge({ level }: { level: string }) {
-  const { t } = useT();
-  return (
-    <span class="level">
-      <span class="visually-hidden">{t("community.level")} </span>
-      {level}
-    </span>
-  );
-}
 
 function isPeriod(value: string | null): value is Period {
   return PERIODS.includes(value as Period);

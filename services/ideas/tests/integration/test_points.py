@@ -241,3 +241,19 @@ def test_staff_mark_a_comment_helpful_through_the_api_and_members_may_not(store,
     assert client.delete(url, headers=bearer("pat", roles=("adviser",))).json["helpful"] is False
     assert client.put(f"/api/ideas/{idea_id}/comments/nope/helpful",
                       headers=bearer("pat", roles=("product_team",))).status_code == 404
+
+
+def test_names_come_with_the_level_the_reader_may_see_and_unknown_members_are_left_out(
+        store, model, apply, client, bearer):
+    for envelope in history(store, model):
+        apply(envelope)
+    apply(registered("eve", "Eve"))
+    apply(sample.user_deleted("eve"))
+    url = "/api/ideas/members?ids=cid,ann,nobody,eve"
+    assert client.get(url).json["members"] == [
+        {"member_id": "cid", "display_name": "Cid", "level": "Newcomer"},  # 1 public point; 10 more in the panel
+        {"member_id": "ann", "display_name": "Ann", "level": "Contributor"}]
+    seen_by_panel = client.get(url, headers=bearer("dee", spaces=("panel",))).json["members"]
+    assert [m["display_name"] for m in seen_by_panel] == ["Cid", "Ann"]
+    assert client.get("/api/ideas/members?ids=" + ",".join(f"m{n}" for n in range(101))).status_code == 422
+    assert client.get("/api/ideas/members?ids=a;b").status_code == 422

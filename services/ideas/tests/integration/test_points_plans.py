@@ -51,6 +51,11 @@ def test_each_leaderboard_and_a_profile_are_read_by_index(client, bearer, lab, r
         assert points_shown == sorted(points_shown, reverse=True)
         assert reads.full_scans(lab) == [], query
     reads.commands.clear()
+    names = client.get("/api/ideas/members", query_string={"ids": ",".join(f"m-{n}" for n in range(0, 300, 3))},
+                       headers=member)
+    assert names.status_code == 200 and len(names.json["members"]) == 100
+    assert reads.full_scans(lab) == []
+    reads.commands.clear()
     profile = client.get("/api/ideas/members/m-7", headers=member)
     assert profile.status_code == 200 and len(profile.json["ideas"]) == 10
     assert reads.full_scans(lab) == []
