@@ -248,5 +248,5 @@ def as_shown(item: dict, staff: bool, text_fields: tuple[str, ...]) -> dict:
     if item.get("hidden") is None:
         return shown
     # A flagged item hidden pending review says so; one upheld says for which of the listed reasons (ideas.moderation).
-    public = ("reason", "at", "pending_review", "category")
+    public = ("reason", "at", "pending_review", "category", "note")
     return {**shown, **dict.fromkeys(text_fields), "hidden": {k: v for k, v in item["hidden"].items() if k in public}}

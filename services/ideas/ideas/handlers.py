@@ -166,7 +166,8 @@ def my_data(store: IdeaStore, user_id: str) -> dict:
     """Mine only: my private threads (with the team's answers to me), never the threads of others I answered."""
     return {"ideas": store.by_author(user_id), "comments": store.comments_by(user_id),
             "images": store.images_by(user_id), "questions": store.questions_by(user_id),
-            "answers": store.answers_by(user_id), "private_threads": store.threads_with(user_id)}
+            "answers": store.answers_by(user_id), "private_threads": store.threads_with(user_id),
+            "flags": store.moderation.flags_by(user_id)}
 
 
 # Questions, the team's answers and private threads (rules in ideas.conversations).
@@ -301,6 +302,7 @@ def on_status_changed(store: IdeaStore, event: Event) -> None:
 def on_user_deleted(store: IdeaStore, event: Event) -> None:
     store.forget_author(event.data["user_id"])
     store.directory.forget(event.data["user_id"])
+    store.moderation.forget(event.data["user_id"])
 
 
 def event_handlers(store: IdeaStore) -> dict:
@@ -312,6 +314,7 @@ def event_handlers(store: IdeaStore) -> dict:
         "comment.restored": lambda e: on_comments_changed(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
+        **directory.handlers(store.directory),  # who members are, for mentions (ideas.directory)
         **directory.handlers(store),  # who members are, for mentions (ideas.directory)
         "contest.scheduled": lambda e: entries.on_contest_scheduled(store, e),
     }, promise_handlers.handlers(store))  # the response-time promise's

@@ -94,8 +94,9 @@ def uphold(kind: str, item: dict, reason: str, note: str | None, by: str, now: d
     Already hidden pending review, it stays hidden, now for that reason."""
     if reason not in REASONS:
         raise DecisionRefused(f"reason must be one of: {', '.join(REASONS)}")
-    public = f"{LABELS[reason]}: {note.strip()}" if note and note.strip() else LABELS[reason]
-    hidden = {"reason": public, "category": reason, "by": by, "at": now}
+    note = (note or "").strip() or None
+    public = f"{LABELS[reason]}: {note}" if note else LABELS[reason]
+    hidden = {"reason": public, "category": reason, "note": note, "by": by, "at": now}
     entry = {"action": "uphold", "reason": public, "by": by, "at": now}
     return {"hidden": hidden}, entry, _event(kind, item, "hidden", public, by, now)
 

@@ -11,6 +11,7 @@ moderators), the flags' outcomes, then the item with its history entry and event
 last leaves the item as it was (hidden pending review, say) with its round closed; a moderator then hides or restores
 it by the direct routes, as for any item.
 """
+import uuid
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
@@ -108,4 +109,18 @@ class ModerationStore:
             {"outcome": "upheld", "reason": reason, "at": {"$gte": since}}, {"author_id": 1, "at": 1})]
 
     def flags_by(self, member_id: str) -> list[dict]:
+        """A member's flags, for their data download."""
         return list(self.flags.find({"member_id": member_id}, {"_id": 0}).sort("at", ASCENDING))
+
+    def forget(self, member_id: str) -> None:
+        """Detaches an erased member from flags, reports, reviews and moderation histories: what happened stays (a
+        round keeps its count of distinct members), not who they were."""
+        gone = f"erased-{uuid.uuid4().hex}"
+        self.flags.update_many({"member_id": member_id}, {"$set": {"member_id": None}})
+        self.reports.update_many({"flaggers": member_id}, {"$set": {"flaggers.$": gone}})
+        for collection in (self.reports, self.reviews):
+            collection.update_many({"author_id": member_id}, {"$set": {"author_id": None}})
+        self.reviews.update_many({"flaggers": member_id}, {"$pull": {"flaggers": member_id}})
+        for collection in self.items.values():
+            collection.update_many({"moderation.by": member_id}, {"$set": {"moderation.$[e].by": None}},
+                                   array_filters=[{"e.by": member_id}])

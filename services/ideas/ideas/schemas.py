@@ -89,6 +89,7 @@ class Hidden(Schema):
     at = fields.AwareDateTime()
     pending_review = fields.Boolean()  # hidden by members' flags until a moderator reviews it (ideas.moderation)
     category = fields.String()  # upheld after review: which of the listed reasons
+    note = fields.String()  # and the moderator's words, if any
     by = fields.String()  # staff only: readers see that and why, not who
 
 
@@ -290,6 +291,16 @@ class MyData(Schema):
     questions = fields.List(fields.Nested(Question))
     answers = fields.List(fields.Nested(Answer))
     private_threads = fields.List(fields.Nested(PrivateThread))
+    flags = fields.List(fields.Nested("MyFlag"))
+
+
+class MyFlag(Schema):
+    """A flag I raised (ideas.moderation), as my data download shows it."""
+    report_id = fields.String()  # "<kind>:<item id>"
+    reason = fields.String()
+    at = fields.AwareDateTime()
+    outcome = fields.String(allow_none=True)  # upheld, dismissed, or null while it waits
+    decided_at = fields.AwareDateTime(allow_none=True)
 
 
 # Points, levels and leaderboards (ideas.points).

@@ -2,17 +2,20 @@
 review with a notice, moderators uphold or dismiss from the queue, the audit log keeps every step, members whose
 flags are dismissed again and again lose the right to flag, and authors upheld as abuse again and again are proposed
 for a ban."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from idealab.events import new_event
 from idealab.testing import as_consumed, assert_problem
+from ideas import handlers
 from ideas.moderation import Policy
 
 pytestmark = pytest.mark.integration
 
 IDEA = {"title": "Freeze my card from the app", "description": "And unfreeze it.", "category": "cards"}
 MODERATOR = ("moderator",)
+NOW = datetime.now(timezone.utc)
 POLICY = Policy(flags_to_hide=3, dismissals_to_suspend=2, suspension=timedelta(days=7),
                 upheld_abuse_to_propose_ban=2, window=timedelta(days=90))
 
@@ -98,7 +101,8 @@ def test_a_moderator_upholds_with_a_listed_reason_and_the_audit_log_keeps_every_
     assert queue(client, mo) == []
     [public] = client.get(f"/api/ideas/{idea['id']}/comments").get_json()["comments"]
     assert public["text"] is None and public["hidden"] == {
-        "reason": "Abuse: Insults other members", "category": "abuse", "at": public["hidden"]["at"]}
+        "reason": "Abuse: Insults other members", "category": "abuse", "note": "Insults other members",
+        "at": public["hidden"]["at"]}
     [staff_view] = client.get(f"/api/ideas/{idea['id']}/comments", headers=mo).get_json()["comments"]
     assert [(m["action"], m["by"]) for m in staff_view["moderation"]] == [
         ("flag", "bob"), ("flag", "cat"), ("uphold", "mo")]
@@ -173,3 +177,24 @@ def test_no_one_flags_their_own_content_or_content_they_cannot_see(client, beare
     assert_problem(client.post(f"/api/ideas/{panel['id']}/flags", json={"reason": "spam"},
                                headers=bearer_outsider), 404)
     assert_problem(flag(client, bearer, "/api/ideas/questions/nope", "bob"), 404)
+
+
+def test_my_flags_are_in_my_data_and_an_erased_member_is_detached_from_every_moderation_record(
+        client, bearer, store, mo):
+    idea = new_idea(client, bearer, author="eve")
+    for who in ("bob", "cat", "dan"):
+        posted(flag(client, bearer, f"/api/ideas/{idea['id']}", who))
+    [mine] = client.get("/api/ideas/me/data", headers=bearer("bob")).get_json()["flags"]
+    assert (mine["report_id"], mine["reason"], mine["outcome"]) == (f"idea:{idea['id']}", "abuse", None)
+    [report] = queue(client, mo)
+    client.post(f"/api/ideas/moderation/reports/{report['id']}/uphold", json={"reason": "abuse"}, headers=mo)
+
+    for gone in ("bob", "eve"):
+        handlers.on_user_deleted(store, as_consumed(new_event("user.deleted", {"user_id": gone, "deleted_at": NOW},
+                                                              source="/accounts", subject=gone)))
+
+    held = str([list(c.find()) for c in (store.moderation.flags, store.moderation.reports, store.moderation.reviews)])
+    assert "'bob'" not in held and "'eve'" not in held
+    audit = client.get(f"/api/ideas/{idea['id']}", headers=mo).get_json()["moderation"]
+    assert [m["by"] for m in audit if m["action"] == "flag"] == [None, "cat", "dan"]
+    assert client.get("/api/ideas/me/data", headers=bearer("bob")).get_json()["flags"] == []

@@ -31,4 +31,4 @@ def test_a_deleted_accounts_ideas_stay_attributed_to_nobody(client, bearer, stor
     assert (shown["title"], shown["author_id"]) == (IDEA["title"], None)
     assert client.get(f"/api/ideas/{kept['id']}").get_json()["author_id"] == "bob"
     assert client.get("/api/ideas/me/data", headers=bearer("ann")).get_json() == {
-        "ideas": [], "comments": [], "images": [], "questions": [], "answers": [], "private_threads": []}
+        "ideas": [], "comments": [], "images": [], "questions": [], "answers": [], "private_threads": [], "flags": []}

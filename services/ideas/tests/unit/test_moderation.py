@@ -74,7 +74,7 @@ def test_the_item_is_hidden_pending_review_at_the_threshold_of_distinct_members(
 def test_upholding_hides_with_the_listed_reason_and_note_for_everyone_to_read():
     changes, entry, event = moderation.uphold("idea", IDEA, "personal_data", " Shows an IBAN ", "mo", NOW)
     assert changes["hidden"] == {"reason": "Personal data: Shows an IBAN", "category": "personal_data",
-                                 "by": "mo", "at": NOW}
+                                 "note": "Shows an IBAN", "by": "mo", "at": NOW}
     assert entry == {"action": "uphold", "reason": "Personal data: Shows an IBAN", "by": "mo", "at": NOW}
     assert consumed(event).type == "idea.hidden"
     with pytest.raises(moderation.DecisionRefused):
