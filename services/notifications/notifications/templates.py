@@ -25,6 +25,9 @@ WORDS = {
         "initiative.announced": "{name}: announced, {status}",
         "campaign.closed": "{name} has closed: the result",
         "answer.posted": "You have a private answer from the team",
+        "comment.mentioned": "You were mentioned in a comment on {name}",
+        "mentioned": "A member mentioned you in a comment. Read it on the lab.",
+        "why.comment.mentioned": "You get this because a member mentioned you by name (@) in a comment you may read.",
         "private_answer": "The team answered you privately. Sign in to the lab to read it: only you can.",
         "see": "See it",
         ": ": ": ",
@@ -45,6 +48,10 @@ WORDS = {
         "initiative.announced": "« {name} » : annoncée, {status}",
         "campaign.closed": "« {name} » est terminée : le résultat",
         "answer.posted": "Vous avez une réponse privée de l'équipe",
+        "comment.mentioned": "Vous avez été mentionné dans un commentaire sur « {name} »",
+        "mentioned": "Un membre vous a mentionné dans un commentaire. Lisez-le sur le lab.",
+        "why.comment.mentioned": "Vous recevez ce message parce qu'un membre vous a mentionné par votre nom (@) dans "
+                                 "un commentaire que vous pouvez lire.",
         "private_answer": "L'équipe vous a répondu en privé. Connectez-vous au lab pour la lire : vous seul le "
                           "pouvez.",
         "see": "Voir",
@@ -68,6 +75,10 @@ WORDS = {
         "initiative.announced": "«{name}»: anunciada, {status}",
         "campaign.closed": "«{name}» ha cerrado: el resultado",
         "answer.posted": "Tienes una respuesta privada del equipo",
+        "comment.mentioned": "Te han mencionado en un comentario sobre «{name}»",
+        "mentioned": "Un miembro te ha mencionado en un comentario. Léelo en el lab.",
+        "why.comment.mentioned": "Recibes este mensaje porque un miembro te ha mencionado por tu nombre (@) en un "
+                                 "comentario que puedes leer.",
         "private_answer": "El equipo te ha respondido en privado. Entra en el lab para leerla: solo tú puedes.",
         "see": "Verlo",
         ": ": ": ",
@@ -86,7 +97,7 @@ WORDS = {
 }
 WHY = {"idea.status_changed": "why.idea.status_changed", "initiative.status_changed": "why.initiative",
        "initiative.announced": "why.initiative", "campaign.closed": "why.campaign.closed",
-       "answer.posted": "why.answer.posted"}
+       "answer.posted": "why.answer.posted", "comment.mentioned": "why.comment.mentioned"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,8 @@ def item(job: dict, language: str, lab: Lab) -> Item:
     name = _name(job.get("name"), language)
     if kind == "answer.posted":
         title, message = words[kind], words["private_answer"]
+    elif kind == "comment.mentioned" and name:
+        title, message = words[kind].format(name=name), words["mentioned"]
     elif kind in words and name and job.get("to") in STATUS[language]:
         title, message = words[kind].format(name=name, status=STATUS[language][job["to"]]), job["message"]
     else:
