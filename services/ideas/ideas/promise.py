@@ -5,9 +5,10 @@ What the promise covers is a member's post the team owes an answer: an idea, a q
 writes in their private thread. Each is one `waiting` record in the ideas service's `promises`, made by the worker
 from the post's event with the targets of its space at that moment (a promise is kept or broken against what was
 promised when the member posted, not against targets changed later). Acknowledging is claiming it (or answering);
-answering is the team's first answer after the post: in public on the idea or question, or privately in the
-member's thread. When each happened is recomputed from the ideas, answers and threads themselves
-(`answered_at`), so a replayed or late event lands on the same record.
+answering is the team's first answer after the post: in public on the idea or question, privately in the member's
+thread, or, for an idea, the product team moving it on the roadmap (with its public message). When each happened
+is recomputed from the ideas, answers and threads themselves (`answered_at`), so a replayed or late event lands on
+the same record.
 """
 import statistics
 from datetime import datetime, timedelta, timezone

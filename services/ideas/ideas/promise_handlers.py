@@ -1,9 +1,9 @@
 """Use cases and event handlers of the response-time promise (rules in ideas.promise).
 
 The worker records a post the team owes an answer from its event (idea.submitted, question.asked,
-private_message.sent) and, on each of these and on answer.posted, finds again when the team first answered it from
-the ideas service's own answers and threads: whatever order the events come in, or however often, the record ends
-the same.
+private_message.sent) and, on each of these, on answer.posted and on idea.status_changed, finds again when the team
+first answered it from the ideas service's own answers and threads (and an idea's first move on the roadmap, kept on
+the record): whatever order the events come in, or however often, the record ends the same.
 """
 from datetime import datetime, timezone
 
@@ -39,6 +39,8 @@ def _find_answer(store: PromiseStore, promise_id: str) -> None:
     times = store.team_message_times(item["thread_id"])
     if item["kind"] != MESSAGE:
         times += store.answer_times(item["item_id"])
+    if item.get("status_changed_at"):
+        times.append(item["status_changed_at"])
     store.set_answered(promise_id, promise.first_answer(item["posted_at"], times))
 
 
@@ -47,12 +49,15 @@ def on_posted(store: PromiseStore, event: Event) -> None:
     kind, collection = (IDEA, store.ideas.ideas) if event.type == "idea.submitted" else (QUESTION,
                                                                                        store.ideas.questions)
     item_id = event.data[f"{kind}_id"]
-    item = collection.find_one({"_id": item_id}, {"author_id": 1, "language": 1})
+    item = collection.find_one({"_id": item_id}, {"author_id": 1, "language": 1, "status_changed_at": 1})
     if item is None or item.get("author_id") is None:
         return
     posted_at = event.data["submitted_at" if kind == IDEA else "asked_at"]
     _record(store, kind, item_id, event.data.get("space"), item.get("language"), posted_at,
             conversations.thread_id(kind, item_id, item["author_id"]), item_id, item["author_id"])
+    if item.get("status_changed_at"):  # its move on the roadmap was read first (another topic)
+        store.status_changed(promise.promise_id(kind, item_id), item["status_changed_at"])
+        _find_answer(store, promise.promise_id(kind, item_id))
 
 
 def on_private_message_sent(store: PromiseStore, event: Event) -> None:
@@ -72,6 +77,13 @@ def on_answer_posted(store: PromiseStore, event: Event) -> None:
             _find_answer(store, item["_id"])
 
 
+def on_status_changed(store: PromiseStore, event: Event) -> None:
+    """The product team moving an idea on the roadmap, with its public message, is the bank's answer to it."""
+    found = promise.promise_id(IDEA, event.data["idea_id"])
+    store.status_changed(found, event.data["changed_at"])
+    _find_answer(store, found)
+
+
 def on_user_deleted(store: PromiseStore, event: Event) -> None:
     """A deleted member's posts are owed nothing more (their threads are gone, their ideas are nobody's): those
     still waiting leave the queue, and count in the figures as they stood (a target already missed stays missed)."""
@@ -87,6 +99,7 @@ def handlers(ideas: IdeaStore) -> dict:
         "private_message.sent": lambda e: on_private_message_sent(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
         "user.deleted": lambda e: on_user_deleted(store, e),
+        "idea.status_changed": lambda e: on_status_changed(store, e),
     }
 
 

@@ -46,6 +46,10 @@ class PromiseStore:
         self.promises.update_many({"member_id": member_id, **WAITING}, {"$set": {"author_gone_at": at}})
         self.promises.update_many({"member_id": member_id}, {"$unset": {"member_id": ""}})  # erased, as everywhere
 
+    def status_changed(self, promise_id: str, at: datetime) -> None:
+        """An idea moved on the roadmap at `at`: its first move is kept."""
+        self.promises.update_one({"_id": promise_id}, {"$min": {"status_changed_at": at}})
+
     def item(self, promise_id: str) -> dict | None:
         return self.promises.find_one({"_id": promise_id})
 

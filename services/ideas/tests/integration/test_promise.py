@@ -154,3 +154,17 @@ def test_a_deleted_members_posts_leave_the_queue_and_their_id_is_erased(client, 
     assert queue(client, bearer) == []
     assert store.promises.count_documents({"member_id": "ann"}) == 0
     assert store.promises.count_documents({"item_id": idea["id"], "author_gone_at": {"$ne": None}}) == 1
+
+
+def test_moving_an_idea_on_the_roadmap_answers_it_whichever_event_is_read_first(client, bearer, work, store):
+    ideas = [created(client.post("/api/ideas", json={"title": f"Idea number {n}", "description": "Well.",
+                                                     "category": "cards"}, headers=bearer("ann"))) for n in (1, 2)]
+    moved = [new_event("idea.status_changed", {
+        "idea_id": idea["id"], "from_status": "open", "to_status": "under_review", "message": "We look at it.",
+        "by": "pat", "changed_at": datetime.now(timezone.utc)}, source="/roadmap", subject=idea["id"]) for idea in ideas]
+    mapping = handlers.event_handlers(store)
+    mapping["idea.status_changed"](as_consumed(moved[0]))  # before the idea's own event: read on another topic
+    work()
+    mapping["idea.status_changed"](as_consumed(moved[1]))  # after it
+    assert queue(client, bearer) == []
+    assert store.promises.count_documents({"answered_at": {"$ne": None}}) == 2
