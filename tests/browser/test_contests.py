@@ -79,3 +79,48 @@ def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_
     expect(juror.get_by_text("Prize: €500.00")).to_be_visible()
     accessible(juror, "contest decided")
     screenshot(juror, "contest-decided")
+
+
+def test_the_team_sets_up_a_contest_on_the_form_and_edits_it_before_it_opens(signed_in, accessible):
+    page, team = signed_in("Tomas", roles=("product_team",))
+    page.goto("/contests")
+    page.get_by_role("link", name="New contest").click()
+    expect(page.locator("h1")).to_be_focused()
+    start = datetime.now() + timedelta(days=2)
+    at = lambda days, hours=0: (start + timedelta(days=days, hours=hours)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    page.get_by_label("Title in Spanish").fill("Genios del Ahorro")
+    page.get_by_label("Description in Spanish").fill("Comparte tu truco de ahorro.")
+    page.get_by_label("Jury criteria").fill("saving | How much it saves\nclarity | How clear it is")
+    page.get_by_label("Entries shortlisted per round").fill("5")
+    for legend, (opens, closes, judged, prize) in {"Round 1": (at(0), at(7), at(9), "500"),
+                                                   "Final": (None, at(14), at(16), "1500")}.items():
+        group = page.get_by_role("group", name=legend, exact=True)
+        if opens:
+            group.get_by_label("Opens at").fill(opens)
+        group.get_by_label("Closes at").fill(closes)
+        group.get_by_label("Judging ends at").fill(judged)
+        group.get_by_label("Prize").fill(prize)
+    page.get_by_role("button", name="Add a round").click()
+    second = page.get_by_role("group", name="Round 2", exact=True)
+    second.get_by_label("Opens at").fill(at(7))
+    second.get_by_label("Closes at").fill(at(13))
+    second.get_by_label("Judging ends at").fill(at(13, 12))
+    second.get_by_label("Prize").fill("500")
+    accessible(page, "contest form filled in")
+    page.get_by_role("button", name="Save the contest").click()
+
+    expect(page.locator("h1")).to_have_text("Genios del Ahorro")
+    expect(page.get_by_role("heading", name="Round 2")).to_be_visible()
+    expect(page.get_by_text("Prize: €1,500.00")).to_be_visible()
+    contest = page.url.rsplit("/", 1)[1]
+    page.get_by_role("link", name="Edit before it opens").click()
+    expect(page.locator("h1")).to_have_text("Edit the contest")
+    expect(page.get_by_label("Entries shortlisted per round")).to_have_value("5")
+    page.get_by_label("Entries shortlisted per round").fill("3")
+    accessible(page, "contest edit form")
+    page.get_by_role("button", name="Save the contest").click()
+    expect(page.locator("h1")).to_have_text("Genios del Ahorro")
+    saved = team.sign_in().call("GET", f"/api/votes/contests/{contest}").json()
+    assert saved["revision"] == 2 and saved["shortlist_size"] == 3
+    assert [r["prize"] for r in saved["rounds"]] == [50_000, 50_000, 150_000]
+    assert [c["id"] for c in saved["criteria"]] == ["saving", "clarity"]

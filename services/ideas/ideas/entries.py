@@ -3,7 +3,7 @@ link to a hosted one. The votes service owns contests; this service keeps what i
 the windows in which each round takes entries) and tags each entry with its contest and round, which
 `idea.submitted` carries to the votes service. Rules and use cases; the pymongo calls are in entry_store."""
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 from werkzeug.exceptions import Conflict, NotFound, TooManyRequests, UnsupportedMediaType
@@ -98,6 +98,11 @@ def upload_video(store, data: bytes, owner: Principal, quota: Images, now: datet
                               f"again tomorrow (UTC)", retry_after=seconds_until(now, day_ends))
     store.entries.add_video(video)
     return video
+
+
+def purge_unused_videos(store, quota: Images, now: datetime) -> int:
+    """Removes the clips no entry uses once kept as long as unused images are (their uploader's time to attach them)."""
+    return store.entries.remove_unused_videos(now - timedelta(seconds=quota.unused_kept_seconds))
 
 
 def visible_video(store, video_id: str, principal: Principal | None) -> tuple[dict, bool]:

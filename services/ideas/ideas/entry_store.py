@@ -1,4 +1,6 @@
 """Every pymongo call about contest entries (ideas.entries): the contests' windows, the videos, a contest's entries."""
+from datetime import datetime
+
 from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -13,6 +15,7 @@ class EntryStore:
 
     def ensure_indexes(self) -> None:
         self.videos.create_index("owner_id")
+        self.videos.create_index([("attached", ASCENDING), ("uploaded_at", ASCENDING)])  # the unused, oldest first
         self.ideas.create_index("video.id", sparse=True)  # a video's entries, whose spaces say who may see it
         # A contest's entries, round by round, in their order of submission.
         self.ideas.create_index([("contest.id", ASCENDING), ("contest.round", ASCENDING),
@@ -43,6 +46,14 @@ class EntryStore:
 
     def video_spaces(self, video_id: str) -> list[str | None]:
         return [i["space"] for i in self.ideas.find({"video.id": video_id}, {"space": 1})]
+
+    def remove_unused_videos(self, uploaded_before: datetime) -> int:
+        """Removes the clips uploaded before `uploaded_before` that no entry uses; how many. As for images, the
+        removal is conditional on the clip being still unattached, so an entry submitted meanwhile keeps its clip."""
+        removed = 0
+        for video in self.videos.find({"attached": None, "uploaded_at": {"$lt": uploaded_before}}, {"_id": 1}):
+            removed += self.videos.delete_one({"_id": video["_id"], "attached": None}).deleted_count
+        return removed
 
     def attach_video(self, video_id: str, owner_id: str) -> dict | None:
         """Marks the owner's video as used by an entry; None when the owner has no such video."""

@@ -1,9 +1,11 @@
 """python -m ideas.worker: the outbox relay, the consumer keeping vote counts and statuses up to date, the
 ranking of the idea lists, and the clean-up of images no idea uses."""
+from datetime import datetime, timezone
+
 from idealab import events, worker
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 
-from . import config, handlers, points
+from . import config, entries, handlers, points
 from .store import IdeaStore
 
 
@@ -28,6 +30,8 @@ def main() -> None:
     ], ensure_indexes=store.ensure_indexes, jobs={
         "ranking": worker.every(RANKING_SECONDS, store.rank),
         "unused-images": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: handlers.purge_unused_images(store, images)),
+        "unused-videos": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: entries.purge_unused_videos(
+            store, images, datetime.now(timezone.utc))),
     })
 
 

@@ -115,3 +115,15 @@ def test_the_type_is_read_from_the_first_bytes():
     assert entries.video_type(MP4) == "video/mp4" and entries.video_type(WEBM) == "video/webm"
     assert entries.video_type(b"\x1a\x45\xdf\xa3\x9f\x42\x82\x88matroska") is None
     assert entries.video_type(b"GIF89a") is None
+
+
+def test_a_clip_no_entry_uses_is_removed_once_kept_its_grace_period_and_an_entrys_clip_never(client, bearer, store):
+    scheduled(store, "purge", 1, [(NOW - timedelta(hours=1), NOW + timedelta(days=6))])
+    ann = bearer("ann")
+    kept, unused = upload(client, ann, MP4).get_json(), upload(client, ann, WEBM).get_json()
+    assert client.post("/api/ideas", json=entry("purge", video_id=kept["id"]), headers=ann).status_code == 201
+    quota = client.application.extensions["ideas.images"]
+    assert entries.purge_unused_videos(store, quota, datetime.now(timezone.utc)) == 0  # still in its grace period
+    later = datetime.now(timezone.utc) + timedelta(seconds=quota.unused_kept_seconds + 1)
+    assert entries.purge_unused_videos(store, quota, later) == 1
+    assert client.get(unused["url"]).status_code == 404 and client.get(kept["url"]).status_code == 200
