@@ -14,7 +14,7 @@ it by the direct routes, as for any item.
 import uuid
 from datetime import datetime
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -55,11 +55,14 @@ class ModerationStore:
 
     def count_flag(self, report: dict, member_id: str, at: datetime) -> dict:
         """Adds the member to the report's current round (again: no change) and returns the report."""
-        return self.reports.find_one_and_update(
-            {"_id": report["_id"]},
-            {"$setOnInsert": {k: v for k, v in report.items() if k != "_id"}, "$addToSet": {"flaggers": member_id},
-             "$set": {"open": True}, "$min": {"first_flagged_at": at}, "$max": {"last_flagged_at": at}},
-            upsert=True, return_document=True)
+        update = {"$setOnInsert": {k: v for k, v in report.items() if k != "_id"},
+                  "$addToSet": {"flaggers": member_id}, "$set": {"open": True}, "$min": {"first_flagged_at": at},
+                  "$max": {"last_flagged_at": at}}
+        try:
+            return self.reports.find_one_and_update({"_id": report["_id"]}, update, upsert=True,
+                                                    return_document=ReturnDocument.AFTER)
+        except DuplicateKeyError:  # the item's first two flags at once: the other made the report, this one joins
+            return self.reports.find_one_and_update({"_id": report["_id"]}, update, return_document=ReturnDocument.AFTER)
 
     def history(self, kind: str, item_id: str, entry: dict) -> None:
         """Adds an entry to the item's moderation history (the audit log), with no change to what readers see."""

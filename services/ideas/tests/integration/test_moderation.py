@@ -198,3 +198,23 @@ def test_my_flags_are_in_my_data_and_an_erased_member_is_detached_from_every_mod
     audit = client.get(f"/api/ideas/{idea['id']}", headers=mo).get_json()["moderation"]
     assert [m["by"] for m in audit if m["action"] == "flag"] == [None, "cat", "dan"]
     assert client.get("/api/ideas/me/data", headers=bearer("bob")).get_json()["flags"] == []
+
+
+def test_members_flagging_at_once_are_each_counted_and_the_item_is_hidden_once(app, bearer, store, mo):
+    from concurrent.futures import ThreadPoolExecutor
+    client = app.test_client()
+    idea = new_idea(client, bearer)
+    members = [f"m{i}" for i in range(8)]
+
+    def flag_as(who: str) -> int:
+        return app.test_client().post(f"/api/ideas/{idea['id']}/flags", json={"reason": "spam"},
+                                      headers=bearer(who)).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(flag_as, members)) == [201] * 8
+
+    [report] = queue(client, mo)
+    assert report["flags"] == 8 and report["pending_review"] is True
+    audit = client.get(f"/api/ideas/{idea['id']}", headers=mo).get_json()["moderation"]
+    assert sorted(m["by"] for m in audit if m["action"] == "flag") == members
+    assert [m["action"] for m in audit].count("hide_pending_review") == 1
