@@ -1,7 +1,9 @@
 """The response-time promise in the browser (issue 13): a member asks in Spanish; an adviser finds the question in
 the team's queue with its due time and language, takes it on with the keyboard, and the queue then shows the answer
 it owes; a member is told the queue is the team's; anyone reads the promise's figures, in English, French and
-Spanish; a member asks in the language they choose; every screen axe-clean."""
+Spanish; a member asks in the language they choose; the product team sets a panel's targets; every screen axe-clean."""
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,18 @@ def test_an_adviser_takes_a_question_on_from_the_queue_and_anyone_reads_the_figu
     expect(figures).not_to_contain_text("Private message")
     accessible(page, "promise figures")
     screenshot(page, "promise-figures")
+    # The product team sets a panel's targets from the same page; its pledge says them.
+    team_lead, _ = signed_in("Pia", roles=("product_team",))
+    panel = f"panel-{uuid.uuid4().hex[:8]}"
+    team_lead.goto(f"/promise?space={panel}")
+    expect(team_lead.get_by_text("within 1 hour, and answer within 24 hours")).to_be_visible()
+    team_lead.get_by_label("Minutes to acknowledge").fill("30")
+    team_lead.get_by_label("Minutes to answer").fill("240")
+    team_lead.get_by_role("button", name="Save the targets").click()
+    expect(team_lead.get_by_text(f"In {panel}, we acknowledge every post within 30 minutes, and answer within 4 hours"))\
+        .to_be_visible()
+    accessible(team_lead, "promise figures, setting a panel's targets")
+
     page.get_by_label("Language").select_option("fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notre engagement de délai de réponse")
     expect(page.get_by_role("columnheader", name="Répondus à temps")).to_be_visible()

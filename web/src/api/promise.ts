@@ -69,6 +69,8 @@ export const promise = {
   claim: (item: Waiting) => api.post<Waiting>(`/api/ideas/promise/queue/${item.kind}/${enc(item.item_id)}/claim`),
   handOver: (item: Waiting, to: string) =>
     api.post<Waiting>(`/api/ideas/promise/queue/${item.kind}/${enc(item.item_id)}/hand-over`, { to }),
+  setTargets: (space: string | undefined, targets: { acknowledge_minutes: number; answer_minutes: number }) =>
+    api.put<Figures["targets"]>(`/api/ideas/promise/targets${query({ space })}`, targets),
   figures: (month: string, space?: string) =>
     api.get<Figures>(`/api/ideas/promise/figures${query({ month, space })}`),
 };

@@ -643,6 +643,11 @@ export const en = {
   "contestForm.save": "Save the contest",
   "post.language": "Written in",
   "post.languageHint": "The team answers you in this language.",
+  "promise.targetsOf": "The targets of {space}",
+  "promise.targetsPublic": "The public lab's targets",
+  "promise.acknowledgeMinutes": "Minutes to acknowledge",
+  "promise.answerMinutes": "Minutes to answer",
+  "promise.saveTargets": "Save the targets",
 } as const;
 
 export type Messages = { [key in keyof typeof en]: string };

@@ -644,4 +644,9 @@ export const es: Partial<Messages> = {
   "contestForm.save": "Guardar el concurso",
   "post.language": "Escrito en",
   "post.languageHint": "El equipo le responde en este idioma.",
+  "promise.targetsOf": "Los plazos de {space}",
+  "promise.targetsPublic": "Los plazos del lab público",
+  "promise.acknowledgeMinutes": "Minutos para confirmar",
+  "promise.answerMinutes": "Minutos para responder",
+  "promise.saveTargets": "Guardar los plazos",
 };

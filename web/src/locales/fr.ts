@@ -644,4 +644,9 @@ export const fr: Partial<Messages> = {
   "contestForm.save": "Enregistrer le concours",
   "post.language": "Rédigé en",
   "post.languageHint": "L'équipe vous répond dans cette langue.",
+  "promise.targetsOf": "Les délais de {space}",
+  "promise.targetsPublic": "Les délais du lab public",
+  "promise.acknowledgeMinutes": "Minutes pour prendre en charge",
+  "promise.answerMinutes": "Minutes pour répondre",
+  "promise.saveTargets": "Enregistrer les délais",
 };

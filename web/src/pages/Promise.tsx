@@ -4,13 +4,15 @@ import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { KINDS, LANGUAGES, pageOf, promise, type KindFigures, type QueueFilters, type Waiting } from "../api/promise";
 import { isAnswerer } from "../components/TeamAnswer";
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from "../components/ui";
+import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
 import { SignInFirst } from "./SignIn";
 
 type T = ReturnType<typeof useT>["t"];
+// Who sets a space's targets (the ideas service says the same).
+const TARGET_SETTERS = ["product_team", "admin"];
 
 export function TeamQueuePage() {
   const { t } = useT();
@@ -179,6 +181,9 @@ export function PromiseFiguresPage() {
     <>
       <PageTitle>{t("promise.title")}</PageTitle>
       {figures.data && <Targets minutes={figures.data.targets} t={t} space={space} />}
+      {figures.data && user?.roles.some((role) => TARGET_SETTERS.includes(role)) && (
+        <TargetsForm space={space} current={figures.data.targets} onSaved={figures.reload} />
+      )}
       <form class="queue-filters" onSubmit={(event) => event.preventDefault()} aria-label={t("promise.monthLabel")}>
         <div class="field">
           <label for="promise-month">{t("promise.month")}</label>
@@ -230,5 +235,35 @@ function Targets({ minutes, t, space }: { minutes: { acknowledge_minutes: number
         acknowledge: span(minutes.acknowledge_minutes), answer: span(minutes.answer_minutes), space: space ?? "",
       })}
     </p>
+  );
+}
+
+function TargetsForm({ space, current, onSaved }: { space?: string;
+  current: { acknowledge_minutes: number; answer_minutes: number }; onSaved: () => void }) {
+  const { t } = useT();
+  const [acknowledge, setAcknowledge] = useState(String(current.acknowledge_minutes));
+  const [answer, setAnswer] = useState(String(current.answer_minutes));
+  const form = useSubmit(
+    () => promise.setTargets(space, { acknowledge_minutes: Number(acknowledge), answer_minutes: Number(answer) }),
+    onSaved,
+  );
+  const number = (id: string, label: string, value: string, set: (value: string) => void, field: string) => (
+    <div class={form.fieldError(field) ? "field field-invalid" : "field"}>
+      <label for={id}>{label}</label>
+      <input id={id} type="number" min={1} inputMode="numeric" value={value} required
+             aria-invalid={form.fieldError(field) ? true : undefined}
+             aria-describedby={form.fieldError(field) ? `${id}-error` : undefined}
+             onInput={(event) => set((event.currentTarget as HTMLInputElement).value)} />
+      {form.fieldError(field) && <p class="field-error" id={`${id}-error`}>{form.fieldError(field)}</p>}
+    </div>
+  );
+  return (
+    <form class="queue-filters" onSubmit={form.submit} noValidate aria-labelledby="targets-title">
+      <h2 id="targets-title">{space ? t("promise.targetsOf", { space }) : t("promise.targetsPublic")}</h2>
+      <FormError error={form.error} />
+      {number("targets-acknowledge", t("promise.acknowledgeMinutes"), acknowledge, setAcknowledge, "acknowledge_minutes")}
+      {number("targets-answer", t("promise.answerMinutes"), answer, setAnswer, "answer_minutes")}
+      <button type="submit" class="button" disabled={form.sending}>{t("promise.saveTargets")}</button>
+    </form>
   );
 }
