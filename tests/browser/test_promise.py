@@ -75,8 +75,8 @@ def test_an_adviser_takes_a_question_on_from_the_queue_and_anyone_reads_the_figu
     team_lead.get_by_label("Minutes to acknowledge").fill("30")
     team_lead.get_by_label("Minutes to answer").fill("240")
     team_lead.get_by_role("button", name="Save the targets").click()
-    expect(team_lead.get_by_text(f"In {panel}, we acknowledge every post within 30 minutes, and answer within 4 hours"))\
-        .to_be_visible()
+    pledge = f"In {panel}, we acknowledge every post within 30 minutes, and answer within 4 hours"
+    expect(team_lead.get_by_text(pledge)).to_be_visible()
     accessible(team_lead, "promise figures, setting a panel's targets")
 
     page.get_by_label("Language").select_option("fr")
