@@ -30,8 +30,6 @@ OUTBOX_PUBLISHED = Counter("idealab_outbox_published", "Events the outbox relay 
                            ["collection"])
 OUTBOX_FAILURES = Counter("idealab_outbox_relay_failures", "Relay rounds that failed and will be retried (Kafka or "
                           "the database away)")
-DELIVERIES = Counter("idealab_notification_deliveries", "Notifications delivered, by channel and outcome",
-                     ["channel", "outcome"])
 
 UNMATCHED = "<unmatched>"  # the route label of requests no URL rule matched (404s): raw paths would be unbounded
 
@@ -60,11 +58,6 @@ def exposition() -> Response:
     else:
         registry = REGISTRY
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
-
-
-def delivered(channel: str, count: int, outcome: str = "delivered") -> None:
-    if count:
-        DELIVERIES.labels(channel, outcome).inc(count)
 
 
 class OutboxBacklog(Collector):

@@ -9,11 +9,10 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from idealab import metrics
 from idealab.kafka import TRANSIENT
 from idealab.mail import Mailer
 
-from . import domain, templates
+from . import domain, metrics, templates
 from .handlers import _out_of_space, mail_to
 from .store import NotificationStore
 

@@ -30,12 +30,11 @@ from datetime import datetime, timezone
 
 from werkzeug.exceptions import NotFound
 
-from idealab import metrics
 from idealab.events import Event
 from idealab.kafka import TRANSIENT
 from idealab.mail import Connection, Mailer, refused_for_good
 
-from . import contests, domain, team, webhook_handlers
+from . import contests, domain, metrics, team, webhook_handlers
 from . import email_choices, templates
 from .store import NotificationStore
 

@@ -17,10 +17,9 @@ from urllib.parse import urlsplit
 
 from werkzeug.exceptions import Conflict, NotFound
 
-from idealab import metrics
 from idealab.events import Event
 
-from . import webhooks
+from . import metrics, webhooks
 from .config import WebhookConfig, load_webhooks
 from .store import NotificationStore
 from .webhook_store import WebhookStore
