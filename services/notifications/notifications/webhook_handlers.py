@@ -126,7 +126,7 @@ def post(url: str, headers: dict, body: str, timeout: float) -> tuple[int | None
         response = connection.getresponse()
         response.read(65536)  # the receiver's answer is not kept
         return response.status, None
-    except (OSError, http.client.HTTPException) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever stops the request is this attempt's failure, retried later
         return None, f"{type(exc).__name__}: {exc}"
     finally:
         connection.close()

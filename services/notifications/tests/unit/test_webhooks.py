@@ -41,3 +41,11 @@ def test_after_a_rotation_both_secrets_sign_for_a_day_then_the_new_one_alone():
     headers = webhooks.signed_headers("msg_1", '{"a":1}', [new, old], NOW)
     assert headers["webhook-signature"].split(" ") == [Webhook(s).sign("msg_1", NOW, '{"a":1}') for s in (new, old)]
     assert headers["webhook-timestamp"] == str(int(NOW.timestamp()))
+
+
+def test_an_address_no_request_can_reach_is_a_failed_attempt_not_a_crash():
+    from idealab.testing import free_port
+    from notifications.webhook_handlers import post
+    assert post(f"http://127.0.0.1:{free_port()}/hooks", {}, "{}", 2)[0] is None
+    status, error = post("http://bad\u2028host.example/hooks", {}, "{}", 2)
+    assert status is None and error
