@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the real servers (Kafka and MongoDB), a fresh database per test, and what every
 service's API tests need (settings over that database, a test client of the service's `app`, bearer tokens)."""
+import json
 import logging
 
 import pytest
@@ -125,6 +126,8 @@ def topics(servers, namespace):
     topics (dead-letter ones included) are deleted afterwards so a long-lived broker does not fill up."""
     names = [namespace + t for t in events.TOPICS]
     kafka.ensure_topics(servers.kafka, names)
+    kafka.ensure_topics(servers.kafka, [namespace + events.CONTACTS_TOPIC], partitions=1,
+                        configs=kafka.CONTACTS_TOPIC_CONFIGS)
     yield names
     admin = KafkaAdminClient(bootstrap_servers=servers.kafka)
     try:
@@ -149,7 +152,16 @@ def worker_env(servers, mongo_db, namespace, topics, jwks_url):
 
 @pytest.fixture
 def publish(servers, namespace, topics):
-    """publish(*envelopes): puts events on the test's topics, as the services that own them would."""
+    """publish(*envelopes): puts events on the test's topics, as the services that own them would, and records of the
+    contacts topic (event.contact(user, address)) on it, as accounts does."""
     publisher = kafka.Publisher(servers.kafka, namespace, timeout_seconds=10)
-    yield lambda *envelopes: publisher.publish(list(envelopes))
+
+    def send(*envelopes) -> None:
+        for envelope in envelopes:
+            if "specversion" in envelope:
+                publisher.publish([envelope])
+            else:
+                publisher.send_raw(namespace + events.CONTACTS_TOPIC, envelope["user_id"].encode(),
+                                   json.dumps(envelope).encode(), [])
+    yield send
     publisher.close()

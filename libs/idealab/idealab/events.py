@@ -16,6 +16,11 @@ IDEAS_TOPIC = "ideas.events"
 VOTES_TOPIC = "votes.events"
 ROADMAP_TOPIC = "roadmap.events"
 ACCOUNTS_TOPIC = "accounts.events"
+# Not events: the contact address of every verified member, keyed by member id, in a compacted topic (a table). Its
+# value is {"user_id", "email", "changed_at"}, or none (a tombstone) once the member is erased or unverified, and
+# compaction then removes the address from the log (docs/decisions/0014). Published by accounts, read by
+# notifications; no other topic carries an email address.
+CONTACTS_TOPIC = "accounts.contacts"
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "launched", "declined", "duplicate")
 
@@ -145,8 +150,8 @@ class CampaignClosed(Schema):
     digest = fields.String(required=True)
 
 
-# Accounts events carry ids, names and roles, never a password hash, and an email address only in
-# user.email_verified (notifications mails verified addresses; it forgets them on user.deleted).
+# Accounts events carry ids, names and roles, never a password hash nor an email address: events stay in the log for
+# its retention, erased members' too. The addresses notifications mails go by CONTACTS_TOPIC.
 class UserRegistered(Schema):
     user_id = fields.String(required=True)
     display_name = fields.String(required=True)
@@ -156,8 +161,8 @@ class UserRegistered(Schema):
 
 
 class UserEmailVerified(Schema):
+    """v2: the address itself is no longer in the event (v1 carried it); it goes by CONTACTS_TOPIC."""
     user_id = fields.String(required=True)
-    email = fields.Email(required=True)
     verified_at = fields.AwareDateTime(required=True)
 
 
@@ -200,6 +205,9 @@ class SpaceCreated(Schema):
     name = fields.String(required=True)
     by = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
+    # Whether votes of accounts with an unverified email address count in the space at once (else from their
+    # verification); absent in older events, which meant they did.
+    unverified_may_vote = fields.Boolean(load_default=True)
 
 
 class SpaceMemberAdded(Schema):
@@ -353,6 +361,17 @@ class ContestRoundClosed(Schema):
     winner_rule = fields.String(required=True)
 
 
+class BurstFlagged(Schema):
+    """A burst of new accounts voting the same way (an idea, or the same choices in a campaign), flagged to
+    moderators; the votes keep counting. Ids and times only: staff read the evidence from the votes API."""
+    flag_id = fields.String(required=True)
+    idea_id = fields.String(load_default=None, allow_none=True)
+    campaign_id = fields.String(load_default=None, allow_none=True)
+    accounts = fields.Integer(required=True, validate=validate.Range(min=1))
+    first_cast_at = fields.AwareDateTime(required=True)
+    flagged_at = fields.AwareDateTime(required=True)
+
+
 @dataclass(frozen=True)
 class EventType:
     schema: type[Schema]
@@ -377,7 +396,7 @@ CATALOGUE: dict[str, EventType] = {
     "idea.status_changed": EventType(StatusChanged, ROADMAP_TOPIC),
     "user.registered": EventType(UserRegistered, ACCOUNTS_TOPIC),
     "user.role_changed": EventType(UserRoleChanged, ACCOUNTS_TOPIC),
-    "user.email_verified": EventType(UserEmailVerified, ACCOUNTS_TOPIC),
+    "user.email_verified": EventType(UserEmailVerified, ACCOUNTS_TOPIC, version=2),
     "user.banned": EventType(UserBanned, ACCOUNTS_TOPIC),
     "user.password_reset": EventType(PasswordReset, ACCOUNTS_TOPIC),
     "user.deleted": EventType(UserDeleted, ACCOUNTS_TOPIC),
@@ -385,6 +404,7 @@ CATALOGUE: dict[str, EventType] = {
     "space.created": EventType(SpaceCreated, ACCOUNTS_TOPIC),
     "space.member_added": EventType(SpaceMemberAdded, ACCOUNTS_TOPIC),
     "space.member_removed": EventType(SpaceMemberRemoved, ACCOUNTS_TOPIC),
+    "votes.burst_flagged": EventType(BurstFlagged, VOTES_TOPIC),
     "idea.merged": EventType(IdeaMerged, IDEAS_TOPIC),
     "idea.followed": EventType(IdeaFollowed, IDEAS_TOPIC),
     "idea.unfollowed": EventType(IdeaUnfollowed, IDEAS_TOPIC),

@@ -27,19 +27,30 @@ TRANSIENT = (ConnectionFailure, KafkaError)
 MALFORMED = "<malformed>"
 
 
+# The contacts topic (events.CONTACTS_TOPIC) is a table: compacted, so an erased member's address, once its
+# tombstone follows it, leaves the log. Compaction works on closed segments only: a segment closes at the first
+# write after `segment.ms` (the contacts publisher writes one after every tombstone), and the broker's cleaner then
+# takes it within `log.cleaner.backoff.ms` (15 s by default) since the dirty ratio is tiny. A tombstone is kept a
+# day, for a reader that was away to learn of the erasure (docs/decisions/0014). One partition: a write after a
+# tombstone closes the tombstone's segment only in its own partition, and the table is small (a record a member).
+CONTACTS_TOPIC_CONFIGS = {"cleanup.policy": "compact", "segment.ms": "10000", "min.cleanable.dirty.ratio": "0.01",
+                          "min.compaction.lag.ms": "0", "max.compaction.lag.ms": "60000",
+                          "delete.retention.ms": str(24 * 3600 * 1000)}
+
+
 def dlq_topic(group: str) -> str:
     return f"{group}.dlq"
 
 
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = PARTITIONS,
-                  timeout_seconds: float = 30) -> None:
+                  timeout_seconds: float = 30, configs: dict[str, str] | None = None) -> None:
     """Creates the missing topics and waits until every partition has a leader: a consumer group formed before
     that would be assigned no partition of a new topic until its next metadata refresh. Reaching the broker and
     the leaders' election each get `timeout_seconds`."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers,
                              api_version_auto_timeout_ms=int(timeout_seconds * 1000))
     try:
-        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1)
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1, topic_configs=configs or {})
                    for t in topics if t not in set(admin.list_topics())]
         if missing:
             try:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from .events import Event, new_event, parse
+from .events import ACCOUNTS_TOPIC, CONTACTS_TOPIC, Event, new_event, parse
 
 
 # What a check may raise while the effect it looks for is still on its way (a 502 or a 503 body, a document or a
@@ -324,15 +324,34 @@ class SampleEvents:
             "by": "team-1", "changed_at": changed_at or _now()}, source="/roadmap", subject=idea_id)
 
     @staticmethod
-    def email_verified(user_id: str, email: str, verified_at: datetime | None = None) -> dict:
-        return new_event("user.email_verified", {"user_id": user_id, "email": email,
-                                                 "verified_at": verified_at or _now()},
+    def email_verified(user_id: str, verified_at: datetime | None = None) -> dict:
+        return new_event("user.email_verified", {"user_id": user_id, "verified_at": verified_at or _now()},
                          source="/accounts", subject=user_id)
+
+    @staticmethod
+    def contact(user_id: str, email: str, changed_at: datetime | None = None) -> dict:
+        """Not an event: the record of the contacts topic (events.CONTACTS_TOPIC) accounts publishes for a member
+        whose address is verified, keyed by `user_id`."""
+        return {"user_id": user_id, "email": email, "changed_at": (changed_at or _now()).isoformat()}
 
     @staticmethod
     def user_deleted(user_id: str) -> dict:
         return new_event("user.deleted", {"user_id": user_id, "deleted_at": _now()}, source="/accounts",
                          subject=user_id)
+
+
+def announce_verified(bootstrap_servers: str, namespace: str, user_ids: list[str]) -> None:
+    """What accounts publishes when members prove their address, for labs whose tokens the tests sign: each one's
+    `user.email_verified` and their contact record (address `<user id>@example.com`) on the contacts topic."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap_servers)
+    try:
+        for user_id in user_ids:
+            event = SampleEvents.email_verified(user_id)
+            producer.send(namespace + ACCOUNTS_TOPIC, key=user_id.encode(), value=json.dumps(event).encode()).get(10)
+            producer.send(namespace + CONTACTS_TOPIC, key=user_id.encode(),
+                          value=json.dumps(SampleEvents.contact(user_id, f"{user_id}@example.com")).encode()).get(10)
+    finally:
+        producer.close()
 
 
 def mails_in_log(log: Path, address: str) -> list[EmailMessage]:

@@ -16,7 +16,7 @@ from pymongo.collection import Collection
 
 from . import access, events, health, logs, metrics
 from .config import Settings, env
-from .kafka import TRANSIENT, ConsumerLoop, Handler, Publisher, ensure_topics
+from .kafka import CONTACTS_TOPIC_CONFIGS, TRANSIENT, ConsumerLoop, Handler, Publisher, ensure_topics
 from .mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from .outbox import Lease, Relay, pending_events
 
@@ -59,9 +59,13 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
         if ensure_indexes:
             ensure_indexes()
 
+    def create_topics() -> None:
+        ensure_topics(settings.kafka_bootstrap_servers, topics, timeout_seconds=5)
+        ensure_topics(settings.kafka_bootstrap_servers, [settings.namespace + events.CONTACTS_TOPIC], partitions=1,
+                      timeout_seconds=5, configs=CONTACTS_TOPIC_CONFIGS)
+
     if not (_retrying("making the indexes", indexes, stopping) and _retrying(
-            "creating the topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics, timeout_seconds=5),
-            stopping)):
+            "creating the topics", create_topics, stopping)):
         sys.exit(0)
     publisher = Publisher(settings.kafka_bootstrap_servers, settings.namespace)
 

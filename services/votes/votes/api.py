@@ -132,5 +132,15 @@ def export(campaign_id: str):
         "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-ballots.csv"'})
 
 
+@bp.get("/flags")
+@auth.require("moderator", "admin")
+@openapi.operation(query=schemas.FlagListQuery, answer=schemas.FlagList)
+def flags():
+    """Bursts of new accounts voting the same way, newest first, with the evidence (votes.integrity): for
+    moderators to judge; the votes keep counting."""
+    query = schemas.FlagListQuery().load(request.args)
+    return schemas.FlagList().dump(handlers.list_flags(store(), query["limit"]))
+
+
 # Contests (votes.contests): their routes, under the same prefix.
 bp.register_blueprint(contest_api.bp)

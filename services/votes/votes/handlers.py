@@ -10,7 +10,7 @@ from idealab.auth import Principal, can_see, visible_spaces
 from idealab.events import Event
 from idealab.kafka import Batch
 
-from . import campaigns, contest_handlers, domain
+from . import campaigns, contest_handlers, domain, integrity
 from .store import VoteStore
 
 
@@ -21,19 +21,22 @@ def _votable(store: VoteStore, idea_id: str, principal: Principal | None) -> dic
 
 
 def cast_vote(store: VoteStore, idea_id: str, voter: Principal) -> dict:
-    if _votable(store, idea_id, voter) is None:
+    idea = _votable(store, idea_id, voter)
+    if idea is None:
         raise NotFound(f"no idea {idea_id} is open to votes")
     voter_id = voter.user_id
     now = datetime.now(timezone.utc)
-    if store.insert_vote(idea_id, voter_id, now, domain.vote_cast(idea_id, voter_id, 1, now)):
-        return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
+    waits = awaits_verification(store, store.space_lets_unverified_vote(idea.get("space")), voter_id)
+    cast = {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now, "awaiting_verification": waits}
+    if store.insert_vote(idea_id, voter_id, now, domain.vote_cast(idea_id, voter_id, 1, now), waits):
+        return cast
     vote = store.vote(idea_id, voter_id)
     if vote["live"]:
         raise Conflict("you have already voted for this idea")
     event = domain.vote_cast(idea_id, voter_id, vote["version"] + 1, now)
-    if not store.change_vote(idea_id, voter_id, vote["version"], True, now, event):
+    if not store.change_vote(idea_id, voter_id, vote["version"], True, now, event, pending=waits):
         raise Conflict("your vote changed meanwhile; reload and try again")
-    return {"idea_id": idea_id, "voter_id": voter_id, "cast_at": now}
+    return cast
 
 
 def withdraw_vote(store: VoteStore, idea_id: str, voter: Principal) -> None:
@@ -91,13 +94,18 @@ def on_idea_submitted(store: VoteStore, event: Event) -> None:
     contest_handlers.on_idea_submitted(store.contests, event)
 
 
-def on_vote_events(store: VoteStore, threshold: int, events: list[Event]) -> None:
-    """Recounts every idea a batch of vote.cast / vote.withdrawn events is about, once per idea."""
+def on_vote_events(store: VoteStore, threshold: int, events: list[Event],
+                   burst: integrity.Burst = integrity.Burst()) -> None:
+    """Recounts every idea a batch of vote.cast / vote.withdrawn events is about, once per idea; then looks for
+    bursts of new accounts among its casts."""
     missing = store.missing_votes({domain.vote_id(e.data["idea_id"], e.data["voter_id"]) for e in events})
     if missing:
         raise VoteMissing(f"no vote document {', '.join(sorted(missing))}")
+    count_verified_voters(store, {domain.vote_id(e.data["idea_id"], e.data["voter_id"]) for e in events})
     for idea_id in dict.fromkeys(e.data["idea_id"] for e in events):
         recount_tally(store, threshold, idea_id)
+    casts = [e.data for e in events if e.type == "vote.cast"]
+    flag_bursts(store, burst, [(integrity.idea_subject(c["idea_id"]), {"idea_id": c["idea_id"]}, c) for c in casts])
 
 
 def on_idea_merged(store: VoteStore, threshold: int, event: Event) -> None:
@@ -129,7 +137,8 @@ def _setup(store: VoteStore, data: dict, now: datetime) -> dict:
     space = eligibility.get("space") if eligibility["kind"] == campaigns.SPACE else None
     _check_idea_options(store, data["options"], space)
     rule = {"kind": data["rule"]["kind"], "k": data["rule"]["k"] or 1}
-    return {**data, "rule": rule, "eligibility": eligibility, "space": space}
+    return {**data, "rule": rule, "eligibility": eligibility, "space": space,
+            "unverified_may_vote": integrity.campaign_lets_unverified_vote(data)}
 
 
 def _check_idea_options(store: VoteStore, options: list[dict], space: str | None) -> None:
@@ -184,11 +193,12 @@ def cast_ballot(store: VoteStore, campaign_id: str, voter: Principal, choices: d
     except campaigns.Refused as refusal:
         raise _refused(refusal) from None
     voter_id = voter.user_id
+    waits = awaits_verification(store, integrity.campaign_lets_unverified_vote(campaign), voter_id)
     if not store.insert_ballot(campaign_id, voter_id, uuid.uuid4().hex, choices, now,
-                               campaigns.ballot_cast(campaign_id, voter_id, 1, now)):
+                               campaigns.ballot_cast(campaign_id, voter_id, 1, now), waits):
         ballot = store.ballot(campaign_id, voter_id)
         event = campaigns.ballot_cast(campaign_id, voter_id, ballot["version"] + 1, now)
-        if not store.change_ballot(campaign_id, voter_id, ballot["version"], choices, now, event):
+        if not store.change_ballot(campaign_id, voter_id, ballot["version"], choices, now, event, waits):
             raise Conflict("your ballot changed meanwhile; reload and try again")
     return store.ballot(campaign_id, voter_id)
 
@@ -244,11 +254,12 @@ def close_campaign(store: VoteStore, campaign: dict) -> bool:
     return store.close_campaign(campaign["_id"], outcome, campaigns.campaign_closed(campaign, outcome))
 
 
-def on_ballot_events(store: VoteStore, events: list[Event]) -> None:
-    """Recounts the live tally of every campaign a batch of ballot.cast events is about, once per campaign, from
-    its ballots; written only if no other recount was written meanwhile (the loser counts again)."""
+def on_ballot_events(store: VoteStore, events: list[Event], burst: integrity.Burst = integrity.Burst()) -> None:
+    """Recounts the live tally of every campaign a batch of ballot.cast events is about, once per campaign; then
+    looks for bursts of new accounts casting the same ballot."""
     for campaign_id in dict.fromkeys(e.data["campaign_id"] for e in events):
         recount_campaign(store, campaign_id)
+    flag_ballot_bursts(store, burst, [e.data for e in events])
 
 
 def recount_campaign(store: VoteStore, campaign_id: str) -> None:
@@ -268,13 +279,82 @@ def on_user_banned(store: VoteStore, event: Event) -> None:
         recount_campaign(store, campaign_id)
 
 
-def event_handlers(store: VoteStore, threshold: int) -> dict:
-    recount = Batch(lambda events: on_vote_events(store, threshold, events))
+def event_handlers(store: VoteStore, threshold: int, burst: integrity.Burst = integrity.Burst()) -> dict:
+    recount = Batch(lambda events: on_vote_events(store, threshold, events, burst))
     return {
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": recount,
         "vote.withdrawn": recount,
         "idea.merged": lambda e: on_idea_merged(store, threshold, e),
-        "ballot.cast": Batch(lambda events: on_ballot_events(store, events)),
+        "ballot.cast": Batch(lambda events: on_ballot_events(store, events, burst)),
+        "user.registered": lambda e: store.note_registered(e.data["user_id"], e.data["registered_at"]),
+        "user.email_verified": lambda e: on_email_verified(store, threshold, e),
+        "space.created": lambda e: store.set_space_rule(e.data["space_id"], e.data["unverified_may_vote"]),
         "user.banned": lambda e: on_user_banned(store, e),
     }
+
+
+# One account, one voice (rules: votes.integrity).
+
+def awaits_verification(store: VoteStore, unverified_may_vote: bool, voter_id: str) -> bool:
+    """Whether a vote or ballot cast now waits for the account's verification to count. The account's state is
+    the one the worker read from accounts' events (the votes read model `voters`); asked only where it matters."""
+    return not unverified_may_vote and not store.verified(voter_id)
+
+
+def count_verified_voters(store: VoteStore, vote_ids: set[str]) -> None:
+    """Votes cast while the worker had not yet read their account's verification count from now: whichever of
+    the cast and the verification the worker reads last lets the vote count, so none is left waiting."""
+    waiting = store.awaiting_among(vote_ids)
+    verified = store.voters_among({v["voter_id"] for v in waiting}) if waiting else {}
+    for voter_id in {v["voter_id"] for v in waiting if verified.get(v["voter_id"], {}).get("verified_at")}:
+        store.count_from_verification(voter_id)
+
+
+def on_email_verified(store: VoteStore, threshold: int, event: Event) -> None:
+    """The account's votes and ballots that waited count from now: each idea and open campaign is recounted."""
+    voter_id = event.data["user_id"]
+    store.note_verified(voter_id, event.data["verified_at"])
+    ideas, campaign_ids = store.count_from_verification(voter_id)
+    for idea_id in dict.fromkeys(ideas):
+        recount_tally(store, threshold, idea_id)
+    for campaign_id in dict.fromkeys(campaign_ids):
+        recount_campaign(store, campaign_id)
+
+
+def flag_bursts(store: VoteStore, rule: integrity.Burst, casts: list[tuple[str, dict, dict]]) -> None:
+    """`casts`: (subject, what was voted, the cast event's data). New accounts' casts are kept as evidence; a
+    subject with enough of them in one window is flagged (once per window, its evidence kept up to date)."""
+    voters = store.voters_among({c["voter_id"] for _, _, c in casts}) if casts else {}
+    touched = {}
+    for subject, voted, cast in casts:
+        registered_at = voters.get(cast["voter_id"], {}).get("registered_at")
+        if integrity.is_new(registered_at, cast["cast_at"], rule):
+            store.note_new_account_vote(subject, {"voter_id": cast["voter_id"], "registered_at": registered_at,
+                                                  "cast_at": cast["cast_at"], "voted": voted})
+            touched[integrity.flag_id(subject, cast["cast_at"], rule)] = (subject, voted, cast["cast_at"])
+    for flag_id, (subject, voted, cast_at) in touched.items():
+        start, end = integrity.window(cast_at, rule)
+        evidence = integrity.burst(store.new_account_votes_of(subject, start, end), rule)
+        if evidence is not None:
+            flag = {"_id": flag_id, **{k: v for k, v in voted.items() if k in ("idea_id", "campaign_id")},
+                    "evidence": evidence, "flagged_at": datetime.now(timezone.utc)}
+            store.flag(flag, integrity.burst_flagged(flag))
+
+
+def flag_ballot_bursts(store: VoteStore, rule: integrity.Burst, casts: list[dict]) -> None:
+    """Ballots vote the same way with the same choices: read for new accounts' ballots only."""
+    voters = store.voters_among({c["voter_id"] for c in casts}) if casts else {}
+    found = []
+    for cast in casts:
+        if integrity.is_new(voters.get(cast["voter_id"], {}).get("registered_at"), cast["cast_at"], rule):
+            ballot = store.ballot(cast["campaign_id"], cast["voter_id"])
+            if ballot is not None:
+                found.append((integrity.ballot_subject(cast["campaign_id"], ballot["choices"]),
+                              {"campaign_id": cast["campaign_id"], "choices": ballot["choices"]}, cast))
+    flag_bursts(store, rule, found)
+
+
+def list_flags(store: VoteStore, limit: int) -> dict:
+    return {"flags": [{**f, "id": f["_id"]} for f in store.recent_flags(limit)]}
+

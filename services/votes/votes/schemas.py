@@ -1,7 +1,7 @@
 """HTTP shapes of the votes API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from idealab.fields import OneLine, Text
+from idealab.fields import OneLine, StrictBoolean, Text
 
 from .campaigns import EVERYONE, MULTIPLE, POINTS, ROLE, SINGLE, SPACE
 
@@ -11,6 +11,9 @@ class Vote(Schema):
     voter_id = fields.String()
     cast_at = fields.AwareDateTime()
     live = fields.Boolean()  # False once withdrawn
+    awaiting_verification = fields.Boolean(dump_default=False, metadata={
+        "description": "true while it waits for the account's email verification to count (the space or campaign "
+                       "counts verified accounts only)"})
 
 
 class Tally(Schema):
@@ -84,6 +87,9 @@ class CampaignSetup(Schema):
     eligibility = fields.Nested(Eligibility, load_default=lambda: {"kind": EVERYONE})
     results = fields.String(load_default="live", validate=validate.OneOf(("live", "hidden")))
     budget = fields.Nested(Budget, load_default=None, allow_none=True)
+    unverified_may_vote = StrictBoolean(load_default=None, allow_none=True, metadata={
+        "description": "whether ballots of accounts with an unverified email address count at once (else from "
+                       "their verification); null: only with no budget"})
 
 
 class Campaign(Schema):
@@ -97,6 +103,8 @@ class Campaign(Schema):
     eligibility = fields.Nested(Eligibility)
     results = fields.String()
     budget = fields.Nested(Budget, allow_none=True)
+    unverified_may_vote = fields.Boolean(metadata={
+        "description": "whether ballots of accounts with an unverified email address count at once"})
     state = fields.String(metadata={"description": "scheduled, open or closed, by the server's clock"})
     my_ballot = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True,
                             metadata={"description": "the caller's choices; null when none or anonymous"})
@@ -122,6 +130,9 @@ class Ballot(Schema):
     ballot_id = fields.String(metadata={"description": "random: how the ballot appears in the export"})
     choices = fields.Dict(keys=fields.String(), values=fields.Integer())
     cast_at = fields.AwareDateTime()
+    awaiting_verification = fields.Boolean(dump_default=False, metadata={
+        "description": "true while it waits for the account's email verification to count (the space or campaign "
+                       "counts verified accounts only)"})
 
 
 class OptionResult(Schema):
@@ -161,3 +172,29 @@ class ExportedBallot(Schema):
 class Export(Results):
     ballot_export = fields.List(fields.Nested(ExportedBallot), metadata={
         "description": "every ballot by its random id, sorted: what the digest is taken over"})
+
+
+# Bursts of new accounts voting the same way, flagged to moderators (votes.integrity).
+
+class FlaggedVote(Schema):
+    voter_id = fields.String()
+    registered_at = fields.AwareDateTime(metadata={"description": "when the account was made"})
+    cast_at = fields.AwareDateTime()
+    voted = fields.Dict(metadata={"description": "idea_id, or campaign_id and choices"})
+
+
+class Flag(Schema):
+    id = fields.String()
+    idea_id = fields.String(allow_none=True)
+    campaign_id = fields.String(allow_none=True)
+    flagged_at = fields.AwareDateTime()
+    evidence = fields.List(fields.Nested(FlaggedVote),
+                           metadata={"description": "the new accounts' votes, oldest first"})
+
+
+class FlagList(Schema):
+    flags = fields.List(fields.Nested(Flag))
+
+
+class FlagListQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

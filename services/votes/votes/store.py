@@ -25,6 +25,11 @@ class VoteStore:
         self.campaigns = db["campaigns"]  # with their live tally and, once closed, their result
         self.ballots = db["ballots"]  # one document per (campaign, member), its _id from campaigns.ballot_id
         self.contests = ContestStore(db)  # contests, their scoresheets, and their entries' votes at an instant
+        # One account, one voice (votes.integrity): read models fed by accounts' events, and the bursts flagged.
+        self.voters = db["voters"]  # {_id: user id, registered_at, verified_at}
+        self.spaces = db["spaces"]  # {_id: space id, unverified_may_vote}
+        self.new_account_votes = db["new_account_votes"]  # new accounts' votes, the evidence of a burst
+        self.flags = db["flags"]  # bursts flagged to moderators, each carrying votes.burst_flagged
         self.access = Access(db)  # idealab.access's read model: who is banned, whose ballots stop counting
 
     def ensure_indexes(self) -> None:
@@ -36,7 +41,14 @@ class VoteStore:
         self.campaigns.create_index([("opened", ASCENDING), ("opens_at", ASCENDING)])  # the clock: due to open
         self.campaigns.create_index([("closed", ASCENDING), ("closes_at", ASCENDING)])  # the clock: due to close
         self.access.collection.create_index("banned_at")  # the members banned before a campaign's close
-        for collection in (self.votes, self.tallies, self.campaigns, self.ballots):
+        # Votes and ballots waiting for their account's verification (few): counted from it.
+        self.votes.create_index("voter_id", name="awaiting_verification_voter_id",
+                                partialFilterExpression={"awaiting_verification": True})
+        self.new_account_votes.create_index([("subject", ASCENDING), ("cast_at", ASCENDING)])
+        # Evidence of a window long past is in its flag if it was a burst, and of no use if not.
+        self.new_account_votes.create_index("noted_at", expireAfterSeconds=7 * 86400)
+        self.flags.create_index([("flagged_at", DESCENDING)])
+        for collection in (self.votes, self.tallies, self.campaigns, self.ballots, self.flags):
             outbox.ensure_indexes(collection)
         self.contests.ensure_indexes()
 
@@ -54,24 +66,26 @@ class VoteStore:
     def vote(self, idea_id: str, voter_id: str) -> dict | None:
         return self.votes.find_one({"_id": vote_id(idea_id, voter_id)}, {outbox.FIELD: 0})
 
-    def insert_vote(self, idea_id: str, voter_id: str, cast_at: datetime, event: dict) -> bool:
-        """A first vote with its event; False when this voter has voted on this idea before."""
+    def insert_vote(self, idea_id: str, voter_id: str, cast_at: datetime, event: dict, pending: bool = False) -> bool:
+        """A first vote with its event; False when this voter has voted on this idea before. A `pending` vote waits
+        for its account's verification to count (votes.integrity)."""
         try:
             self.votes.insert_one(outbox.with_events(
                 {"_id": vote_id(idea_id, voter_id), "idea_id": idea_id, "voter_id": voter_id, "live": True,
-                 "version": 1, "cast_at": cast_at}, event))
+                 "version": 1, "cast_at": cast_at, **({"awaiting_verification": True} if pending else {})}, event))
             return True
         except DuplicateKeyError:
             return False
 
     def change_vote(self, idea_id: str, voter_id: str, version: int, live: bool, at: datetime, event: dict,
-                    was_cast_at: datetime | None = None) -> bool:
+                    was_cast_at: datetime | None = None, pending: bool = False) -> bool:
         """Moves the vote from `version` to the next with its event, only if nobody changed it meanwhile (votes
         are withdrawn, never deleted, so their history and events stay)."""
         changes = {"live": live, "version": version + 1}
         if live:
             changes["cast_at"] = at
-        update = {"$set": changes}
+        update = ({"$set": {**changes, "awaiting_verification": True}} if pending
+                  else {"$set": changes, "$unset": {"awaiting_verification": ""}})
         if not live and was_cast_at is not None:  # when it was live: a contest counts the votes live at an instant
             update["$push"] = {"past": {"cast_at": was_cast_at, "withdrawn_at": at}}
         result = self.votes.update_one({"_id": vote_id(idea_id, voter_id), "version": version, "live": not live},
@@ -88,22 +102,29 @@ class VoteStore:
     def add_merged_votes(self, duplicate_id: str, original_id: str, merged_at: datetime) -> None:
         """Gives the original a live vote from each live voter of its duplicate who has no vote on it yet: one vote
         per (idea, member) keeps anyone who voted for both counted once. A vote the member withdrew from the
-        original stays withdrawn. Inserting what is missing is the same on a replay."""
-        voters = [v["voter_id"] for v in self.votes.find({"idea_id": duplicate_id, "live": True}, {"voter_id": 1})]
-        for voter_id in voters:
+        original stays withdrawn, and one waiting for its account's verification still waits. Inserting what is
+        missing is the same on a replay."""
+        voters = list(self.votes.find({"idea_id": duplicate_id, "live": True},
+                                      {"voter_id": 1, "awaiting_verification": 1}))
+        for voter in voters:
+            voter_id = voter["voter_id"]
             try:
                 self.votes.insert_one({"_id": vote_id(original_id, voter_id), "idea_id": original_id,
                                        "voter_id": voter_id, "live": True, "version": 1, "cast_at": merged_at,
-                                       "merged_from": duplicate_id})
+                                       "merged_from": duplicate_id,
+                                       **({"awaiting_verification": True} if voter.get("awaiting_verification")
+                                          else {})})
             except DuplicateKeyError:
                 pass
 
     def live_votes(self, idea_id: str) -> int:
-        return self.votes.count_documents({"idea_id": idea_id, "live": True})
+        """The idea's live votes that count (not those waiting for their account's verification)."""
+        return self.votes.count_documents({"idea_id": idea_id, "live": True, "awaiting_verification": {"$ne": True}})
 
     def live_votes_by_idea(self) -> dict[str, int]:
         return {row["_id"]: row["live"] for row in self.votes.aggregate([
-            {"$match": {"live": True}}, {"$group": {"_id": "$idea_id", "live": {"$sum": 1}}}])}
+            {"$match": {"live": True, "awaiting_verification": {"$ne": True}}},
+            {"$group": {"_id": "$idea_id", "live": {"$sum": 1}}}])}
 
     def tally(self, idea_id: str) -> Tally:
         doc = self.tallies.find_one({"_id": idea_id}, {outbox.FIELD: 0, outbox.PENDING: 0})
@@ -146,22 +167,26 @@ class VoteStore:
         return self.ballots.find_one({"_id": ballot_id(campaign_id, voter_id)}, {outbox.FIELD: 0})
 
     def insert_ballot(self, campaign_id: str, voter_id: str, public_id: str, choices: dict, at: datetime,
-                      event: dict) -> bool:
-        """A member's first ballot with its event; False when they have one already."""
+                      event: dict, pending: bool = False) -> bool:
+        """A member's first ballot with its event; False when they have one already. A `pending` ballot waits for
+        its account's verification to count (votes.integrity)."""
         try:
             self.ballots.insert_one(outbox.with_events(
                 {"_id": ballot_id(campaign_id, voter_id), "campaign_id": campaign_id, "voter_id": voter_id,
-                 "ballot_id": public_id, "choices": choices, "version": 1, "first_cast_at": at, "cast_at": at},
+                 "ballot_id": public_id, "choices": choices, "version": 1, "first_cast_at": at, "cast_at": at,
+                 **({"awaiting_verification": True} if pending else {})},
                 event))
             return True
         except DuplicateKeyError:
             return False
 
     def change_ballot(self, campaign_id: str, voter_id: str, version: int, choices: dict, at: datetime,
-                      event: dict) -> bool:
+                      event: dict, pending: bool = False) -> bool:
+        changes = {"choices": choices, "version": version + 1, "cast_at": at}
+        update = ({"$set": {**changes, "awaiting_verification": True}} if pending
+                  else {"$set": changes, "$unset": {"awaiting_verification": ""}})
         result = self.ballots.update_one(
-            {"_id": ballot_id(campaign_id, voter_id), "version": version},
-            outbox.recording({"$set": {"choices": choices, "version": version + 1, "cast_at": at}}, event))
+            {"_id": ballot_id(campaign_id, voter_id), "version": version}, outbox.recording(update, event))
         return result.modified_count == 1
 
     def ballots_of(self, voter_id: str) -> list[dict]:
@@ -206,13 +231,72 @@ class VoteStore:
         """The ballots that count: their public ids, choices and first casts (nothing of who cast them), all but
         those of members banned before the closing instant, so a ban after the close leaves result and export be."""
         banned = self.banned_before(campaign["closes_at"])
-        return list(self.ballots.find({"campaign_id": campaign["_id"], "voter_id": {"$nin": banned}},
+        return list(self.ballots.find({"campaign_id": campaign["_id"], "voter_id": {"$nin": banned},
+                                       "awaiting_verification": {"$ne": True}},
                                       {"_id": 0, "ballot_id": 1, "choices": 1, "first_cast_at": 1}))
 
     def open_campaigns_voted_in(self, voter_id: str) -> list[str]:
         """The campaigns not yet closed that the member holds a ballot in."""
         voted = [b["campaign_id"] for b in self.ballots.find({"voter_id": voter_id}, {"campaign_id": 1})]
         return [c["_id"] for c in self.campaigns.find({"_id": {"$in": voted}, "closed": False}, {"_id": 1})]
+
+
+    # One account, one voice (votes.integrity): verification, the spaces' rule, and bursts of new accounts.
+
+    def note_registered(self, user_id: str, registered_at: datetime) -> None:
+        self.voters.update_one({"_id": user_id}, {"$set": {"registered_at": registered_at}}, upsert=True)
+
+    def note_verified(self, user_id: str, verified_at: datetime) -> None:
+        self.voters.update_one({"_id": user_id}, {"$min": {"verified_at": verified_at}}, upsert=True)
+
+    def verified(self, user_id: str) -> bool:
+        return self.voters.count_documents({"_id": user_id, "verified_at": {"$ne": None}}, limit=1) == 1
+
+    def voters_among(self, user_ids: set[str]) -> dict[str, dict]:
+        return {d["_id"]: d for d in self.voters.find({"_id": {"$in": sorted(user_ids)}})}
+
+    def set_space_rule(self, space_id: str, unverified_may_vote: bool) -> None:
+        self.spaces.update_one({"_id": space_id}, {"$set": {"unverified_may_vote": unverified_may_vote}}, upsert=True)
+
+    def space_lets_unverified_vote(self, space_id: str | None) -> bool:
+        """The public lab does; a space as it said when made (spaces made before it could say: they do)."""
+        space = self.spaces.find_one({"_id": space_id}) if space_id is not None else None
+        return True if space is None else space["unverified_may_vote"]
+
+    def awaiting_among(self, vote_ids: set[str]) -> list[dict]:
+        """Those of the votes that wait for their account's verification."""
+        return list(self.votes.find({"_id": {"$in": sorted(vote_ids)}, "awaiting_verification": True},
+                                    {"idea_id": 1, "voter_id": 1}))
+
+    def count_from_verification(self, voter_id: str) -> tuple[list[str], list[str]]:
+        """Lets every vote and ballot of a verified account count; the ideas and campaigns to recount."""
+        waiting = {"voter_id": voter_id, "awaiting_verification": True}
+        ideas = [v["idea_id"] for v in self.votes.find(waiting, {"idea_id": 1})]
+        campaigns = [b["campaign_id"] for b in self.ballots.find(waiting, {"campaign_id": 1})]
+        self.votes.update_many(waiting, {"$unset": {"awaiting_verification": ""}})
+        self.ballots.update_many(waiting, {"$unset": {"awaiting_verification": ""}})
+        return ideas, campaigns
+
+    def note_new_account_vote(self, subject: str, vote: dict) -> None:
+        """A new account's vote, kept as evidence (the same vote noted twice is one)."""
+        self.new_account_votes.update_one({"_id": f"{subject}:{vote['voter_id']}"},
+                                          {"$set": {"subject": subject, **vote, "noted_at": vote["cast_at"]}},
+                                          upsert=True)
+
+    def new_account_votes_of(self, subject: str, since: datetime, until: datetime) -> list[dict]:
+        return list(self.new_account_votes.find({"subject": subject, "cast_at": {"$gte": since, "$lt": until}},
+                                                {"_id": 0, "subject": 0, "noted_at": 0}))
+
+    def flag(self, flag: dict, event: dict) -> None:
+        """The flag with its event the first time; later, only its evidence grows (no second event)."""
+        try:
+            self.flags.insert_one(outbox.with_events(flag, event))
+        except DuplicateKeyError:
+            self.flags.update_one({"_id": flag["_id"]}, {"$set": {"evidence": flag["evidence"]}})
+
+    def recent_flags(self, limit: int) -> list[dict]:
+        return list(self.flags.find({"flagged_at": {"$gt": EPOCH}}, HIDDEN).sort("flagged_at", DESCENDING)
+                    .limit(limit))
 
 
 def _as_tally(doc: dict) -> Tally:

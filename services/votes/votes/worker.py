@@ -15,9 +15,10 @@ from .store import VoteStore
 def main() -> None:
     cfg = config.load()
     store = VoteStore(connect(cfg.settings.mongodb_uri, cfg.settings.database, WORKER_SOCKET_TIMEOUT_MS))
-    worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots, store.contests.contests], [
+    worker.run(cfg.settings, [store.votes, store.tallies, store.campaigns, store.ballots, store.flags,
+                              store.contests.contests], [
         worker.Consumer("votes", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ACCOUNTS_TOPIC],
-                        handlers.event_handlers(store, cfg.threshold)),
+                        handlers.event_handlers(store, cfg.threshold, cfg.burst)),
     ], ensure_indexes=store.ensure_indexes,
         jobs={"campaign-clock": campaign_clock(store), "contest-clock": contest_clock(store)})
 

@@ -40,7 +40,9 @@ def setup(**overrides) -> dict:
     return {"title": {"en": "Six charities", "fr": "Six organismes"}, "description": {"en": "Split 150,000 CAD"},
             "options": [{"id": c, "name": c.replace("-", " ").title()} for c in CHARITIES],
             "opens_at": OPENS.isoformat(), "closes_at": CLOSES.isoformat(), "rule": {"kind": "single"},
-            "budget": {"amount": 15_000_000, "currency": "CAD"}, **overrides}
+            "budget": {"amount": 15_000_000, "currency": "CAD"},
+            # Counting is tested here with unverified accounts; who counts when: test_integrity.py.
+            "unverified_may_vote": True, **overrides}
 
 
 @pytest.fixture
