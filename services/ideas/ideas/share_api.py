@@ -4,6 +4,7 @@ import functools
 import os
 
 from flask import Blueprint, Response, current_app
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import NotFound
 
 from idealab import brand, openapi
@@ -40,6 +41,8 @@ def idea_page(idea_id: str):
     try:
         idea = handlers.visible_idea(store(), idea_id, None)
     except NotFound:
+        idea = None
+    except ConnectionFailure:  # the database is away: the page still opens the lab, with the lab's own preview
         idea = None
     lab, public_url = brand.current(), current_app.config["PUBLIC_URL"]
     preview = share.of_idea(idea, lab, public_url, f"/ideas/{idea_id}")

@@ -4,6 +4,7 @@ space's idea, even to its own members (a preview is for anyone who gets the link
 import io
 
 import pytest
+from pymongo.errors import ServerSelectionTimeoutError
 
 pytestmark = pytest.mark.integration
 
@@ -51,3 +52,11 @@ def test_a_private_spaces_idea_a_hidden_one_and_a_missing_one_preview_the_lab_on
         assert "Panel only" not in html and "savings rate" not in html and "Spam" not in html
         assert '<meta property="og:title" content="Idea Lab" />' in html
     assert len({html.replace(i, "") for html, i in zip(pages, [private, private, hidden, "nothing"])}) == 1
+
+
+def test_with_the_database_away_the_page_still_opens_the_lab_with_its_own_preview(client, app, monkeypatch):
+    def away(*_args, **_kwargs):
+        raise ServerSelectionTimeoutError("the database is away")
+    monkeypatch.setattr(app.extensions["idealab.store"], "get", away)
+    html = page(client, "some-idea")
+    assert '<meta property="og:title" content="Idea Lab" />' in html
