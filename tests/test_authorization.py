@@ -124,6 +124,8 @@ MATRIX = {
         "GET /campaigns/<campaign_id>/ballot": signed_in(404),
         "GET /campaigns/<campaign_id>/results": everyone(404),
         "GET /campaigns/<campaign_id>/export": everyone(404),
+        # Bursts of new accounts voting the same way, with the evidence: moderators' and admins' only.
+        "GET /flags": only({"moderator": 200, "admin": 200}),
         # Contests: staff set them up; anyone reads them; their jury (checked by the contest, after the body) scores.
         "POST /contests": only({"product_team": 422, "admin": 422}),
         "GET /contests": everyone(200),

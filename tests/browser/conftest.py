@@ -57,6 +57,7 @@ def lab_env(servers, identity_provider):
         "JWKS_URL": f"http://127.0.0.1:{ports['ACCOUNTS_PORT']}/api/accounts/.well-known/jwks.json",
         "PUBLIC_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}",
         "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",  # everyone signs in from 127.0.0.1
+        "SIGN_UPS_PER_CLIENT": "100000", "SIGN_UPS_PER_EMAIL_DOMAIN": "100000",  # and signs up from it
         # Cheap password hashing, as in tests/contract: the default cost takes seconds per sign-in on a loaded box.
         "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192", "ARGON2_PARALLELISM": "1",
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,

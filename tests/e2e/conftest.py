@@ -32,6 +32,10 @@ def lab_env(servers, jwks_url):
     # the defaults on a gateway of its own).
     return lab.environment({
         "SIGNIN_RATE": "600r/m", "SIGNIN_BURST": "100",
+        # Sign-ups too (test_one_voice.py checks the limit on an accounts service of its own); one refused domain,
+        # and bursts of 5 new accounts flagged.
+        "SIGN_UPS_PER_CLIENT": "100000", "SIGN_UPS_PER_EMAIL_DOMAIN": "100000",
+        "REFUSED_EMAIL_DOMAINS": "throwaway.example", "BURST_ACCOUNTS": "5",
         "IDEALAB_NAMESPACE": unique("e2e"), "JWKS_URL": jwks_url, "VOTE_THRESHOLD": str(THRESHOLD),
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka, "MONGODB_URI": servers.mongodb, "GUNICORN_WORKERS": "1", **ports,
     })

@@ -7,10 +7,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from kafka import KafkaProducer
 
-from idealab.events import new_event
-from idealab.testing import mails_in_log, wait_for
+from idealab.testing import announce_verified, mails_in_log, wait_for
 
 from .conftest import ROOT
 
@@ -23,14 +21,7 @@ BUDGET = 15_000_000  # 150,000.00 CAD in cents
 
 def verify_addresses(servers, lab_env, people) -> None:
     """Their verified addresses, as the accounts service announces them (the tokens here are signed by the tests)."""
-    producer = KafkaProducer(bootstrap_servers=servers.kafka)
-    for person in people:
-        event = new_event("user.email_verified", {"user_id": person.user_id, "email": f"{person.user_id}@example.com",
-                                                  "verified_at": datetime.now(timezone.utc)},
-                          source="/accounts", subject=person.user_id)
-        producer.send(lab_env["IDEALAB_NAMESPACE"] + "accounts.events", key=person.user_id.encode(),
-                      value=json.dumps(event).encode()).get(10)
-    producer.close()
+    announce_verified(servers.kafka, lab_env["IDEALAB_NAMESPACE"], [p.user_id for p in people])
 
 
 def test_ing_canada_splits_150000_cad_among_six_charities_by_the_votes_of_customers_and_employees(

@@ -3,15 +3,12 @@ final, two criteria, a jury by role, prizes in cents), members submit tips as en
 by ranges, a link to a hosted video), the public votes, the votes worker closes the round on time by itself (votes
 after the close do not count), a tie at the shortlist's boundary puts every tied entry in, the jury scores, the best
 score wins the week's prize, the final gives the grand prize among the finalists, and participants are told."""
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from kafka import KafkaProducer
 
-from idealab.events import new_event
-from idealab.testing import mails_in_log, wait_for
+from idealab.testing import announce_verified, mails_in_log, wait_for
 
 from .conftest import ROOT
 
@@ -22,14 +19,7 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 
 
 
 def verify_addresses(servers, lab_env, people) -> None:
-    producer = KafkaProducer(bootstrap_servers=servers.kafka)
-    for person in people:
-        event = new_event("user.email_verified", {"user_id": person.user_id, "email": f"{person.user_id}@example.com",
-                                                  "verified_at": datetime.now(timezone.utc)},
-                          source="/accounts", subject=person.user_id)
-        producer.send(lab_env["IDEALAB_NAMESPACE"] + "accounts.events", key=person.user_id.encode(),
-                      value=json.dumps(event).encode()).get(10)
-    producer.close()
+    announce_verified(servers.kafka, lab_env["IDEALAB_NAMESPACE"], [p.user_id for p in people])
 
 
 def tip(contest_id: str, title: str, **more) -> dict:

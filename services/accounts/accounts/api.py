@@ -212,7 +212,8 @@ def ban(user_id: str):
 @auth.require("admin")
 @openapi.operation(body=schemas.NewSpace, answer=schemas.Space, status=201)
 def create_space():
-    space = access.create_space(store(), auth.current_principal(), load(schemas.NewSpace())["name"])
+    body = load(schemas.NewSpace())
+    space = access.create_space(store(), auth.current_principal(), body["name"], body["unverified_may_vote"])
     return schemas.Space().dump(space), 201
 
 

@@ -5,9 +5,12 @@
                                                     # KEY_PUBLISH_AHEAD_SECONDS; the old one retires by itself
     python -m accounts.cli purge-expired            # removes expired links, tokens and sign-in attempts (cron:
                                                     # FerretDB has no TTL index)
+    python -m accounts.cli publish-contacts         # every verified address to the contacts topic again (once,
+                                                    # on moving from user.email_verified v1, which carried them)
 """
 import argparse
 import sys
+from datetime import datetime, timezone
 
 from werkzeug.exceptions import NotFound
 
@@ -28,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     grant.add_argument("role", choices=ROLES)
     commands.add_parser("rotate-keys", help="add a new signing key (published first, signing later)")
     commands.add_parser("purge-expired", help="remove expired links, refresh tokens and sign-in attempts")
+    commands.add_parser("publish-contacts", help="mark every verified address for the contacts topic (the worker "
+                                                 "publishes them)")
     args = parser.parse_args(argv)
 
     cfg = config.load()
@@ -40,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.description, file=sys.stderr)
             return 1
         print(f"{user['email']} ({user['_id']}) now has the roles {', '.join(user['roles'])}")
+    elif args.command == "publish-contacts":
+        print(f"{store.republish_contacts(datetime.now(timezone.utc))} contact records to publish")
     elif args.command == "purge-expired":
         removed = erasure.purge_expired(store, cfg)
         print(", ".join(f"{count} {what}" for what, count in removed.items()) + " removed")

@@ -47,6 +47,13 @@ class AccountsConfig:
     mails_per_mailbox: int = 5
     invitations_per_admin: int = 200
     mails_window_seconds: int = 3600
+    # Sign-ups (one account, one voice): so many an hour from one client address and with addresses at one email
+    # domain; beyond, 429 saying which. Addresses at a refused domain (throwaway-address services; the list is the
+    # operator's: REFUSED_EMAIL_DOMAINS, comma-separated, and REFUSED_EMAIL_DOMAINS_FILE, one a line) are 422.
+    sign_ups_per_client: int = 20
+    sign_ups_per_email_domain: int = 1000
+    sign_ups_window_seconds: int = 3600
+    refused_email_domains: frozenset[str] = frozenset()
     # Proxies in front that append the client's address to X-Forwarded-For (the gateway): the client address the
     # limits count is the one the nearest of them saw. 0 when clients reach the service directly.
     trusted_proxies: int = 1
@@ -62,6 +69,16 @@ def _providers() -> tuple[OidcProvider, ...]:
             issuer=env(prefix + "ISSUER").rstrip("/"), client_id=env(prefix + "CLIENT_ID"),
             client_secret=env(prefix + "CLIENT_SECRET"), scope=env(prefix + "SCOPE", "openid email profile")))
     return tuple(found)
+
+
+def _refused_domains() -> frozenset[str]:
+    """REFUSED_EMAIL_DOMAINS (comma-separated) and the lines of REFUSED_EMAIL_DOMAINS_FILE (# starts a comment)."""
+    names = env("REFUSED_EMAIL_DOMAINS", "").split(",")
+    path = env("REFUSED_EMAIL_DOMAINS_FILE", "")
+    if path:
+        with open(path, encoding="utf-8") as listed:
+            names += [line.partition("#")[0] for line in listed]
+    return frozenset(n.strip().lower().strip(".") for n in names if n.strip())
 
 
 def load() -> AccountsConfig:
@@ -82,4 +99,7 @@ def load() -> AccountsConfig:
         mails_per_mailbox=int(env("MAILS_PER_MAILBOX", "5")),
         invitations_per_admin=int(env("INVITATIONS_PER_ADMIN", "200")),
         trusted_proxies=int(env("TRUSTED_PROXIES", "1")),
+        sign_ups_per_client=int(env("SIGN_UPS_PER_CLIENT", "20")),
+        sign_ups_per_email_domain=int(env("SIGN_UPS_PER_EMAIL_DOMAIN", "1000")),
+        refused_email_domains=_refused_domains(),
     )

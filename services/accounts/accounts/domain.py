@@ -28,9 +28,23 @@ def normalise_email(email: str) -> str:
 
 
 def new_user(email: str, display_name: str, password_hash: str | None, email_verified: bool, now: datetime) -> dict:
-    return {"_id": new_id(), "email": email, "display_name": display_name, "password_hash": password_hash,
+    user = {"_id": new_id(), "email": email, "display_name": display_name, "password_hash": password_hash,
             "email_verified": email_verified, "roles": ["member"], "spaces": [], "banned": None, "created_at": now,
             "deleted_at": None}
+    # A verified address (from an OpenID Connect provider) goes to the contacts topic (accounts.contacts).
+    if not email_verified:
+        return user
+    return {**user, "contact_pending": True, "contact_changed_at": now, "contact_version": 1}
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def refused_domain(email: str, refused: frozenset[str]) -> str | None:
+    """The refused domain the address is at, itself or as a subdomain (x@mail.throwaway.example), or None."""
+    labels = email_domain(email).split(".")
+    return next((d for d in (".".join(labels[i:]) for i in range(len(labels))) if d in refused), None)
 
 
 def erased_email(user_id: str) -> str:
@@ -224,10 +238,18 @@ def user_registered(user: dict, signed_up_with: str) -> dict:
 
 
 def email_verified(user: dict, now: datetime) -> dict:
-    """The one event with an email address: notifications mails only verified addresses (and forgets them on
-    user.deleted)."""
-    return new_event("user.email_verified", {"user_id": user["_id"], "email": user["email"], "verified_at": now},
+    """Without the address: it goes to notifications by the contacts topic (accounts.contacts), where erasure
+    really removes it (docs/decisions/0014)."""
+    return new_event("user.email_verified", {"user_id": user["_id"], "verified_at": now},
                      source=SOURCE, subject=user["_id"])
+
+
+def contact_record(user: dict) -> dict | None:
+    """What the contacts topic holds for the user: their verified address, or None (a tombstone) once erased or
+    while unverified."""
+    if user.get("deleted_at") or not user.get("email_verified"):
+        return None
+    return {"user_id": user["_id"], "email": user["email"], "changed_at": user["contact_changed_at"].isoformat()}
 
 
 def role_changed(user_id: str, roles: list[str], by: str, now: datetime) -> dict:
@@ -255,7 +277,9 @@ def user_deleted(user_id: str, now: datetime) -> dict:
 
 def space_created(space: dict) -> dict:
     return new_event("space.created", {"space_id": space["_id"], "name": space["name"], "by": space["created_by"],
-                                       "created_at": space["created_at"]}, source=SOURCE, subject=space["_id"])
+                                       "created_at": space["created_at"],
+                                       "unverified_may_vote": space["unverified_may_vote"]},
+                     source=SOURCE, subject=space["_id"])
 
 
 def member_added(space_id: str, user_id: str, now: datetime) -> dict:

@@ -41,6 +41,20 @@ def mail_or_refuse(store: AccountStore, cfg: AccountsConfig, mailbox: str, accou
     _refuse_mail(mail(store, cfg, mailbox, account))
 
 
+def sign_up(store: AccountStore, cfg: AccountsConfig, email_domain: str, client: str | None) -> None:
+    """Counts a sign-up from the client address and at the email domain; 429 saying which is beyond its allowance
+    (both are counted, so a refused burst still uses up the allowance of each)."""
+    length = timedelta(seconds=cfg.sign_ups_window_seconds)
+    by_client = _count(store, "sign-up", length, {f"client:{client}": cfg.sign_ups_per_client})
+    by_domain = _count(store, "sign-up", length, {f"domain:{email_domain}": cfg.sign_ups_per_email_domain})
+    if by_client:
+        raise TooManyRequests(f"too many new accounts from this address; try again in {_minutes(by_client)}",
+                              retry_after=by_client)
+    if by_domain:
+        raise TooManyRequests(f"too many new accounts with addresses at {email_domain}; try again in "
+                              f"{_minutes(by_domain)}", retry_after=by_domain)
+
+
 def invitation_or_refuse(store: AccountStore, cfg: AccountsConfig, mailbox: str, admin: str) -> None:
     """Counts an invitation mailed by `admin`: the mailbox's allowance is every mail's, the admin's is their own and
     larger (a panel is invited at once)."""

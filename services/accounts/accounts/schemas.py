@@ -4,7 +4,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from idealab.auth import ROLES
-from idealab.fields import OneLine, Text
+from idealab.fields import OneLine, StrictBoolean, Text
 
 
 class Email(fields.Email):
@@ -76,6 +76,9 @@ class UserQuery(Schema):
 
 class NewSpace(Schema):
     name = OneLine(required=True, validate=validate.Length(min=1, max=80))
+    unverified_may_vote = StrictBoolean(load_default=True, metadata={
+        "description": "whether votes of accounts with an unverified email address count in the space at once "
+                       "(else from their verification)"})
 
 
 class Invitation(Schema):
@@ -120,6 +123,7 @@ class ManagedUser(Profile):
 class Space(Schema):
     id = fields.String(attribute="_id")
     name = fields.String()
+    unverified_may_vote = fields.Boolean(dump_default=True)
     created_at = fields.AwareDateTime()
     member_count = fields.Integer()
 

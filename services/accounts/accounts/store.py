@@ -40,6 +40,7 @@ class AccountStore:
         self.signing_keys.create_index("generation", unique=True)
         for collection in (self.users, self.spaces, self.sessions):
             outbox.ensure_indexes(collection)
+        self.users.create_index("contact_pending", sparse=True)  # the few contact records to publish
 
     # --- users ---------------------------------------------------------------------------------------------------
 
@@ -65,17 +66,17 @@ class AccountStore:
         self.users.update_one({"_id": user_id, "deleted_at": None, **condition},
                               outbox.recording(update, event) if event else update)
 
-    def mark_email_verified(self, user_id: str, event: dict) -> None:
+    def mark_email_verified(self, user_id: str, event: dict, at: datetime) -> None:
         """Once per account: a second verification changes nothing and announces nothing."""
         self.users.update_one({"_id": user_id, "deleted_at": None, "email_verified": {"$ne": True}},
-                              outbox.recording({"$set": {"email_verified": True}}, event))
+                              outbox.recording(_contact_changed({"email_verified": True}, at), event))
 
-    def reclaim(self, user_id: str, event: dict) -> bool:
+    def reclaim(self, user_id: str, event: dict, at: datetime) -> bool:
         """Hands an account nobody proved the address of to the address's owner: its password goes and the address
         is verified, in one write (False when it was verified meanwhile)."""
         result = self.users.update_one(
             {"_id": user_id, "deleted_at": None, "email_verified": {"$ne": True}},
-            outbox.recording({"$set": {"password_hash": None, "email_verified": True}}, event))
+            outbox.recording(_contact_changed({"password_hash": None, "email_verified": True}, at), event))
         return result.modified_count == 1
 
     def set_roles(self, user_id: str, roles: list[str], event: dict) -> bool:
@@ -107,14 +108,34 @@ class AccountStore:
     def member_count(self, space_id: str) -> int:
         return self.users.count_documents({"spaces": space_id, "deleted_at": None})
 
-    def erase_user(self, user_id: str, tombstone: dict, event: dict) -> bool:
-        """Replaces what the user document holds about the person by the tombstone, with user.deleted."""
-        result = self.users.update_one({"_id": user_id, "deleted_at": None},
-                                       outbox.recording({"$set": tombstone}, event))
+    def erase_user(self, user_id: str, email: str, tombstone: dict, event: dict) -> bool:
+        """Replaces what the user document holds about the person by the tombstone, with user.deleted; the contacts
+        topic gets its tombstone (accounts.contacts). Links mailed to their address (invitations) go too."""
+        result = self.users.update_one(
+            {"_id": user_id, "deleted_at": None},
+            outbox.recording(_contact_changed(tombstone, tombstone["deleted_at"]), event))
         if result.modified_count == 1:
             self.identities.delete_many({"user_id": user_id})
-            self.links.delete_many({"user_id": user_id})
+            self.links.delete_many({"$or": [{"user_id": user_id}, {"email": email}]})
         return result.modified_count == 1
+
+    # --- the contacts topic (accounts.contacts) ---------------------------------------------------------------------
+
+    def contacts_to_publish(self, limit: int) -> list[dict]:
+        return list(self.users.find({"contact_pending": True},
+                                    {"email": 1, "email_verified": 1, "deleted_at": 1, "contact_changed_at": 1,
+                                     "contact_version": 1}).limit(limit))
+
+    def republish_contacts(self, at: datetime) -> int:
+        """Marks every verified, living account's contact record to publish; how many."""
+        return self.users.update_many({"email_verified": True, "deleted_at": None},
+                                      _contact_changed({}, at)).modified_count
+
+    def contacts_published(self, users: list[dict]) -> None:
+        """Clears each mark unless the contact changed again since it was read (then it is published again)."""
+        for user in users:
+            self.users.update_one({"_id": user["_id"], "contact_version": user["contact_version"]},
+                                  {"$unset": {"contact_pending": ""}})
 
     # --- identities from OpenID Connect providers -------------------------------------------------------------------
 
@@ -257,3 +278,9 @@ class AccountStore:
     def take_sign_in_attempt(self, state: str, browser: str) -> dict | None:
         """The attempt for `state` started by `browser`, removed so it serves once."""
         return self.sign_in_attempts.find_one_and_delete({"_id": state, "browser": browser})
+
+
+def _contact_changed(changes: dict, at: datetime) -> dict:
+    """`changes` to a user, marking their contact record to publish (accounts.contacts): the version tells the
+    publisher whether it changed again while it published."""
+    return {"$set": {**changes, "contact_pending": True, "contact_changed_at": at}, "$inc": {"contact_version": 1}}

@@ -197,11 +197,6 @@ def on_answer_posted(store: NotificationStore, event: Event) -> None:
         store.record_change(domain.private_answer(event, datetime.now(timezone.utc)))
 
 
-def on_email_verified(store: NotificationStore, event: Event) -> None:
-    if not store.is_erased(event.data["user_id"]):
-        store.set_contact(event.data["user_id"], event.data["email"], event.data["verified_at"])
-
-
 def on_member_removed(store: NotificationStore, event: Event) -> None:
     """Someone removed from a space hears no more of its ideas (inbox or email); nothing else of theirs changes."""
     store.membership_changed(event.data["user_id"], event.data["space_id"], "removed_at", event.data["removed_at"])
@@ -369,7 +364,6 @@ def event_handlers(store: NotificationStore) -> dict:
         "idea.submitted": lambda e: on_idea_submitted(store, e),
         "vote.cast": lambda e: on_vote_cast(store, e),
         "comment.posted": lambda e: on_comment_posted(store, e),
-        "user.email_verified": lambda e: on_email_verified(store, e),
         "vote.withdrawn": lambda e: on_vote_withdrawn(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
         "idea.followed": lambda e: on_idea_followed(store, e),

@@ -313,6 +313,10 @@ class NotificationStore:
         for collection in (self.contacts, self.read_marks, self.email_choices):
             collection.delete_one({"_id": user_id})
 
+    def forget_contact(self, user_id: str) -> None:
+        """The member's address is gone from the contacts topic (their erasure): no mail can go to it."""
+        self.contacts.delete_one({"_id": user_id})
+
     def is_erased(self, user_id: str) -> bool:
         return self.erased.count_documents({"_id": user_id}, limit=1) == 1
 

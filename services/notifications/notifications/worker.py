@@ -7,7 +7,7 @@ from idealab.mail import Mailer
 from idealab.mongo import WORKER_SOCKET_TIMEOUT_MS, connect
 from idealab.outbox import Lease, leased
 
-from . import config, handlers, live, webhook_handlers
+from . import config, contacts, handlers, live, webhook_handlers
 from . import digests
 from .store import NotificationStore
 
@@ -27,6 +27,8 @@ def main() -> None:
                         live.handlers(store, live.Publisher(config.live_publish_url()),
                                       Access(store.live_channels.database))),
     ], ensure_indexes=store.ensure_indexes, jobs={
+        # The addresses to mail, from the contacts topic (no event carries one).
+        "contacts": contacts.reader(settings, store),
         # One instance each among the workers, the lease holder: no walk runs twice at once, no mail goes out twice.
         "email-walk": leased(lambda: handlers.queue_emails(store), Lease(leases, "email-walk"), "email walk"),
         "email": leased(lambda: handlers.send_due_emails(store, mailer, mail.public_url, lab=lab),

@@ -3,7 +3,7 @@ as the worker would (tokens, the store and sample events come from the root conf
 import pytest
 
 from idealab.testing import applier
-from notifications import handlers
+from notifications import contacts, handlers
 from notifications.app import create_app
 
 
@@ -14,5 +14,13 @@ def app(service_settings, mongo_db):
 
 @pytest.fixture
 def consume(store):
-    """consume(envelope): hands the event to its handler as the worker's consumer does."""
-    return applier(handlers.event_handlers(store))
+    """consume(envelope): hands the event to its handler as the worker's consumer does; a record of the contacts
+    topic (event.contact(user, address)) to the contacts reader."""
+    apply = applier(handlers.event_handlers(store))
+
+    def run(envelope: dict) -> None:
+        if "specversion" in envelope:
+            apply(envelope)
+        else:
+            contacts.on_contact(store, envelope["user_id"], envelope)
+    return run

@@ -53,8 +53,9 @@ def ban(store: AccountStore, actor: Principal, user_id: str, reason: str) -> dic
     return store.user(user_id)
 
 
-def create_space(store: AccountStore, actor: Principal, name: str) -> dict:
-    space = {"_id": domain.new_id(), "name": name, "created_by": actor.user_id, "created_at": now()}
+def create_space(store: AccountStore, actor: Principal, name: str, unverified_may_vote: bool = True) -> dict:
+    space = {"_id": domain.new_id(), "name": name, "created_by": actor.user_id, "created_at": now(),
+             "unverified_may_vote": unverified_may_vote}
     store.insert_space(space, domain.space_created(space))
     return {**space, "member_count": 0}
 

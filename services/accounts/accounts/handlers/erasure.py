@@ -44,7 +44,7 @@ def delete(store: AccountStore, cfg: AccountsConfig, hasher: PasswordHasher, use
         raise Unauthorized("to delete your account, sign in again first (within the last 5 minutes)")
     tombstone = {"email": domain.erased_email(user_id), "display_name": "", "password_hash": None,
                  "email_verified": False, "roles": [], "spaces": [], "banned": None, "deleted_at": at}
-    if store.erase_user(user_id, tombstone, domain.user_deleted(user_id, at)):
+    if store.erase_user(user_id, user["email"], tombstone, domain.user_deleted(user_id, at)):
         store.revoke_sessions_of(user_id, at, "account deleted")
 
 

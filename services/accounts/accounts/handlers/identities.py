@@ -71,7 +71,7 @@ def _reclaim(store: AccountStore, user: dict, at: datetime) -> None:
     """The account was made with an address nobody had proved, maybe by someone else than its owner, who proves it
     now: whatever its maker could sign in with ends (password, sessions, other identities). The owner sets a
     password, if they want one, through a reset."""
-    if store.reclaim(user["_id"], domain.email_verified(user, at)):
+    if store.reclaim(user["_id"], domain.email_verified(user, at), at):
         store.revoke_sessions_of(user["_id"], at, "reclaimed by the address's owner")
         store.unlink_identities(user["_id"])
         log.warning("account %s reclaimed through OIDC: its password and sessions were dropped", user["_id"])

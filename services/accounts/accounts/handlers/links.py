@@ -55,7 +55,8 @@ def verify_email(store: AccountStore, token: str) -> None:
 def _mark_email_verified(store: AccountStore, user: dict) -> None:
     """Once the address is known to be theirs (once: one user.email_verified per account)."""
     if not user["email_verified"]:
-        store.mark_email_verified(user["_id"], domain.email_verified(user, now()))
+        at = now()
+        store.mark_email_verified(user["_id"], domain.email_verified(user, at), at)
 
 
 def request_password_reset(store: AccountStore, cfg: AccountsConfig, mailer: Mailer, email: str) -> None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from marshmallow import ValidationError
 from werkzeug.exceptions import Conflict, Forbidden, Unauthorized
 
 from idealab.mail import Mailer
@@ -56,6 +57,11 @@ def sign_up(store: AccountStore, cfg: AccountsConfig, hasher: Hasher, mailer: Ma
             display_name: str, client: str | None) -> dict:
     check_new_password(password)
     email = domain.normalise_email(email)
+    refused = domain.refused_domain(email, cfg.refused_email_domains)
+    if refused:
+        raise ValidationError({"email": [f"addresses at {refused} are not accepted here (a throwaway-address "
+                                         "service); use an address of your own"]})
+    limits.sign_up(store, cfg, domain.email_domain(email), client)
     limits.password_check(store, cfg, f"email:{email}", client)
     user = domain.new_user(email, display_name, hasher.hash(password), False, now())
     if not store.insert_user(user, domain.user_registered(user, "password")):

@@ -223,12 +223,27 @@ def test_user_events_carry_no_email_and_no_password_hash():
                              "registered_at": NOW.isoformat()}
 
 
-def test_only_the_email_verified_event_carries_the_address_notifications_mails():
-    event = domain.email_verified({"_id": "u1", "email": "ann@example.com", "password_hash": "$argon2id$..."}, NOW)
-    assert (event["type"], event["subject"]) == ("user.email_verified", "u1")
-    assert event["data"] == {"user_id": "u1", "email": "ann@example.com", "verified_at": NOW.isoformat()}
+def test_the_email_verified_event_carries_no_address_the_contact_record_does_while_verified():
+    user = {"_id": "u1", "email": "ann@example.com", "password_hash": "$argon2id$...", "email_verified": True,
+            "deleted_at": None, "contact_changed_at": NOW}
+    event = domain.email_verified(user, NOW)
+    assert (event["type"], event["subject"], event["dataschema"]) == ("user.email_verified", "u1",
+                                                                      "urn:idealab:events:user.email_verified:v2")
+    assert event["data"] == {"user_id": "u1", "verified_at": NOW.isoformat()}
+    assert domain.contact_record(user) == {"user_id": "u1", "email": "ann@example.com",
+                                           "changed_at": NOW.isoformat()}
+    assert domain.contact_record({**user, "deleted_at": NOW}) is None  # erased: a tombstone
+    assert domain.contact_record({**user, "email_verified": False}) is None
 
 
 def test_membership_events_are_keyed_by_space_so_adds_and_removals_stay_in_order():
     assert domain.member_added("s1", "u1", NOW)["subject"] == "s1"
     assert domain.member_removed("s1", "u1", "a1", NOW)["subject"] == "s1"
+
+
+def test_an_address_is_at_a_refused_domain_itself_or_a_subdomain_of_it():
+    refused = frozenset({"throwaway.example", "tempmail.test"})
+    assert domain.refused_domain("a@throwaway.example", refused) == "throwaway.example"
+    assert domain.refused_domain("a@x.y.tempmail.test", refused) == "tempmail.test"
+    assert domain.refused_domain("a@nothrowaway.example", refused) is None
+    assert domain.refused_domain("a@bank.example", frozenset()) is None

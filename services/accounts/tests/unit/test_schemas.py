@@ -32,5 +32,11 @@ def test_a_display_name_may_be_any_name(name):
 
 
 def test_a_space_name_may_hold_dots_and_symbols():
-    assert schemas.NewSpace().load({"name": "Panel 2.0 — bank.example staff"}) == {
-        "name": "Panel 2.0 — bank.example staff"}
+    assert schemas.NewSpace().load({"name": "Panel 2.0 — bank.example staff"})["name"] == \
+        "Panel 2.0 — bank.example staff"
+
+
+def test_a_space_counts_unverified_votes_unless_it_says_so_with_a_json_boolean():
+    assert schemas.NewSpace().load({"name": "Panel"})["unverified_may_vote"] is True
+    assert schemas.NewSpace().load({"name": "Panel", "unverified_may_vote": False})["unverified_may_vote"] is False
+    assert refused_fields(schemas.NewSpace(), {"name": "Panel", "unverified_may_vote": 0}) == {"unverified_may_vote"}

@@ -30,7 +30,7 @@ def closed() -> dict:
 
 def test_every_voter_finds_the_result_once_in_the_inbox_and_by_email_even_when_replayed(consume, event, store,
                                                                                        mailbox):
-    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.contact("ann", "ann@example.com"))
     for voter in ("ann", "bob"):
         consume(ballot(voter))
     consume(ballot("late", at=OPENED + timedelta(hours=2)))  # cast after the close: cannot be, and sees nothing

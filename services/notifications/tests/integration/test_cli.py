@@ -37,7 +37,7 @@ def test_a_group_that_dead_lettered_nothing_lists_nothing(operator_env, capsys):
 
 
 def test_the_email_jobs_given_up_are_listed_with_why(operator_env, consume, event, store, idea_id, capsys):
-    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.contact("ann", "ann@example.com"))
     consume(event.submitted(idea_id, "ann"))
     consume(event.status_changed(idea_id))
     handlers.queue_emails(store)

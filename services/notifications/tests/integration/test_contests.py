@@ -33,7 +33,7 @@ def test_authors_and_voters_of_the_entries_are_told_once_with_the_winner_and_the
     consume(event.vote_cast(entries[1], "author0"))  # an author who voted for another entry too
     consume(event.vote_cast(entries[2], "vera"))
     for user in ("author0", "vera"):
-        consume(event.email_verified(user, f"{user}@example.com"))
+        consume(event.contact(user, f"{user}@example.com"))
     round_closed = decided("genios", entries, entries[1])
     consume(round_closed)
     consume(round_closed)  # replayed

@@ -20,7 +20,7 @@ def three_ideas(consume, event, idea_id):
     cat for one; all have verified addresses."""
     ids = [f"{idea_id}-{n}" for n in range(3)]
     for user in ("ann", "bob", "cat"):
-        consume(event.email_verified(user, f"{user}@example.com"))
+        consume(event.contact(user, f"{user}@example.com"))
     consume(event.submitted(ids[0], "ann"))
     consume(event.submitted(ids[1], "dan"))
     consume(event.submitted(ids[2], "dan"))
@@ -103,7 +103,7 @@ def test_an_ideas_own_move_without_an_initiative_still_tells_its_followers(consu
 
 def test_a_member_removed_from_the_space_gets_no_email_of_its_initiative_even_with_the_vote_read_late(
         consume, event, store, mailbox):
-    consume(event.email_verified("ann", "ann@example.com"))
+    consume(event.contact("ann", "ann@example.com"))
     consume(event.submitted("panel-idea", "author-1", space="panel"))
     consume(new_event("space.member_removed", {"space_id": "panel", "user_id": "ann", "by": "moderator-1",
                                                "removed_at": at(0)}, source="/accounts", subject="panel"))

@@ -21,7 +21,7 @@ def mentioning(*mentioned: str) -> dict:
 
 def test_each_mentioned_member_is_told_once_in_the_inbox_and_by_email(consume, event, store, mailbox):
     for member in ("ann", "cat", "bob"):
-        consume(event.email_verified(member, f"{member}@example.com"))
+        consume(event.contact(member, f"{member}@example.com"))
     consume(event.submitted("idea-1", "dan", title="Round-ups into savings", submitted_at=AT - timedelta(hours=1)))
     posted = mentioning("ann", "cat")
     consume(posted)

@@ -23,7 +23,7 @@ def private_answer(recipient: str = "ann") -> dict:
 def test_only_the_recipient_is_told_once_in_the_inbox_and_by_email_with_a_link_and_no_content(consume, event,
                                                                                               store, mailbox):
     for member in ("ann", "bob"):
-        consume(event.email_verified(member, f"{member}@example.com"))
+        consume(event.contact(member, f"{member}@example.com"))
     consume(event.submitted("idea-1", "ann", submitted_at=AT - timedelta(hours=1)))
     consume(event.vote_cast("idea-1", "bob"))  # bob follows the idea the answer is about
     answer = private_answer()

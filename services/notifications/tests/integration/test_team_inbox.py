@@ -21,7 +21,7 @@ def member_wrote(thread: str = "t1") -> dict:
 
 def test_the_team_is_told_once_in_its_inbox_and_no_member_hears_of_it(consume, event, store, mailbox):
     for member in ("ann", "adv"):
-        consume(event.email_verified(member, f"{member}@example.com"))
+        consume(event.contact(member, f"{member}@example.com"))
     message = member_wrote()
     consume(message)
     consume(message)  # replayed

@@ -23,7 +23,7 @@ def test_the_worker_emails_a_status_change_to_a_verified_address(event, worker_e
                                                                  mongo_db):
     env = worker_env("notifications", SMTP_PORT=str(mailbox.port), PUBLIC_URL="http://lab.example")
     with running_worker("notifications.worker", env):
-        publish(event.email_verified("ann", "ann@example.com"), event.submitted(idea_id, "ann", title="Dark mode"))
+        publish(event.contact("ann", "ann@example.com"), event.submitted(idea_id, "ann", title="Dark mode"))
         # Topics are not ordered between each other: the change is published once the address and the
         # subscription are known.
         wait_for(lambda: mongo_db["contacts"].find_one({"_id": "ann"}) and mongo_db["subscriptions"].find_one(),
@@ -44,7 +44,7 @@ def test_a_mail_that_cannot_be_sent_is_marked_failed_and_the_worker_goes_on(even
                                      "email_enabled": True, "unsubscribe_token": "e" * 32})
     env = worker_env("notifications", SMTP_PORT=str(mailbox.port), PUBLIC_URL="http://lab.example")
     with running_worker("notifications.worker", env):
-        publish(event.email_verified("ann", "ann@example.com"), event.vote_cast(idea_id, "eve"),
+        publish(event.contact("ann", "ann@example.com"), event.vote_cast(idea_id, "eve"),
                 event.submitted(idea_id, "ann", title="Faster transfers\nBcc: attacker@evil.example"))
         wait_for(lambda: mongo_db["contacts"].find_one({"_id": "ann"})
                  and mongo_db["subscriptions"].count_documents({}) == 2, what="the address and the subscriptions")
