@@ -17,6 +17,10 @@ The read model (recomputable: `python -m ideas.cli replay-points` rebuilds it fr
   month), recounted from their awards after each change of them; only differing documents are written (a vote
   changes three). A leaderboard is one index range, {board, period} in points order.
 - `members`: display names, and who was banned (off every board) or erased (nothing kept, nothing earned again).
+- `boards`: one document per board, with the floors of its current periods (`idealab.mongo.ranked`): the points
+  found 100, 300, 1,000 and 3,000 members deep, refreshed by the worker every few seconds, so a leaderboard reads an
+  index range of about a hundred scores above a floor, not every member of the board (this engine sorts every row
+  a filter matches). A stale floor only makes a read slower: the page is checked to be whole above it.
 
 Every time is the fact's (submitted_at, cast_at, the threshold event's time...), so a replay files each award in
 the same week and month.
@@ -115,6 +119,7 @@ class PointsStore:
         self.awards = db["awards"]
         self.scores = db["scores"]
         self.members = db["members"]
+        self.boards = db["boards"]
 
     def ensure_indexes(self) -> None:
         self.awards.create_index([("member_id", ASCENDING), ("live", ASCENDING)])
@@ -163,6 +168,8 @@ class PointsStore:
             {"member_id": member_id, "live": True, "hidden": False}, {"space": 1, "points": 1, "at": 1}))
         wanted = totals(counting)
         kept = {(s["board"], s["period"]): s for s in self.scores.find({"member_id": member_id})}
+        for board in {b for b, _ in wanted} - {b for b, _ in kept}:
+            self.boards.update_one({"_id": board}, {"$setOnInsert": {"floors": {}}}, upsert=True)
         for (board, period), points in wanted.items():
             if kept.get((board, period), {}).get("points") != points:
                 self.scores.update_one({"_id": f"{board}|{period}|{member_id}"}, {"$set": {
@@ -170,6 +177,14 @@ class PointsStore:
         gone = [s["_id"] for key, s in kept.items() if key not in wanted]
         if gone:
             self.scores.delete_many({"_id": {"$in": gone}})
+
+    def rank(self, now: datetime) -> None:
+        """Finds again the floors of every board's current periods (the worker's job)."""
+        current = [period_key(p, now) for p in PERIODS]
+        for board in self.boards.find():
+            floors = {key: mongo.floors_of(self.scores, {"board": board["_id"], "period": key}, LEADERBOARD_ORDER,
+                                           board.get("floors", {}).get(key, [])) for key in current}
+            self.boards.update_one({"_id": board["_id"]}, {"$set": {"floors": floors}})
 
     def name(self, member_id: str, display_name: str) -> None:
         self.members.update_one({"_id": member_id}, {"$set": {"display_name": display_name}}, upsert=True)
@@ -193,8 +208,10 @@ class PointsStore:
                                                             "helpful": 1})
 
     def leaderboard(self, board: str, period: str, limit: int) -> list[dict]:
-        return list(self.scores.find({"board": board, "period": period}, {"member_id": 1, "points": 1})
-                    .sort(LEADERBOARD_ORDER).limit(limit))
+        """The board's `limit` first members in `period`, read above the shallowest floor deep enough."""
+        found = self.boards.find_one({"_id": board}, {f"floors.{period}": 1}) or {}
+        return mongo.ranked(self.scores, {"board": board, "period": period}, LEADERBOARD_ORDER, 0, limit,
+                            found.get("floors", {}).get(period, []), {"member_id": 1, "points": 1})
 
     def all_time(self, member_ids: list[str], boards: list[str] | None) -> dict[str, int]:
         """Each member's all-time points over `boards` (None: every board)."""

@@ -29,6 +29,7 @@ def main() -> None:
         worker.Consumer("ideas.points", points.TOPICS, points.handlers(store.points)),
     ], ensure_indexes=store.ensure_indexes, jobs={
         "ranking": worker.every(RANKING_SECONDS, store.rank),
+        "leaderboards": worker.every(RANKING_SECONDS, lambda: store.points.rank(points.now())),
         "unused-images": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: handlers.purge_unused_images(store, images)),
         "unused-videos": worker.every(IMAGE_CLEAN_UP_SECONDS, lambda: entries.purge_unused_videos(
             store, images, datetime.now(timezone.utc))),

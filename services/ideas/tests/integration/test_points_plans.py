@@ -30,6 +30,8 @@ def lab(store, mongo_db):
                 scores.append({"_id": f"{board}|{period}|m-{n}", "board": board, "period": period,
                                "member_id": f"m-{n}", "points": (n * 7919) % 1000})
     store.points.scores.insert_many(scores)
+    store.points.boards.insert_many([{"_id": points.board_of(space), "floors": {}} for space in BOARDS])
+    store.points.rank(NOW)
     store.points.members.insert_many([{"_id": f"m-{n}", "display_name": f"Member {n}"} for n in range(3_000)])
     store.ideas.insert_many([{"_id": f"i-{n}", "title": f"Idea {n}", "description": "…", "category": "cards",
                               "author_id": f"m-{n % 300}", "space": None if n % 3 else "panel-1",
@@ -50,6 +52,8 @@ def test_each_leaderboard_and_a_profile_are_read_by_index(client, bearer, lab, r
         points_shown = [e["points"] for e in answer.json["entries"]]
         assert points_shown == sorted(points_shown, reverse=True)
         assert reads.full_scans(lab) == [], query
+        [read] = [c for c in reads.commands if c.get("find") == "scores" and "member_id" not in c["filter"]]
+        assert "points" in read["filter"], "not read above a floor: the whole board was sorted"
     reads.commands.clear()
     names = client.get("/api/ideas/members", query_string={"ids": ",".join(f"m-{n}" for n in range(0, 300, 3))},
                        headers=member)
@@ -59,3 +63,16 @@ def test_each_leaderboard_and_a_profile_are_read_by_index(client, bearer, lab, r
     profile = client.get("/api/ideas/members/m-7", headers=member)
     assert profile.status_code == 200 and len(profile.json["ideas"]) == 10
     assert reads.full_scans(lab) == []
+
+
+def test_a_board_read_above_stale_floors_is_the_board_a_sort_of_every_score_gives(client, store, lab):
+    week = points.period_key("week", NOW)
+    # Floors stale every way: the top members lose their points, others climb past them.
+    store.points.scores.update_many({"board": "(public)", "period": week, "points": {"$gt": 900}},
+                                    {"$set": {"points": 0}})
+    store.points.scores.update_many({"board": "(public)", "period": week, "points": {"$lt": 20}},
+                                    {"$set": {"points": 5_000}})
+    whole = [(s["member_id"], s["points"]) for s in store.points.scores.find({"board": "(public)", "period": week})
+             .sort(points.LEADERBOARD_ORDER).limit(60)]
+    shown = client.get("/api/ideas/leaderboard", query_string={"period": "week", "limit": 60}).json["entries"]
+    assert [(e["member_id"], e["points"]) for e in shown] == whole
