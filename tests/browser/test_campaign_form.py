@@ -1,6 +1,8 @@
 """The product team sets up a campaign on the form (issue 12): its title and description in the languages it has
 (here French and English, no Spanish), fixed options with a description and a link, and an option standing for an
-idea of the lab, given by the idea's address; a member reads the campaign in French; the form is axe-clean."""
+idea of the lab, given by the idea's address; a member reads the campaign in French and may share it; the form is
+axe-clean."""
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -48,4 +50,6 @@ def test_the_team_writes_a_campaign_in_french_and_english_with_an_idea_of_the_la
     french = new_context(locale="fr-FR").new_page()
     french.goto(f"/campaigns/{campaign_id}")
     expect(french.get_by_role("heading", level=1)).to_have_text("Où iront 150 000 CAD ?")
+    shared = french.get_by_role("region", name="Partager").get_by_role("link", name="Partager sur X")
+    expect(shared).to_have_attribute("href", re.compile(r"campaigns%2F" + campaign_id + r"&text=O%C3%B9%20iront"))
     accessible(french, "campaign in French")

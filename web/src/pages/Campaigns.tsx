@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
+import { Share } from "../components/Share";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
@@ -78,6 +79,8 @@ export function CampaignPage({ id }: { id: string }) {
       {c.state === "open" && !user && <p>{t("campaign.signInToVote")}</p>}
       {c.my_ballot && c.state !== "open" && <p>{t("campaign.myBallotWas")}</p>}
       <ResultsView id={id} />
+      {/* A space's campaign is for its members: not shared on the networks. */}
+      {c.eligibility.kind !== "space" && <Share path={`/campaigns/${encodeURIComponent(id)}`} title={inLanguage(c.title, lang)} />}
     </>
   );
 }
