@@ -9,7 +9,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from . import access, auth, health, logs, metrics, openapi
+from . import access, auth, brand, health, logs, metrics, openapi
 from .config import Settings
 from .mongo import connect
 
@@ -42,6 +42,7 @@ def create_service_app(settings: Settings, url_prefix: str, blueprint: Blueprint
                        db: Database | None = None) -> Flask:
     """A service's API app: its store over its own database, its routes under `url_prefix`, and what all share."""
     logs.configure(settings.service)
+    brand.current()  # the bank's brand file: a malformed one, or unreadable colours, stop the start, saying what
     db = db if db is not None else connect(settings.mongodb_uri, settings.database)
     app = Flask(settings.service)
     app.json.sort_keys = False

@@ -2,7 +2,6 @@
 from flask import Flask
 from pymongo.database import Database
 
-from idealab import brand
 from idealab.config import Settings
 from idealab.web import create_service_app
 
@@ -19,5 +18,4 @@ def create_app(settings: Settings | None = None, db: Database | None = None,
     app.register_blueprint(promise_api.bp, url_prefix="/api/ideas/promise")
     app.register_blueprint(share_api.bp, url_prefix="/api/ideas")  # an idea's page with its share preview
     app.config.update(PUBLIC_URL=config.public_url(), WEB_INDEX=config.web_index())
-    brand.current()  # a malformed brand file stops the start here, saying what
     return app

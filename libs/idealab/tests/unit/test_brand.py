@@ -3,8 +3,10 @@ backgrounds (WCAG AA), footer links and a default language; anything else is ref
 import json
 
 import pytest
+from flask import Blueprint
 
-from idealab import brand
+from idealab import brand, web
+from idealab.config import Settings
 
 
 def test_without_a_brand_file_the_lab_is_idea_lab_in_its_own_colours():
@@ -47,3 +49,16 @@ def test_a_colour_too_light_for_text_on_the_labs_backgrounds_is_refused_naming_t
 def test_a_malformed_brand_is_refused_saying_what(raw, says):
     with pytest.raises(ValueError, match=says):
         brand.parse(raw)
+
+
+def test_a_service_does_not_start_with_a_brand_it_would_show_unreadably(tmp_path, monkeypatch):
+    path = tmp_path / "brand.json"
+    path.write_text(json.dumps({"name": "Yellow Bank", "colours": {"brand": "#ffcc00"}}))
+    monkeypatch.setenv("LAB_BRAND_FILE", str(path))
+    brand.current.cache_clear()
+    settings = Settings("ideas", "mongodb://127.0.0.1:1/", "unused", "127.0.0.1:1", "file:///nowhere")
+    try:
+        with pytest.raises(ValueError, match="not readable enough"):
+            web.create_service_app(settings, "/api/ideas", Blueprint("ideas", __name__), lambda db: None, db=object())
+    finally:
+        brand.current.cache_clear()
