@@ -60,7 +60,7 @@ def hand_over(kind: str, item_id: str):
 
 
 @bp.get("/targets")
-@openapi.operation(query=promise_schemas.SpaceQuery, answer=promise_schemas.SpaceTargets)
+@openapi.operation(query=promise_schemas.SpaceQuery, answer=promise_schemas.SpaceTargets, optional_sign_in=True)
 def targets():
     """A space's targets (none: the public lab's), in minutes from the member's post: to acknowledge it, to answer
     it. Who may not see the space is told it does not exist."""
@@ -80,7 +80,7 @@ def set_targets():
 
 
 @bp.get("/figures")
-@openapi.operation(query=promise_schemas.FiguresQuery, answer=promise_schemas.Figures)
+@openapi.operation(query=promise_schemas.FiguresQuery, answer=promise_schemas.Figures, optional_sign_in=True)
 def figures():
     """The promise kept in a month: the share of posts acknowledged and answered within the targets, and the median
     times. The public lab's for anyone; a private space's for its members and staff (404 to anyone else); private

@@ -53,7 +53,7 @@ def unsubscribe():
 
 
 @bp.get("/live")
-@openapi.operation(answer=schemas.LiveStream)
+@openapi.operation(answer=schemas.LiveStream, optional_sign_in=True)
 def live_stream():
     """Where this page's live updates come from. Open `url` with EventSource; on a "reauthorize" message, ask again
     (docs/architecture.md, "Live pages")."""
