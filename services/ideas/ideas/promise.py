@@ -70,9 +70,12 @@ def acknowledged_at(item: dict) -> datetime | None:
 
 
 def claim(item: dict, staff_id: str, now: datetime) -> dict:
-    """Staff take a post on: it is acknowledged (the first claim's time is kept) and waits for them."""
+    """Staff take a post on: it is acknowledged (the first claim's time is kept) and waits for them. One someone
+    else took on is theirs until they (or anyone) hand it over."""
     if item.get("answered_at") is not None:
         raise NotClaimable("this post was answered already")
+    if item.get("claimed_by") not in (None, staff_id):
+        raise NotClaimable("someone else took this post on: it is handed over, not claimed")
     return {"claimed_by": staff_id, "claimed_at": item.get("claimed_at") or now}
 
 

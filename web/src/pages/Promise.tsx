@@ -141,7 +141,7 @@ function QueueItem({ item, me, onChanged }: { item: Waiting; me: string; onChang
       </p>
       {failure ? <ErrorNote error={failure} /> : null}
       <div class="actions">
-        {item.claimed_by !== me && (
+        {!item.claimed_by && (
           <button type="button" class="button" disabled={sending} onClick={() => act(() => promise.claim(item))}>
             {t("queue.claim")}
             <span class="visually-hidden">: {name}</span>

@@ -63,6 +63,8 @@ def test_posts_wait_in_the_queue_until_claimed_and_answered_in_public_or_private
     handed = client.post(f"/api/ideas/promise/queue/idea/{idea['id']}/hand-over", json={"to": "pat"},
                          headers=bearer("adv", ADVISER)).get_json()
     assert handed["claimed_by"] == "pat" and handed["handovers"][0]["from"] == "adv"
+    assert_problem(client.post(f"/api/ideas/promise/queue/idea/{idea['id']}/claim", headers=bearer("adv", ADVISER)),
+                   409)  # pat's now: handed over, not taken back by a claim
     assert queue(client, bearer, "?waiting_for=me") == []
 
     created(client.post(f"/api/ideas/{idea['id']}/answers", json={"text": "Coming soon."}, headers=bearer("pat", TEAM)))

@@ -58,6 +58,13 @@ def test_a_claim_acknowledges_and_the_post_is_then_due_for_its_answer():
     assert tomorrow[0]["overdue"] and tomorrow[0]["owed"] == ANSWER
 
 
+def test_a_post_someone_took_on_is_handed_over_not_claimed_from_them():
+    item = {**post(), **promise.claim(post(), "ann", T0 + minutes(5))}
+    with pytest.raises(promise.NotClaimable):
+        promise.claim(item, "bob", T0 + minutes(6))
+    assert promise.claim(item, "ann", T0 + minutes(7)) == {"claimed_by": "ann", "claimed_at": T0 + minutes(5)}
+
+
 def test_handing_over_keeps_the_first_acknowledgement_and_answered_posts_leave_the_queue():
     item = {**post(), **promise.claim(post(), "ann", T0 + minutes(5))}
     changes, entry = promise.hand_over(item, "ann", "bob", T0 + minutes(50))
