@@ -64,7 +64,9 @@ def _inbox(store: NotificationStore, user_id: str, team_member: bool = False) ->
     """The member's inbox; for one who answers for the bank (`team_member`), with the team's (notifications.team)."""
     since = {s["idea_id"]: s.get("since") for s in store.follows(user_id)}
     barred = _out_of_space(store, [(idea_id, user_id) for idea_id in since])
-    since = {idea_id: at for idea_id, at in since.items() if (idea_id, user_id) not in barred}
+    # The team's key is followed for its emails; its entries come by role, the last ones only (notifications.team).
+    since = {idea_id: at for idea_id, at in since.items()
+             if (idea_id, user_id) not in barred and idea_id != team.TEAM_KEY}
     changes = store.changes_of(list(since))
     if team_member:
         team_changes, team_since = team.changes(store, datetime.now(timezone.utc))
@@ -374,6 +376,7 @@ def event_handlers(store: NotificationStore) -> dict:
         "contest.round_closed": lambda e: contests.on_round_closed(store, e),
         "answer.posted": lambda e: on_answer_posted(store, e),
         "private_message.sent": lambda e: team.on_private_message_sent(store, e),
+        "user.role_changed": lambda e: team.on_role_changed(store, e),
         "initiative.announced": lambda e: on_initiative_changed(store, e),
         "initiative.status_changed": lambda e: on_initiative_changed(store, e),
     })

@@ -25,6 +25,10 @@ WORDS = {
         "initiative.announced": "{name}: announced, {status}",
         "campaign.closed": "{name} has closed: the result",
         "answer.posted": "You have a private answer from the team",
+        "private_message.sent": "A member wrote to the team privately",
+        "member_wrote": "A member is waiting for the team's answer in their private conversation. Sign in to the lab "
+                        "to read it.",
+        "why.private_message.sent": "You get this because you answer members for the bank.",
         "comment.mentioned": "You were mentioned in a comment on {name}",
         "mentioned": "A member mentioned you in a comment. Read it on the lab.",
         "why.comment.mentioned": "You get this because a member mentioned you by name (@) in a comment you may read.",
@@ -48,6 +52,10 @@ WORDS = {
         "initiative.announced": "« {name} » : annoncée, {status}",
         "campaign.closed": "« {name} » est terminée : le résultat",
         "answer.posted": "Vous avez une réponse privée de l'équipe",
+        "private_message.sent": "Un membre a écrit à l'équipe en privé",
+        "member_wrote": "Un membre attend la réponse de l'équipe dans sa conversation privée. Connectez-vous au lab "
+                        "pour la lire.",
+        "why.private_message.sent": "Vous recevez ce message parce que vous répondez aux membres pour la banque.",
         "comment.mentioned": "Vous avez été mentionné dans un commentaire sur « {name} »",
         "mentioned": "Un membre vous a mentionné dans un commentaire. Lisez-le sur le lab.",
         "why.comment.mentioned": "Vous recevez ce message parce qu'un membre vous a mentionné par votre nom (@) dans "
@@ -75,6 +83,10 @@ WORDS = {
         "initiative.announced": "«{name}»: anunciada, {status}",
         "campaign.closed": "«{name}» ha cerrado: el resultado",
         "answer.posted": "Tienes una respuesta privada del equipo",
+        "private_message.sent": "Un miembro ha escrito al equipo en privado",
+        "member_wrote": "Un miembro espera la respuesta del equipo en su conversación privada. Entra en el lab para "
+                        "leerla.",
+        "why.private_message.sent": "Recibes este mensaje porque respondes a los miembros en nombre del banco.",
         "comment.mentioned": "Te han mencionado en un comentario sobre «{name}»",
         "mentioned": "Un miembro te ha mencionado en un comentario. Léelo en el lab.",
         "why.comment.mentioned": "Recibes este mensaje porque un miembro te ha mencionado por tu nombre (@) en un "
@@ -97,7 +109,8 @@ WORDS = {
 }
 WHY = {"idea.status_changed": "why.idea.status_changed", "initiative.status_changed": "why.initiative",
        "initiative.announced": "why.initiative", "campaign.closed": "why.campaign.closed",
-       "answer.posted": "why.answer.posted", "comment.mentioned": "why.comment.mentioned"}
+       "answer.posted": "why.answer.posted", "comment.mentioned": "why.comment.mentioned",
+       "private_message.sent": "why.private_message.sent"}
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,8 @@ def item(job: dict, language: str, lab: Lab) -> Item:
     name = _name(job.get("name"), language)
     if kind == "answer.posted":
         title, message = words[kind], words["private_answer"]
+    elif kind == "private_message.sent":  # to the team (notifications.team): that a member wrote, never the words
+        title, message = words[kind], words["member_wrote"]
     elif kind == "comment.mentioned" and name:
         title, message = words[kind].format(name=name), words["mentioned"]
     elif kind in words and name and job.get("to") in STATUS[language]:
