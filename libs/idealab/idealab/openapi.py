@@ -156,9 +156,7 @@ def _operation(rule, view, operation_id: str) -> dict:
 
 def _answer(answer, status: int) -> dict:
     response = {"description": HTTPStatus(status).phrase}
-    if isinstance(answer, Schema):
-        answer = {"type": "array", "items": type(answer)} if answer.many else type(answer)
-    elif isinstance(answer, dict):
+    if isinstance(answer, dict):
         answer = copy.deepcopy(answer)  # apispec puts its references in place of the schema classes it names
     if answer is not None:
         response["content"] = {"application/json": {"schema": answer}}
