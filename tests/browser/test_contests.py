@@ -1,6 +1,7 @@
 """Contests in the browser (issue 12, Genios del Ahorro): the staff form, a member shares a tip in an open round and
 votes for it, the worker closes the round by itself, a juror scores the shortlist on the contest's page, and the
 round's winner and ranking are shown; every screen axe-clean."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +11,8 @@ from .conftest import eventually, screenshot
 
 pytestmark = pytest.mark.browser
 
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 4
+
 
 def reload_until(page, locator, what: str, timeout: float = 90):
     def shown():
@@ -18,7 +21,8 @@ def reload_until(page, locator, what: str, timeout: float = 90):
     eventually(shown, what, timeout)
 
 
-def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_round(signed_in, accessible):
+def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_round(signed_in, person,
+                                                                                       accessible):
     team_page, team = signed_in("Tess", roles=("product_team",))
     team_page.goto("/contests/new")
     expect(team_page.get_by_role("heading", level=1)).to_have_text("New contest")
@@ -49,13 +53,21 @@ def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_
     accessible(page, "enter a contest")
     page.get_by_label("Your tip in a few words").fill("Round every payment up to the euro")
     page.get_by_label("Explain it").fill("The change goes to a savings pot, and it adds up.")
-    page.get_by_label("Or a link to your video elsewhere (optional)").fill("https://video.example/round-up")
+    page.get_by_label("A short video (optional)").set_input_files(
+        files=[{"name": "tip.mp4", "mimeType": "video/mp4", "buffer": MP4}])
+    expect(page.get_by_role("status").filter(has_text="Video uploaded.")).to_be_visible()
     page.get_by_role("button", name="Enter my tip").click()
     expect(page.locator("h1")).to_have_text("Saving geniuses")
+    linked = person("Lia").sign_in().call("POST", "/api/ideas", json={
+        "title": "Cook on Sunday for the week", "description": "One batch, five lunches.", "category": "contest",
+        "contest_id": contest, "video_link": "https://video.example/batch"})
+    assert linked.status_code == 201, linked.text
     vote = page.get_by_role("button", name="Vote for Round every payment up to the euro")
     reload_until(page, vote, "the entry in the round's list")
-    expect(page.get_by_role("link", name="Watch the video of Round every payment up to the euro (on another site)")) \
-        .to_have_attribute("href", "https://video.example/round-up")
+    expect(page.get_by_label("Video: Round every payment up to the euro")).to_have_attribute(
+        "src", re.compile(r"^/api/ideas/videos/[0-9a-f]{32}$"))
+    expect(page.get_by_role("link", name="Watch the video of Cook on Sunday for the week (on another site)")) \
+        .to_have_attribute("href", "https://video.example/batch")
     vote.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Voted")).to_be_visible()
@@ -67,9 +79,10 @@ def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_
     scoring = juror.get_by_role("heading", name="Score the shortlist of Round 1")
     reload_until(juror, scoring, "the worker to close the round and shortlist the tip")
     for criterion, score in (("Saving", "9"), ("Clarity", "7")):
-        juror.get_by_role("group", name="Round every payment up to the euro").get_by_label(criterion).fill(score)
+        juror.get_by_role("region", name="Round 1").get_by_role("group", name="Round every payment up to the euro") \
+            .get_by_label(criterion).fill(score)
     accessible(juror, "jury scoring")
-    juror.get_by_role("button", name="Save my scores").click()
+    juror.get_by_role("region", name="Round 1").get_by_role("button", name="Save my scores").click()
     expect(juror.get_by_role("status").filter(has_text="Your scores are saved.")).to_be_visible()
 
     winner = juror.get_by_text("Winner: Round every payment up to the euro")

@@ -75,7 +75,7 @@ export const contests = {
   get: (id: string) => api.get<Contest>(`/api/votes/contests/${enc(id)}`),
   create: (setup: ContestSetup) => api.post<Contest>("/api/votes/contests", setup),
   edit: (id: string, setup: ContestSetup) => api.put<Contest>(`/api/votes/contests/${enc(id)}`, setup),
-  entries: (id: string) => api.get<{ entries: Entry[] }>(`/api/ideas/contests/${enc(id)}/entries`),
+  entries: (id: string) => api.get<{ entries: Entry[] }>(`/api/ideas/contests/${enc(id)}/entries?limit=500`),
   enter: (entry: { title: string; description: string; category: string; contest_id: string; image_id?: string;
     video_id?: string; video_link?: string }) => api.post<Entry>("/api/ideas", entry),
   uploadVideo: (file: File, onProgress: (fraction: number) => void) => {
