@@ -379,7 +379,7 @@ class WebhookReceiver:
     `statuses` (then 200), verifies its signature with each secret it holds (`verified_by`, through the Standard
     Webhooks library) and processes a webhook-id once (`processed`); `requests` is everything it was sent."""
 
-    def __init__(self, secrets: list[str] | None = None, statuses=()):
+    def __init__(self, secrets: list[str] | None = None, statuses=(), port: int | None = None):
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
         self.secrets, self.statuses = list(secrets or []), list(statuses)
         self.requests: list[dict] = []
@@ -396,7 +396,7 @@ class WebhookReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
