@@ -223,6 +223,7 @@ export const en = {
   "account.delete.password": "Your password, to confirm",
   "account.delete.confirm": "Delete my account for good",
   "account.deleted": "Your account is deleted.",
+  "inbox.webhookDisabled": "A webhook endpoint was turned off",
   "account.webhooks": "Webhooks for the bank's systems",
   "emails.title": "Emails",
   "emails.intro": "For each kind of notification, choose an email at once, one daily digest in your morning, or none.",

@@ -224,6 +224,7 @@ export const es: Partial<Messages> = {
   "account.delete.password": "Tu contraseña, para confirmar",
   "account.delete.confirm": "Eliminar mi cuenta definitivamente",
   "account.deleted": "Tu cuenta ha sido eliminada.",
+  "inbox.webhookDisabled": "Un webhook se ha desactivado",
   "account.webhooks": "Webhooks para los sistemas del banco",
   "emails.title": "Correos",
   "emails.intro": "Para cada tipo de aviso, elige un correo al momento, un resumen diario por la mañana, o nada.",

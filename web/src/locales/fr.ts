@@ -224,6 +224,7 @@ export const fr: Partial<Messages> = {
   "account.delete.password": "Votre mot de passe, pour confirmer",
   "account.delete.confirm": "Supprimer définitivement mon compte",
   "account.deleted": "Votre compte est supprimé.",
+  "inbox.webhookDisabled": "Un webhook a été désactivé",
   "account.webhooks": "Webhooks pour les systèmes de la banque",
   "emails.title": "E-mails",
   "emails.intro": "Pour chaque sorte de notification, choisissez un e-mail aussitôt, un résumé quotidien le matin, ou rien.",

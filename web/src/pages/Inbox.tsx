@@ -79,6 +79,8 @@ function Notification({ entry, onRead }: { entry: InboxEntry; onRead: () => void
               ? t("inbox.privateAnswer")
               : entry.kind === "private_message.sent"
                 ? t("inbox.memberWrote")
+              : entry.kind === "webhook.disabled"
+                ? t("inbox.webhookDisabled")
               : t("idea.moved", { from: label("status", entry.from), to: label("status", entry.to) })}
         </strong>
       </p>
@@ -148,10 +150,14 @@ const TEAM = "team:";
 // A contest's round decided is kept under "contest:<contest>:round:<n>": it leads to the contest's page.
 const CONTEST = "contest:";
 const PAGES = { "campaign:": "/campaigns/", "initiative:": "/initiatives/" };
+// A webhook endpoint turned off for failing is told under "webhook:<endpoint>" to the admins who registered or
+// rotated it: it leads to the webhooks page, where it is turned back on and its deliveries replayed.
+const WEBHOOK = "webhook:";
 
 export function pageOf(entry: Pick<InboxEntry, "idea_id">): string {
   if (entry.idea_id.startsWith(PRIVATE)) return "/private";
   if (entry.idea_id.startsWith(TEAM)) return "/team/queue";
+  if (entry.idea_id.startsWith(WEBHOOK)) return "/staff/webhooks";
   if (entry.idea_id.startsWith(CONTEST)) return `/contests/${encodeURIComponent(entry.idea_id.split(":")[1])}`;
   for (const [key, page] of Object.entries(PAGES))
     if (entry.idea_id.startsWith(key)) return page + encodeURIComponent(entry.idea_id.slice(key.length));
