@@ -13,4 +13,8 @@ describe("an inbox entry's link", () => {
   it("goes to the initiative page for an initiative announced or moved", () => {
     expect(pageOf({ idea_id: "initiative:initiative-1" })).toBe("/initiatives/initiative-1");
   });
+
+  it("goes to the webhooks page for an endpoint turned off for failing", () => {
+    expect(pageOf({ idea_id: "webhook:ep_0123" })).toBe("/staff/webhooks");
+  });
 });
