@@ -207,6 +207,18 @@ class PointsStore:
         return self.comments.find_one({"_id": comment_id}, {"author_id": 1, "idea_id": 1, "space": 1, "hidden": 1,
                                                             "helpful": 1})
 
+    def comment_on(self, idea_id: str, comment_id: str) -> dict | None:
+        return self.comments.find_one({"_id": comment_id, "idea_id": idea_id}, {"outbox": 0})
+
+    def mark(self, comment_id: str, mark: dict | None, event: dict) -> bool:
+        """Sets or clears a comment's helpful mark with its event, only if nobody did meanwhile."""
+        was = {"helpful": None} if mark is not None else {"helpful": {"$ne": None}}
+        return self.comments.update_one({"_id": comment_id, **was},
+                                        outbox.recording({"$set": {"helpful": mark}}, event)).modified_count == 1
+
+    def awarded(self, award_id: str) -> bool:
+        return self.awards.find_one({"_id": award_id}, {"_id": 1}) is not None
+
     def leaderboard(self, board: str, period: str, limit: int) -> list[dict]:
         """The board's `limit` first members in `period`, read above the shallowest floor deep enough."""
         found = self.boards.find_one({"_id": board}, {f"floors.{period}": 1}) or {}
@@ -247,7 +259,7 @@ def _shown_to(member_id: str, spaces: list[str | None] | None) -> dict:
 def mark_helpful(points: PointsStore, idea_id: str, comment_id: str, helpful: bool, staff: auth.Principal,
                  now: datetime) -> dict:
     """Marks a comment helpful (or takes the mark back), with its event, once: marking it again changes nothing."""
-    comment = points.comments.find_one({"_id": comment_id, "idea_id": idea_id}, {"outbox": 0})
+    comment = points.comment_on(idea_id, comment_id)
     if comment is None or not staff.can_see(comment.get("space")):
         raise NotFound(f"no comment {comment_id}")
     if (comment.get("helpful") is not None) == helpful:
@@ -256,9 +268,7 @@ def mark_helpful(points: PointsStore, idea_id: str, comment_id: str, helpful: bo
     event = new_event("comment.marked_helpful" if helpful else "comment.unmarked_helpful", {
         "idea_id": idea_id, "comment_id": comment_id, "author_id": comment.get("author_id"), "by": staff.user_id,
         "at": now}, source="/ideas", subject=idea_id)
-    was = {"helpful": None} if helpful else {"helpful": {"$ne": None}}
-    if not points.comments.update_one({"_id": comment_id, **was},
-                                      outbox.recording({"$set": {"helpful": mark}}, event)).modified_count:
+    if not points.mark(comment_id, mark, event):
         raise Conflict("this comment's mark was changed by someone else meanwhile; reload and try again")
     return {**comment, "helpful": mark}
 
@@ -349,7 +359,7 @@ def on_comment_changed(points: PointsStore, event: Event) -> None:
     if comment is None or not comment.get("author_id"):
         return
     helpful = comment.get("helpful")
-    if helpful is None and points.awards.find_one({"_id": f"helpful:{comment['_id']}"}, {"_id": 1}) is None:
+    if helpful is None and not points.awarded(f"helpful:{comment['_id']}"):
         return  # never marked: nothing to award or take back
     idea = {"_id": comment["idea_id"], "space": comment.get("space")}
     points.award(_award("helpful", comment["_id"], comment["author_id"], idea,
