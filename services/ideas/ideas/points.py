@@ -31,13 +31,12 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
-
 from werkzeug.exceptions import Conflict, NotFound
 
-from idealab import auth, mongo, outbox
-from idealab import events
+from idealab import auth, events, mongo, outbox
 from idealab.events import Event, new_event
 
+# What the consumer group `ideas.points` reads.
 TOPICS = [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC, events.ACCOUNTS_TOPIC]
 # The rules, in one place: what earns how much.
 RULES = {"submitted": 10, "threshold": 20, "planned": 30, "launched": 50, "helpful": 15, "vote": 1}
