@@ -73,6 +73,11 @@ def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_
     expect(page.get_by_role("button", name="Voted")).to_be_visible()
     accessible(page, "contest open")
     screenshot(page, "contest-open")
+    page.get_by_role("link", name="Round every payment up to the euro", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Round every payment up to the euro")
+    expect(page.get_by_role("link", name="An entry of round 1 of a contest: see the contest")).to_be_visible()
+    expect(page.get_by_label("Video: Round every payment up to the euro")).to_be_visible()
+    accessible(page, "an entry's own page")
 
     juror, _ = signed_in("Juana", roles=("jury",))
     juror.goto(f"/contests/{contest}")

@@ -574,6 +574,7 @@ export const en = {
   // Contests (issue 12).
   "nav.contests": "Contests",
   "inbox.contestDecided": "The jury has decided: see the winner.",
+  "entry.ofContest": "An entry of round {n} of a contest: see the contest",
   "contests.title": "Contests",
   "contests.new": "New contest",
   "contests.empty": "No contest yet.",

@@ -575,6 +575,7 @@ export const es: Partial<Messages> = {
   // Contests (issue 12).
   "nav.contests": "Concursos",
   "inbox.contestDecided": "El jurado ha decidido: descubre al ganador.",
+  "entry.ofContest": "Una participación en la ronda {n} de un concurso: ver el concurso",
   "contests.title": "Concursos",
   "contests.new": "Nuevo concurso",
   "contests.empty": "Todavía no hay concursos.",

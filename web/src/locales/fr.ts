@@ -575,6 +575,7 @@ export const fr: Partial<Messages> = {
   // Contests (issue 12).
   "nav.contests": "Concours",
   "inbox.contestDecided": "Le jury a décidé : découvrez le gagnant.",
+  "entry.ofContest": "Une participation à la manche {n} d'un concours : voir le concours",
   "contests.title": "Concours",
   "contests.new": "Nouveau concours",
   "contests.empty": "Aucun concours pour l'instant.",

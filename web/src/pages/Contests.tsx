@@ -9,6 +9,7 @@ import {
   contests, MAX_VIDEO_BYTES, VIDEO_TYPES, type Contest, type ContestRound, type ContestSetup, type Entry, type Scores,
 } from "../api/contests";
 import { votes } from "../api/lab";
+import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
@@ -178,15 +179,7 @@ function EntryCard({ entry, closed = false }: { entry: Entry; closed?: boolean }
       </h3>
       <p>{entry.description}</p>
       {entry.image && <img src={entry.image.url} alt="" class="idea-image" loading="lazy" />}
-      {entry.video && (
-        <video controls preload="metadata" src={entry.video.url} class="entry-video"
-          aria-label={t("contest.videoOf", { title: entry.title ?? "" })} />
-      )}
-      {entry.video_link && (
-        <p class="small">
-          <a href={entry.video_link} rel="noopener noreferrer nofollow">{t("contest.videoLink", { title: entry.title ?? "" })}</a>
-        </p>
-      )}
+      <EntryMedia entry={entry} />
       {!closed && user && (
         <form onSubmit={vote.submit}>
           <FormError error={vote.error} />

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { ideas, onceKnown, roadmap, TEAM_STATUSES, votes, type RoadmapItem, type Tally } from "../api/lab";
+import { EntryMedia } from "../components/EntryMedia";
 import { FollowButton } from "../components/Follow";
 import { MergedNote, MergeForm } from "../components/Merge";
 import { RatingsSection } from "../components/Ratings";
@@ -50,6 +51,7 @@ export function IdeaPage({ id }: { id: string }) {
       <Tags tags={idea.data.tags} />
       <FollowButton ideaId={id} />
       {idea.data.image && <img class="idea-image" src={idea.data.image.url} alt={idea.data.title ?? ""} />}
+      <EntryMedia entry={idea.data} withContest />
       <div class="idea-body">
         {idea.data.description !== null && <p class="description">{idea.data.description}</p>}
         <VoteBox ideaId={id} />
