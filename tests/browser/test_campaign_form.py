@@ -23,6 +23,9 @@ def test_the_team_writes_a_campaign_in_french_and_english_with_an_idea_of_the_la
     page, team = signed_in("Tess", roles=("product_team",))
     page.goto("/campaigns/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("New campaign")
+    page.get_by_role("button", name="Save the campaign").click()  # no title nor description in any language
+    expect(page.locator(".field-error").filter(has_text="Title:")).to_contain_text("at least one of fr, en, es")
+    expect(page.locator(".field-error").filter(has_text="Description:")).to_be_visible()
     page.get_by_label("Title in French").fill("Où iront 150 000 CAD ?")
     page.get_by_label("Title in English").fill("Where should 150,000 CAD go?")
     page.get_by_label("Description in English").fill("Six charities, one choice each.")

@@ -64,6 +64,14 @@ describe("ApiClient", () => {
     expect(failure.requestId).toBe("req-42");
   });
 
+  it("reads a nested field's messages as the field's own", () => {
+    const failure = new Problem(422, "Invalid input", "", {
+      title: { _schema: ["at least one of fr, en, es"] }, options: { 1: { name: ["Missing."] } },
+    });
+    expect(failure.fieldError("title")).toBe("at least one of fr, en, es");
+    expect(failure.fieldError("options")).toBe("Missing.");
+  });
+
   it("turns a network failure into a Problem of status 0", async () => {
     const fetcher = (async () => {
       throw new TypeError("Failed to fetch");

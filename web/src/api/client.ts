@@ -14,12 +14,18 @@ export class Problem extends Error {
     super(detail ? `${title}: ${detail}` : title);
   }
 
-  /** The API's message for `field` ({"title": ["Too short."]} → "Too short."; several are joined). */
+  /** The API's message for `field` ({"title": ["Too short."]} → "Too short."; several are joined, and those of a
+   * nested field's parts too: {"title": {"_schema": ["at least one of fr, en, es"]}}). */
   fieldError(field: string): string | undefined {
-    const found = this.errors[field];
-    if (Array.isArray(found)) return found.map(String).join(" ");
-    return typeof found === "string" ? found : undefined;
+    const said = messagesIn(this.errors[field]);
+    return said.length ? said.join(" ") : undefined;
   }
+}
+
+function messagesIn(found: unknown): string[] {
+  if (typeof found === "string") return [found];
+  if (Array.isArray(found)) return found.flatMap(messagesIn);
+  return found && typeof found === "object" ? Object.values(found).flatMap(messagesIn) : [];
 }
 
 export interface Tokens {

@@ -325,6 +325,8 @@ export const en = {
   "campaign.seeIdea": "See the idea {name}",
   "campaignForm.descriptionIn": "Description in {language}",
   "campaignForm.nameIn": "Title in {language}",
+  "campaignForm.titleMissing": "Title:",
+  "campaignForm.descriptionMissing": "Description:",
   "campaignForm.texts.hint": "In any of the lab's languages: fill in those you have.",
   "campaignForm.texts": "Title and description",
   "campaignForm.editTitle": "Edit the campaign",

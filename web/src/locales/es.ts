@@ -326,6 +326,8 @@ export const es: Partial<Messages> = {
   "campaign.seeIdea": "Ver la idea {name}",
   "campaignForm.descriptionIn": "Descripción en {language}",
   "campaignForm.nameIn": "Título en {language}",
+  "campaignForm.titleMissing": "Título:",
+  "campaignForm.descriptionMissing": "Descripción:",
   "campaignForm.texts.hint": "En los idiomas del lab que tenga: rellene esos.",
   "campaignForm.texts": "Título y descripción",
   "campaignForm.editTitle": "Editar la campaña",

@@ -326,6 +326,8 @@ export const fr: Partial<Messages> = {
   "campaign.seeIdea": "Voir l’idée {name}",
   "campaignForm.descriptionIn": "Description en {language}",
   "campaignForm.nameIn": "Titre en {language}",
+  "campaignForm.titleMissing": "Titre :",
+  "campaignForm.descriptionMissing": "Description :",
   "campaignForm.texts.hint": "Dans les langues du lab que vous avez : remplissez celles-là.",
   "campaignForm.texts": "Titre et description",
   "campaignForm.editTitle": "Modifier la campagne",

@@ -336,7 +336,8 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
         <fieldset>
           <legend>{t("campaignForm.texts")}</legend>
           <p class="hint">{t("campaignForm.texts.hint")}</p>
-          {form.fieldError("title") && <p class="field-error">{form.fieldError("title")}</p>}
+          {(["title", "description"] as const).map((name) =>
+            form.fieldError(name) ? <p class="field-error" key={name}>{t(`campaignForm.${name}Missing`)} {form.fieldError(name)}</p> : null)}
           {LANGUAGES.map((l) => (
             <div key={l}>
               <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
