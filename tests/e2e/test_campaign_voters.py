@@ -44,11 +44,12 @@ def test_employees_granted_by_an_admin_vote_customers_may_not_and_a_banned_emplo
     moderator.sign_in()  # a token with the role
     emma, trevor = account(gateway, "Emma"), account(gateway, "Trevor")
     employee, troll, customer = member(emma.user_id), member(trevor.user_id), member()
+    # Wide enough for two role grants and a ban to reach the votes service on a loaded box before the close.
     opens = datetime.now(timezone.utc) + timedelta(seconds=2)
     created = team.post("/api/votes/campaigns", json={
         "title": {"fr": "Le choix des employés", "en": "The employees' choice"}, "description": {"en": "Staff only."},
         "options": [{"id": "food-banks", "name": "Food banks"}, {"id": "literacy", "name": "Literacy"}],
-        "opens_at": opens.isoformat(), "closes_at": (opens + timedelta(seconds=40)).isoformat(),
+        "opens_at": opens.isoformat(), "closes_at": (opens + timedelta(seconds=75)).isoformat(),
         "rule": {"kind": "single"}, "eligibility": {"kind": "role", "role": "employee"}})
     assert created.status_code == 201, created.text
     campaign = created.json()["id"]
@@ -73,7 +74,7 @@ def test_employees_granted_by_an_admin_vote_customers_may_not_and_a_banned_emplo
              what="the banned member's ballot to leave the live tally")
 
     result = wait_for(lambda: (lambda r: r if r["final"] else None)(
-        team.get(f"/api/votes/campaigns/{campaign}/results").json()), timeout=90, what="the close")
+        team.get(f"/api/votes/campaigns/{campaign}/results").json()), timeout=120, what="the close")
     assert result["ballots"] == 1 and {o["option_id"]: o["count"] for o in result["options"]} == {
         "food-banks": 0, "literacy": 1}
     export = team.get(f"/api/votes/campaigns/{campaign}/export").json()
