@@ -14,7 +14,7 @@ it by the direct routes, as for any item.
 import uuid
 from datetime import datetime
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -54,15 +54,18 @@ class ModerationStore:
         return self.flags.find_one({"_id": flag_id})
 
     def count_flag(self, report: dict, member_id: str, at: datetime) -> dict:
-        """Adds the member to the report's current round (again: no change) and returns the report."""
-        update = {"$setOnInsert": {k: v for k, v in report.items() if k != "_id"},
-                  "$addToSet": {"flaggers": member_id}, "$set": {"open": True}, "$min": {"first_flagged_at": at},
-                  "$max": {"last_flagged_at": at}}
+        """Adds the member to the report's current round (again: no change) and returns the report. The report is
+        made by a plain insert first: on this engine, upserts racing to make one document lose each other's changes
+        (the last one writes the document it made alone), where updates of an existing one never do."""
         try:
-            return self.reports.find_one_and_update({"_id": report["_id"]}, update, upsert=True,
-                                                    return_document=ReturnDocument.AFTER)
-        except DuplicateKeyError:  # the item's first two flags at once: the other made the report, this one joins
-            return self.reports.find_one_and_update({"_id": report["_id"]}, update, return_document=ReturnDocument.AFTER)
+            self.reports.insert_one({**report, "flaggers": [], "open": True, "first_flagged_at": at,
+                                     "last_flagged_at": at})
+        except DuplicateKeyError:
+            pass  # made by an earlier flag, or by another at the same instant
+        self.reports.update_one({"_id": report["_id"]}, {
+            "$addToSet": {"flaggers": member_id}, "$set": {"open": True}, "$min": {"first_flagged_at": at},
+            "$max": {"last_flagged_at": at}})
+        return self.reports.find_one({"_id": report["_id"]})
 
     def history(self, kind: str, item_id: str, entry: dict) -> None:
         """Adds an entry to the item's moderation history (the audit log), with no change to what readers see."""
