@@ -36,21 +36,27 @@ class Directory:
         return {m["_id"] for m in self.members.find({"_id": {"$in": ids}, "banned": True}, {"_id": 1})}
 
     def registered(self, user_id: str, display_name: str, handle: str) -> None:
-        self.members.update_one({"_id": user_id}, {"$set": {"display_name": display_name, "handle": handle}},
-                                upsert=True)
+        self._update(user_id, {"$set": {"display_name": display_name, "handle": handle}})
 
     def roles_changed(self, user_id: str, roles: list[str], at: datetime) -> None:
-        newer = {"_id": user_id, "$or": [{"roles_at": {"$lt": at}}, {"roles_at": None}]}
-        try:
-            self.members.update_one(newer, {"$set": {"roles": roles, "roles_at": at}}, upsert=True)
-        except DuplicateKeyError:  # a later change is stored already
-            pass
+        self._update(user_id, {"$set": {"roles": roles, "roles_at": at}},
+                     {"$or": [{"roles_at": {"$lt": at}}, {"roles_at": None}]})
 
     def membership(self, user_id: str, space: str, field: str, at: datetime) -> None:
-        self.members.update_one({"_id": user_id}, {"$max": {f"spaces.{space}.{field}": at}}, upsert=True)
+        self._update(user_id, {"$max": {f"spaces.{space}.{field}": at}})
 
     def banned_now(self, user_id: str) -> None:
-        self.members.update_one({"_id": user_id}, {"$set": {"banned": True}}, upsert=True)
+        self._update(user_id, {"$set": {"banned": True}})
+
+    def _update(self, user_id: str, update: dict, condition: dict | None = None) -> None:
+        """Makes the member's document by a plain insert, then updates it: a user's and a space's events travel
+        under different keys and may be handled at once, and upserts racing to make one document lose each other's
+        changes on this engine (deploy/README)."""
+        try:
+            self.members.insert_one({"_id": user_id})
+        except DuplicateKeyError:
+            pass
+        self.members.update_one({"_id": user_id, **(condition or {})}, update)
 
     def forget(self, user_id: str) -> None:
         self.members.delete_one({"_id": user_id})
