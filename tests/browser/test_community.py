@@ -1,6 +1,7 @@
 """The community in the browser (issue 14): the leaderboard names the most active members with their level beside
-their name, a member's profile shows their level, points and ideas, and a launched idea is rated and reviewed from
-its page (the average and distribution shown); in French too. Keyboard first, axe-clean."""
+their name, a member's profile shows their level, points and ideas, a launched idea is rated and reviewed from its
+page (the average and distribution shown), a comment shows its author's name and level and the team marks it
+helpful, and the product team sees every launch's ratings; in French too. Keyboard first, axe-clean."""
 import re
 
 import pytest
@@ -78,6 +79,13 @@ def test_leaderboard_profile_and_a_rating_of_what_was_launched(signed_in, person
     expect(mark).to_have_attribute("aria-pressed", "true")
     expect(staff_comment).to_contain_text("Helpful")
     accessible(staff, "a comment marked helpful, for staff")
+    # The product team sees every launch's ratings.
+    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Launch ratings").click()
+    expect(staff.get_by_role("heading", level=1, name="Ratings of what we launched")).to_be_focused()
+    launch = staff.get_by_role("row").filter(has=staff.get_by_role("link", name="Share a savings goal with my family"))
+    expect(launch).to_contain_text("4 out of 5")
+    accessible(staff, "the launches' ratings")
+    expect(page.get_by_role("link", name="Launch ratings")).to_have_count(0)  # members do not see it
     page.reload()
     expect(comment).to_contain_text("Helpful")
 

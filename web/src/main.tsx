@@ -7,7 +7,7 @@ import { startLive } from "./live";
 import { AccountPage } from "./pages/Account";
 import { CampaignFormPage, CampaignPage, CampaignsPage } from "./pages/Campaigns";
 import { ContestFormPage, ContestPage, ContestsPage, EnterContestPage } from "./pages/Contests";
-import { LeaderboardPage, ProfilePage } from "./pages/Community";
+import { LaunchesPage, LeaderboardPage, ProfilePage } from "./pages/Community";
 import { PrivateThreadPage, PrivateThreadsPage, QuestionPage, QuestionsPage } from "./pages/Conversations";
 import { IdeaPage } from "./pages/Idea";
 import { IdeasPage } from "./pages/Ideas";
@@ -62,6 +62,7 @@ const ROUTES: [string, Screen][] = [
   ["/private", () => <PrivateThreadsPage />],
   ["/private/:id", ({ id }) => <PrivateThreadPage id={id} key={id} />],
   ["/leaderboard", () => <LeaderboardPage />],
+  ["/launches", () => <LaunchesPage />],
   ["/members/:id", ({ id }) => <ProfilePage id={id} key={id} />],
   ["/team/queue", () => <TeamQueuePage />],
   ["/promise", () => <PromiseFiguresPage />],

@@ -124,6 +124,13 @@ export function Layout({ children }: { children: ComponentChildren }) {
                   {t("nav.leaderboard")}
                 </a>
               </li>
+              {user?.roles.some((role) => role === "product_team" || role === "admin") && (
+                <li>
+                  <a href="/launches" aria-current={current("/launches")}>
+                    {t("nav.launches")}
+                  </a>
+                </li>
+              )}
               {user && (
                 <li>
                   <a href="/private" aria-current={current("/private")}>

@@ -2,7 +2,8 @@
 // all time) with each member's level beside their name, and a member's profile: level, points, ideas and comments,
 // of what I may see.
 import { session } from "../api/client";
-import { community, PERIODS, type Period } from "../api/community";
+import { inLanguage } from "../api/campaigns";
+import { community, PERIODS, type Launch, type Period } from "../api/community";
 import { LevelBadge } from "../components/Level";
 import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
@@ -139,6 +140,52 @@ export function ProfilePage({ id }: { id: string }) {
         )}
       </section>
       <p class="small muted">{t("community.profileNote")}</p>
+    </>
+  );
+}
+
+/** For the product teams: every launch with its ratings (issue 14, the Crédit Agricole Store). */
+export function LaunchesPage() {
+  const { t, lang, number, date } = useT();
+  const found = useLoad(() => community.launches(), []);
+  const title = (launch: Launch) =>
+    typeof launch.title === "string" ? launch.title : launch.title ? inLanguage(launch.title, lang) : launch.id;
+  return (
+    <>
+      <PageTitle>{t("launches.title")}</PageTitle>
+      {found.error ? (
+        <ErrorNote error={found.error} onRetry={found.reload} />
+      ) : !found.data ? (
+        <Loading />
+      ) : found.data.launches.length === 0 ? (
+        <p class="muted">{t("launches.none")}</p>
+      ) : (
+        <table class="leaderboard">
+          <caption>{t("launches.caption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("launches.launch")}</th>
+              <th scope="col">{t("launches.launched")}</th>
+              <th scope="col">{t("launches.average")}</th>
+              <th scope="col">{t("launches.count")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {found.data.launches.map((launch) => (
+              <tr key={`${launch.kind}-${launch.id}`}>
+                <th scope="row">
+                  <a href={`/${launch.kind === "idea" ? "ideas" : "initiatives"}/${encodeURIComponent(launch.id)}`}>
+                    {title(launch)}
+                  </a>
+                </th>
+                <td><time dateTime={launch.launched_at}>{date(launch.launched_at)}</time></td>
+                <td>{launch.average === null ? "—" : t("ratings.outOf", { count: launch.average })}</td>
+                <td>{number(launch.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
