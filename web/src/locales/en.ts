@@ -585,6 +585,7 @@ export const en = {
   "nav.contests": "Contests",
   "inbox.contestDecided": "The jury has decided: see the winner.",
   "entry.ofContest": "An entry of round {n} of a contest: see the contest",
+  "contest.voteCount": "{count} vote|{count} votes",
   "contests.title": "Contests",
   "contests.new": "New contest",
   "contests.empty": "No contest yet.",

@@ -586,6 +586,7 @@ export const es: Partial<Messages> = {
   "nav.contests": "Concursos",
   "inbox.contestDecided": "El jurado ha decidido: descubre al ganador.",
   "entry.ofContest": "Una participación en la ronda {n} de un concurso: ver el concurso",
+  "contest.voteCount": "{count} voto|{count} votos",
   "contests.title": "Concursos",
   "contests.new": "Nuevo concurso",
   "contests.empty": "Todavía no hay concursos.",

@@ -586,6 +586,7 @@ export const fr: Partial<Messages> = {
   "nav.contests": "Concours",
   "inbox.contestDecided": "Le jury a décidé : découvrez le gagnant.",
   "entry.ofContest": "Une participation à la manche {n} d'un concours : voir le concours",
+  "contest.voteCount": "{count} vote|{count} votes",
   "contests.title": "Concours",
   "contests.new": "Nouveau concours",
   "contests.empty": "Aucun concours pour l'instant.",

@@ -178,6 +178,7 @@ function EntryCard({ entry, closed = false }: { entry: Entry; closed?: boolean }
         <a href={`/ideas/${enc(entry.id)}`}>{entry.title}</a>
       </h3>
       <p>{entry.description}</p>
+      <p class="small muted">{t("contest.voteCount", { count: entry.vote_count })}</p>
       {entry.image && <img src={entry.image.url} alt="" class="idea-image" loading="lazy" />}
       <EntryMedia entry={entry} />
       {!closed && user && (
