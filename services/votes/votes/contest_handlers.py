@@ -61,10 +61,12 @@ def visible(store: ContestStore, contest_id: str, viewer: Principal | None) -> d
 
 
 def shown(contest: dict, viewer: Principal | None, now: datetime) -> dict:
-    """A contest as anyone may read it: its rounds with their state, and the shortlists, scores and winners so far;
-    `may_judge` says whether the caller is on its jury."""
+    """A contest as the caller may read it: its rounds with their state, and the shortlists, scores and winners so
+    far; `may_judge` says whether the caller is on its jury."""
     rounds = [{**r, "state": contests.state(r, now)} for r in contest["rounds"]]
-    return {**contest, "id": contest["_id"], "rounds": rounds,
+    # Who is on a named jury is staff's to know: members see only how it is made.
+    jury = contest["jury"] if viewer is not None and viewer.is_staff else {"kind": contest["jury"]["kind"]}
+    return {**contest, "id": contest["_id"], "rounds": rounds, "jury": jury,
             "may_judge": viewer is not None and contests.is_juror(contest, viewer)}
 
 

@@ -263,3 +263,13 @@ def test_a_contest_of_a_space_is_not_there_for_outsiders(client, bearer, create,
         listed = client.get("/api/votes/contests", headers=headers).get_json()["contests"]
         assert contest_id not in [c["id"] for c in listed]
     assert client.get(f"/api/votes/contests/{contest_id}", headers=insider).status_code == 200
+
+
+def test_a_named_jury_judges_and_only_staff_see_who_is_on_it(client, bearer, staff, create, store):
+    contest_id = create(rounds=1, jury={"kind": "list", "members": ["juana", "jordi"]})
+    juana, ann = bearer("juana"), bearer("ann")
+    assert client.get(f"/api/votes/contests/{contest_id}", headers=juana).get_json()["may_judge"] is True
+    shown = client.get(f"/api/votes/contests/{contest_id}", headers=ann).get_json()
+    assert shown["may_judge"] is False and shown["jury"] == {"kind": "list"}
+    assert client.get(f"/api/votes/contests/{contest_id}", headers=staff).get_json()["jury"]["members"] == [
+        "jordi", "juana"]
