@@ -75,7 +75,8 @@ export function QuestionPage({ id }: { id: string }) {
     <article class="idea">
       <PageTitle>{question.data.title ?? t("moderation.hiddenIdea")}</PageTitle>
       {question.data.hidden && <HiddenNotice hidden={question.data.hidden} class="note note-error hidden-note" />}
-      <FlagAction kind="question" id={id} authorId={question.data.author_id} hidden={question.data.hidden} />
+      <FlagAction kind="question" id={id} authorId={question.data.author_id} hidden={question.data.hidden}
+                  onFlagged={question.reload} />
       <p class="meta small muted"><time dateTime={question.data.asked_at}>{date(question.data.asked_at)}</time></p>
       <TeamAnswerNote answer={question.data.team_answer} privately={question.data.answered_privately} />
       {question.data.body !== null && <p class="description">{question.data.body}</p>}

@@ -38,7 +38,8 @@ export function IdeaPage({ id }: { id: string }) {
     <article class="idea">
       <PageTitle>{idea.data.title ?? t("moderation.hiddenIdea")}</PageTitle>
       {idea.data.hidden && <HiddenNotice hidden={idea.data.hidden} class="note note-error hidden-note" />}
-      <FlagAction kind="idea" id={id} authorId={idea.data.author_id} hidden={idea.data.hidden} />
+      <FlagAction kind="idea" id={id} authorId={idea.data.author_id} hidden={idea.data.hidden}
+                  onFlagged={idea.reload} />
       {idea.data.merged_into && <MergedNote into={idea.data.merged_into} />}
       {moderator && (
         <Moderate ideaId={id} commentId={null} hidden={!!idea.data.hidden} onDone={() => idea.reload()} />

@@ -14,6 +14,7 @@ import { navigate, place } from "../router";
 import { useStore } from "../store";
 import { CATEGORIES } from "./Submit";
 import { useLive } from "../live";
+import { HiddenNotice } from "../components/Flag";
 
 const PAGE = 20;
 
@@ -172,7 +173,7 @@ function IdeaCard({ idea }: { idea: Idea }) {
         <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title ?? t("moderation.hiddenIdea")}</a>
       </h2>
       {idea.image && <img class="card-image" src={idea.image.url} alt={idea.title ?? ""} loading="lazy" />}
-      {idea.hidden && <p class="hidden-note">{t("moderation.hidden", { reason: idea.hidden.reason })}</p>}
+      {idea.hidden && <HiddenNotice hidden={idea.hidden} />}
       {idea.merged_into && <p class="small">{t("merged.card")}</p>}
       {idea.description !== null && <p class="excerpt">{excerpt(idea.description)}</p>}
       <p class="meta">
