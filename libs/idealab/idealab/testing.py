@@ -171,7 +171,8 @@ class Mailbox:
         """The token of the newest mail to `address` linking to the web lab's `page` (`…/<page>#token=…`)."""
         def found():
             for message in reversed(self.to(address)):
-                match = re.search(rf"/{re.escape(page)}#token=([\w-]+)", message.get_content())
+                text = message.get_body(("plain",)).get_content()  # beside an HTML part, in notifications' mails
+                match = re.search(rf"/{re.escape(page)}#token=([\w-]+)", text)
                 if match:
                     return match.group(1)
             return None
