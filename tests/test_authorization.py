@@ -92,6 +92,8 @@ MATRIX = {
         "POST /moderation/reports/<report_id>/uphold": only({"moderator": 422, "admin": 422}),
         "POST /moderation/reports/<report_id>/dismiss": only({"moderator": 404, "admin": 404}),
         "GET /moderation/ban-proposals": only({"moderator": 200, "admin": 200}),
+        "POST /questions/<question_id>/hide": only({"moderator": 422, "admin": 422}),
+        "POST /questions/<question_id>/restore": only({"moderator": 422, "admin": 422}),
         # The response-time promise: the queue is the answerers'; the product team and admins set a space's targets;
         # targets and figures are read by whoever may see the space.
         "GET /promise/queue": only({"product_team": 200, "adviser": 200, "admin": 200}),

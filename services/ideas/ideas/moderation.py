@@ -89,15 +89,17 @@ def hide_pending_review(kind: str, item: dict, flags: int, now: datetime) -> tup
     return {"hidden": hidden}, entry, _event(kind, item, "hidden", PENDING_REASON, BY_REPORTS, now)
 
 
-def uphold(kind: str, item: dict, reason: str, note: str | None, by: str, now: datetime) -> tuple[dict, dict, dict]:
-    """A moderator agrees with the flags: the item is hidden, with the listed reason (and a note) shown to everyone.
-    Already hidden pending review, it stays hidden, now for that reason."""
+def uphold(kind: str, item: dict, reason: str, note: str | None, by: str, now: datetime,
+           action: str = "uphold") -> tuple[dict, dict, dict]:
+    """A moderator agrees with the flags (or, `action` "hide", hides a question of their own motion): the item is
+    hidden, with the listed reason (and a note) shown to everyone. Already hidden pending review, it stays hidden,
+    now for that reason."""
     if reason not in REASONS:
         raise DecisionRefused(f"reason must be one of: {', '.join(REASONS)}")
     note = (note or "").strip() or None
     public = f"{LABELS[reason]}: {note}" if note else LABELS[reason]
     hidden = {"reason": public, "category": reason, "note": note, "by": by, "at": now}
-    entry = {"action": "uphold", "reason": public, "by": by, "at": now}
+    entry = {"action": action, "reason": public, "by": by, "at": now}
     return {"hidden": hidden}, entry, _event(kind, item, "hidden", public, by, now)
 
 
@@ -108,6 +110,15 @@ def dismiss(kind: str, item: dict, note: str | None, by: str, now: datetime) -> 
     hidden = item.get("hidden")
     if hidden is None or not hidden.get("pending_review"):
         return {}, entry, None
+    return {"hidden": None}, entry, _event(kind, item, "restored", entry["reason"], by, now)
+
+
+def restore(kind: str, item: dict, reason: str, by: str, now: datetime) -> tuple[dict, dict, dict]:
+    """A moderator shows again an item hidden by review or by hand (a question has no other way back: ideas and
+    comments have their own routes), with a public reason."""
+    if item.get("hidden") is None:
+        raise DecisionRefused(f"this {kind} is shown already")
+    entry = {"action": "restore", "reason": reason.strip(), "by": by, "at": now}
     return {"hidden": None}, entry, _event(kind, item, "restored", entry["reason"], by, now)
 
 

@@ -46,6 +46,10 @@ class Dismiss(Schema):
     note = Text(load_default=None, validate=validate.Length(max=500))  # for the audit log
 
 
+class Restore(Schema):
+    reason = Text(required=True, validate=validate.Length(min=3, max=500))  # shown to everyone
+
+
 class FlaggedItem(Schema):
     title = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
@@ -165,6 +169,25 @@ def dismiss(report_id: str):
                                   auth.current_principal()))
 
 
+@bp.post("/questions/<question_id>/hide")
+@auth.require(*MODERATORS)
+@openapi.operation(body=Uphold, answer=ModerationDecision)
+def hide_question(question_id: str):
+    """Hides a question for one of the listed reasons (and a note), shown to everyone; nothing is deleted."""
+    body = load(Uphold())
+    return ModerationDecision().dump(moderate_question(store(), question_id, body["reason"], body["note"],
+                                                       auth.current_principal()))
+
+
+@bp.post("/questions/<question_id>/restore")
+@auth.require(*MODERATORS)
+@openapi.operation(body=Restore, answer=ModerationDecision)
+def restore_question(question_id: str):
+    """Shows a hidden question again, with a public reason."""
+    return ModerationDecision().dump(moderate_question(store(), question_id, None, load(Restore())["reason"],
+                                                       auth.current_principal()))
+
+
 @bp.get("/moderation/ban-proposals")
 @auth.require(*MODERATORS)
 @openapi.operation(answer=BanProposals)
@@ -270,6 +293,32 @@ def decide(ideas: IdeaStore, report_id: str, outcome: str, reason: str | None, n
     ideas.moderation.change_item(kind, item["_id"], pending, changes, entry, event)
     return {"report_id": report_id, "outcome": outcome, "reason": reason, "at": now,
             "hidden": changes.get("hidden", item.get("hidden"))}
+
+
+def moderate_question(ideas: IdeaStore, question_id: str, reason: str | None, text: str | None,
+                      moderator: Principal) -> dict:
+    """Hides a question for a listed `reason` (with `text` as its note), or restores it (`reason` None, `text` why).
+    Its open flags, if any, stay in the queue for a decision of their own."""
+    item = ideas.moderation.item(QUESTION, question_id)
+    if item is None:
+        raise NotFound(f"no question {question_id}")
+    now = _now()
+    try:
+        if reason is None:
+            changes, entry, event = moderation.restore(QUESTION, item, text, moderator.user_id, now)
+        elif item.get("hidden") is not None and not item["hidden"].get("pending_review"):
+            raise moderation.DecisionRefused("this question is hidden already")
+        else:
+            changes, entry, event = moderation.uphold(QUESTION, item, reason, text, moderator.user_id, now, "hide")
+    except moderation.DecisionRefused as exc:
+        raise Conflict(str(exc)) from exc
+    hidden = item.get("hidden")
+    state = ({"hidden": {"$ne": None}} if reason is None
+             else {"hidden.pending_review": True} if hidden is not None else {"hidden": None})
+    if not ideas.moderation.change_item(QUESTION, question_id, state, changes, entry, event):
+        raise Conflict("this question was moderated by someone else meanwhile; reload and try again")
+    return {"report_id": moderation.report_id(QUESTION, question_id), "outcome": "restored" if reason is None
+            else "hidden", "reason": reason, "at": now, "hidden": changes["hidden"]}
 
 
 def proposals(ideas: IdeaStore, rules: moderation.Policy, now: datetime) -> list[dict]:

@@ -218,3 +218,23 @@ def test_members_flagging_at_once_are_each_counted_and_the_item_is_hidden_once(a
     audit = client.get(f"/api/ideas/{idea['id']}", headers=mo).get_json()["moderation"]
     assert sorted(m["by"] for m in audit if m["action"] == "flag") == members
     assert [m["action"] for m in audit].count("hide_pending_review") == 1
+
+
+def test_a_moderator_hides_a_question_for_a_listed_reason_and_restores_it_with_the_audit_log_saying_so(
+        client, bearer, mo):
+    question = posted(client.post("/api/ideas/questions", json={"title": "Call me at 06 12 34 56 78",
+                                                                "body": "About my loan."}, headers=bearer("ann")))
+    path = f"/api/ideas/questions/{question['id']}"
+    assert_problem(client.post(f"{path}/hide", json={"reason": "criticism of the bank"}, headers=mo), 422)
+    assert_problem(client.post(f"{path}/hide", json={"reason": "personal_data"}, headers=bearer("bob")), 403)
+
+    hidden = client.post(f"{path}/hide", json={"reason": "personal_data", "note": "A phone number"}, headers=mo)
+
+    assert hidden.status_code == 200, hidden.get_json()
+    assert client.get(path).get_json()["hidden"]["category"] == "personal_data"
+    assert_problem(client.post(f"{path}/hide", json={"reason": "spam"}, headers=mo), 409)
+    assert client.post(f"{path}/restore", json={"reason": "The number was the bank's"}, headers=mo).status_code == 200
+    assert client.get(path).get_json()["title"] == "Call me at 06 12 34 56 78"
+    assert_problem(client.post(f"{path}/restore", json={"reason": "Again"}, headers=mo), 409)
+    audit = client.get(path, headers=mo).get_json()["moderation"]
+    assert [(m["action"], m["by"]) for m in audit] == [("hide", "mo"), ("restore", "mo")]
