@@ -160,6 +160,7 @@ MATRIX = {
         "POST /initiatives/<target_id>/ratings/<member_id>/hide": only({"moderator": 422, "admin": 422}),
         "POST /initiatives/<target_id>/ratings/<member_id>/restore": only({"moderator": 422, "admin": 422}),
         "GET /launches": only({"product_team": 200, "admin": 200}),
+        "GET /me/data": signed_in(200),
     },
     "notifications": {
         **PUBLIC_HEALTH,

@@ -70,7 +70,7 @@ def test_a_member_downloads_their_data(signed_in):
     with page.expect_download() as download:
         page.get_by_role("link", name="Your file is ready").click()
     data = json.loads(download.value.path().read_text())
-    assert set(data) == {"accounts", "ideas", "votes", "notifications"}  # every service's part, in one file
+    assert set(data) == {"accounts", "ideas", "votes", "roadmap", "notifications"}  # every service's part
     assert who.email in json.dumps(data["accounts"])
 
 

@@ -173,3 +173,11 @@ def launches():
     """For product teams: what was launched, latest first, each with its ratings' count, average and distribution."""
     spaces = auth.readable_lists(auth.current_principal(), None)
     return schemas.Launches().dump({"launches": ratings.launches(store().rated, spaces)})
+
+
+@bp.get("/me/data")
+@auth.require()
+@openapi.operation(answer=schemas.MyData)
+def my_data():
+    """What this service holds about the caller, for their data download (GDPR): their ratings and reviews."""
+    return schemas.MyData().dump({"ratings": store().rated.by_member(auth.current_principal().user_id)})

@@ -101,6 +101,9 @@ class RatingStore:
                                        {"$set": {"hidden": hidden}, "$push": {"moderation": entry}}
                                        ).modified_count == 1
 
+    def by_member(self, member_id: str) -> list[dict]:
+        return list(self.ratings.find({"member_id": member_id}).sort("updated_at", DESCENDING))
+
     def forget(self, member_id: str) -> None:
         """A deleted account's ratings and reviews go (GDPR erasure): the launch's counts no longer hold them."""
         self.ratings.delete_many({"member_id": member_id})

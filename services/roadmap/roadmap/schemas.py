@@ -170,3 +170,12 @@ class Launch(RatingSummary):
 
 class Launches(Schema):
     launches = fields.List(fields.Nested(Launch))
+
+
+class MyRating(Rating):
+    """A member's own rating in their data download, with what it rates."""
+    target = fields.String()  # "idea:<id>" or "initiative:<id>"
+
+
+class MyData(Schema):
+    ratings = fields.List(fields.Nested(MyRating))

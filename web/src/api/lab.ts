@@ -271,9 +271,10 @@ export const notifications = {
   unsubscribe: (token: string) => api.post(`/api/notifications/unsubscribe?token=${enc(token)}`),
 };
 
-/** Every service's part of "what the lab keeps about me" (accounts, ideas, votes, notifications), in one file. */
+/** Every service's part of "what the lab keeps about me" (accounts, ideas, votes, roadmap: my ratings,
+ * notifications), in one file. */
 export async function myData(): Promise<Record<string, unknown>> {
-  const services = ["accounts", "ideas", "votes", "notifications"];
+  const services = ["accounts", "ideas", "votes", "roadmap", "notifications"];
   const parts = await Promise.all(services.map((service) => api.get<unknown>(`/api/${service}/me/data`)));
   return Object.fromEntries(services.map((service, i) => [service, parts[i]]));
 }

@@ -97,6 +97,14 @@ def test_the_product_teams_see_the_ratings_of_every_launch_they_may_see(client, 
     assert found[("initiative", "initiative-1")]["average"] is None
 
 
+def test_my_data_download_holds_my_ratings_and_reviews_only(client, bearer, launched):
+    rate(client, bearer, "ann", 4, "Handy")
+    rate(client, bearer, "bob", 2, "Not for me")
+    mine = client.get("/api/roadmap/me/data", headers=bearer("ann")).json["ratings"]
+    assert [(r["target"], r["stars"], r["review"]) for r in mine] == [("idea:card-block", 4, "Handy")]
+    assert client.get("/api/roadmap/me/data").status_code == 401
+
+
 def test_a_deleted_accounts_ratings_and_reviews_are_erased(client, bearer, store, launched):
     rate(client, bearer, "ann", 1, "Mine to take away")
     rate(client, bearer, "bob", 5)
