@@ -40,7 +40,8 @@ from idealab.events import Event, new_event
 TOPICS = [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC, events.ACCOUNTS_TOPIC]
 # The rules, in one place: what earns how much.
 RULES = {"submitted": 10, "threshold": 20, "planned": 30, "launched": 50, "helpful": 15, "vote": 1}
-IDEA_AWARDS = ("submitted", "threshold", "planned", "launched")  # the author's: lost while the idea is hidden
+# The author's, lost while the idea is hidden; a vote for it keeps its point (the voter did nothing wrong).
+IDEA_AWARDS = ("submitted", "threshold", "planned", "launched")
 PLANNED = ("planned", "in_progress", "launched")  # an idea moved past these was planned, even if it skipped it
 PERIODS = ("week", "month", "all")
 ALL_TIME = "all"
