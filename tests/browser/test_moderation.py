@@ -66,3 +66,26 @@ def test_members_report_an_idea_a_moderator_upholds_it_from_the_queue_and_reader
     member_page, _ = signed_in("Eve")
     member_page.goto("/moderation")
     expect(member_page.get_by_text("Only moderators see the moderation queue.")).to_be_visible()
+
+
+def test_a_moderator_hides_a_question_for_a_listed_reason_and_restores_it(signed_in, person, accessible):
+    asker = person("Gus").sign_in()
+    question = asker.call("POST", "/api/ideas/questions",
+                          json={"title": "Call me on 06 12 34 56 78", "body": "About my loan."}).json()
+    moderator, _ = signed_in("Moe", roles=("moderator",))
+    moderator.goto(f"/questions/{question['id']}")
+    expect(moderator.get_by_role("heading", level=1)).to_have_text("Call me on 06 12 34 56 78")
+    moderator.get_by_role("button", name="Hide this question").press("Enter")
+    form = moderator.get_by_role("form", name="Hide this question")
+    form.get_by_label("Reason shown to everyone if upheld").select_option("personal_data")
+    form.get_by_label("Note (optional").fill("A phone number")
+    accessible(moderator, "hiding a question")
+    form.get_by_role("button", name="Hide this question").press("Enter")
+    expect(moderator.locator(".hidden-note")).to_have_text("Hidden by a moderator: Personal data (A phone number)")
+
+    moderator.get_by_role("button", name="Restore this question").press("Enter")
+    restore = moderator.get_by_role("form", name="Restore this question")
+    restore.get_by_label("Reason, shown to everyone").fill("The number is the bank's switchboard")
+    restore.get_by_role("button", name="Restore this question").press("Enter")
+    expect(moderator.locator(".hidden-note")).to_have_count(0)
+    accessible(moderator, "a question restored")

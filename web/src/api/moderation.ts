@@ -71,6 +71,9 @@ export const moderation = {
     api.post(`/api/ideas/moderation/reports/${enc(report.id)}/uphold`, { reason, note: note || null }),
   dismiss: (report: Report, note: string) =>
     api.post(`/api/ideas/moderation/reports/${enc(report.id)}/dismiss`, { note: note || null }),
+  hideQuestion: (id: string, reason: Reason, note: string) =>
+    api.post(`/api/ideas/questions/${enc(id)}/hide`, { reason, note: note || null }),
+  restoreQuestion: (id: string, reason: string) => api.post(`/api/ideas/questions/${enc(id)}/restore`, { reason }),
   banProposals: () => api.get<{ proposals: BanProposal[] }>("/api/ideas/moderation/ban-proposals"),
   ban: (memberId: string, reason: string) => api.post(`/api/accounts/users/${enc(memberId)}/ban`, { reason }),
 };

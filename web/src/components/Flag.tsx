@@ -74,3 +74,48 @@ export function MentionText({ text }: { text: string }) {
     </p>
   );
 }
+
+/** Moderators: hide a question for a listed reason (a note after it), or show it again with a public reason. */
+export function QuestionModeration({ id, hidden, onDone }: { id: string; hidden: HiddenState | null; onDone: () => void }) {
+  const { t } = useT();
+  const user = useStore(session)?.user;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<Reason>("abuse");
+  const [text, setText] = useState("");
+  const restoring = !!hidden && !hidden.pending_review;
+  const form = useSubmit(
+    () => (restoring ? moderation.restoreQuestion(id, text) : moderation.hideQuestion(id, reason, text)),
+    () => {
+      setOpen(false);
+      setText("");
+      onDone();
+    },
+  );
+  if (!isModerator(user?.roles)) return null;
+  const label = restoring ? t("moderation.restoreQuestion") : t("moderation.hideQuestion");
+  if (!open)
+    return (
+      <button type="button" class="link" aria-expanded="false" onClick={() => setOpen(true)}>
+        {label}
+      </button>
+    );
+  return (
+    <form class="moderate" onSubmit={form.submit} noValidate aria-label={label}>
+      <FormError error={form.error} />
+      {!restoring && (
+        <Field name={`hide-${id}`} label={t("moderation.upholdReason")} error={form.fieldError("reason")}>
+          <select id={`field-hide-${id}`} name={`hide-${id}`} value={reason}
+                  onChange={(event) => setReason(event.currentTarget.value as Reason)}>
+            {REASONS.map((r) => (
+              <option key={r} value={r}>{t(`flag.reason.${r}` as MessageKey)}</option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <Field name={`why-${id}`} label={restoring ? t("moderation.reason") : t("moderation.note")}
+             error={form.fieldError(restoring ? "reason" : "note")}
+             input={{ value: text, required: restoring, maxLength: 500, onInput: setText }} />
+      <button type="submit" class={restoring ? "button" : "button-danger"} disabled={form.sending}>{label}</button>
+    </form>
+  );
+}

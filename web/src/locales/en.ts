@@ -84,6 +84,8 @@ export const en = {
   "moderation.hiddenIdea": "Hidden idea",
   // Flags and the moderation queue (issue 13).
   "nav.moderation": "Moderation",
+  "moderation.hideQuestion": "Hide this question",
+  "moderation.restoreQuestion": "Restore this question",
   "flag.action.idea": "Report this idea",
   "flag.action.comment": "Report this comment",
   "flag.action.question": "Report this question",

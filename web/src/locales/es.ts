@@ -85,6 +85,8 @@ export const es: Partial<Messages> = {
   "moderation.hiddenIdea": "Idea oculta",
   // Flags and the moderation queue (issue 13).
   "nav.moderation": "Moderación",
+  "moderation.hideQuestion": "Ocultar esta pregunta",
+  "moderation.restoreQuestion": "Restablecer esta pregunta",
   "flag.action.idea": "Denunciar esta idea",
   "flag.action.comment": "Denunciar este comentario",
   "flag.action.question": "Denunciar esta pregunta",

@@ -85,6 +85,8 @@ export const fr: Partial<Messages> = {
   "moderation.hiddenIdea": "Idée masquée",
   // Flags and the moderation queue (issue 13).
   "nav.moderation": "Modération",
+  "moderation.hideQuestion": "Masquer cette question",
+  "moderation.restoreQuestion": "Rétablir cette question",
   "flag.action.idea": "Signaler cette idée",
   "flag.action.comment": "Signaler ce commentaire",
   "flag.action.question": "Signaler cette question",

@@ -11,7 +11,7 @@ import { navigate } from "../router";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { SignInFirst } from "./SignIn";
-import { FlagAction, HiddenNotice } from "../components/Flag";
+import { FlagAction, HiddenNotice, QuestionModeration } from "../components/Flag";
 
 export function QuestionsPage() {
   const { t, date } = useT();
@@ -77,6 +77,7 @@ export function QuestionPage({ id }: { id: string }) {
       {question.data.hidden && <HiddenNotice hidden={question.data.hidden} class="note note-error hidden-note" />}
       <FlagAction kind="question" id={id} authorId={question.data.author_id} hidden={question.data.hidden}
                   onFlagged={question.reload} />
+      <QuestionModeration id={id} hidden={question.data.hidden} onDone={question.reload} />
       <p class="meta small muted"><time dateTime={question.data.asked_at}>{date(question.data.asked_at)}</time></p>
       <TeamAnswerNote answer={question.data.team_answer} privately={question.data.answered_privately} />
       {question.data.body !== null && <p class="description">{question.data.body}</p>}
