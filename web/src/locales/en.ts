@@ -588,6 +588,8 @@ export const en = {
   "inbox.contestDecided": "The jury has decided: see the winner.",
   "entry.ofContest": "An entry of round {n} of a contest: see the contest",
   "contest.voteCount": "{count} vote|{count} votes",
+  "contest.shortlistRule.text": "the {n} entries with the most votes cast before the round closed; every entry with as many votes as the last of them goes in too. The final shortlists every round's finalists.",
+  "contest.winnerRule.text": "the best jury score (every juror's scores on every criterion added up); on equal scores, the higher score on the first criterion, then the next ones, then more votes, then the entry submitted first.",
   "contests.title": "Contests",
   "contests.new": "New contest",
   "contests.empty": "No contest yet.",

@@ -589,6 +589,8 @@ export const es: Partial<Messages> = {
   "inbox.contestDecided": "El jurado ha decidido: descubre al ganador.",
   "entry.ofContest": "Una participación en la ronda {n} de un concurso: ver el concurso",
   "contest.voteCount": "{count} voto|{count} votos",
+  "contest.shortlistRule.text": "las {n} participaciones con más votos emitidos antes del cierre de la ronda; toda participación con tantos votos como la última de ellas entra también. La final preselecciona a los finalistas de cada ronda.",
+  "contest.winnerRule.text": "la mejor nota del jurado (las notas de cada miembro del jurado en cada criterio sumadas); en caso de empate, la mejor nota en el primer criterio, luego en los siguientes, luego más votos, luego la participación enviada primero.",
   "contests.title": "Concursos",
   "contests.new": "Nuevo concurso",
   "contests.empty": "Todavía no hay concursos.",

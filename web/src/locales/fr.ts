@@ -589,6 +589,8 @@ export const fr: Partial<Messages> = {
   "inbox.contestDecided": "Le jury a décidé : découvrez le gagnant.",
   "entry.ofContest": "Une participation à la manche {n} d'un concours : voir le concours",
   "contest.voteCount": "{count} vote|{count} votes",
+  "contest.shortlistRule.text": "les {n} participations ayant reçu le plus de votes avant la clôture de la manche ; toute participation ayant autant de votes que la dernière d'entre elles y entre aussi. La finale retient les finalistes de chaque manche.",
+  "contest.winnerRule.text": "la meilleure note du jury (les notes de chaque juré sur chaque critère additionnées) ; à égalité, la meilleure note sur le premier critère, puis sur les suivants, puis le plus de votes, puis la participation envoyée la première.",
   "contests.title": "Concours",
   "contests.new": "Nouveau concours",
   "contests.empty": "Aucun concours pour l'instant.",

@@ -91,8 +91,9 @@ export function ContestPage({ id }: { id: string }) {
           onChange={contest.reload} />
       ))}
       <h2>{t("contest.rules")}</h2>
-      <p class="small">{t("contest.shortlistRule")} {c.shortlist_rule}</p>
-      <p class="small">{t("contest.winnerRule")} {c.winner_rule}</p>
+      {/* The service's rules (shortlist_rule, winner_rule) in the reader's language. */}
+      <p class="small">{t("contest.shortlistRule")} {t("contest.shortlistRule.text", { n: c.shortlist_size })}</p>
+      <p class="small">{t("contest.winnerRule")} {t("contest.winnerRule.text")}</p>
     </>
   );
 }
