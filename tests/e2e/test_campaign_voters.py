@@ -1,8 +1,8 @@
 """Who is counted in a campaign, through the gateway (issue 12): ING Canada counted customers and employees, so an
 admin grants the `employee` role in the accounts service and a campaign by role takes that member's ballot with the
-token they already hold; a member a moderator bans stops counting, in the live results and in the close. Roles
-are granted with the operators' command and the ban by a moderator's own account: the accounts service trusts its
-own tokens, the other services this lab's test signer."""
+token they already hold; a member a moderator bans stops counting, in the live results and in the close. The grant
+and the ban are made through the API by an admin's and a moderator's own accounts (their first roles given with the
+operators' command): the accounts service trusts its own tokens, the other services this lab's test signer."""
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -39,9 +39,10 @@ def live(team, campaign):
 def test_employees_granted_by_an_admin_vote_customers_may_not_and_a_banned_employee_stops_counting(
         gateway, member, lab_env):
     team = member(roles=("product_team",))
-    moderator = account(gateway, "Mona")
+    moderator, admin = account(gateway, "Mona"), account(gateway, "Ada")
     grant(lab_env, moderator, "moderator")
-    moderator.sign_in()  # a token with the role
+    grant(lab_env, admin, "admin")
+    moderator.sign_in(), admin.sign_in()  # tokens with their roles
     emma, trevor = account(gateway, "Emma"), account(gateway, "Trevor")
     employee, troll, customer = member(emma.user_id), member(trevor.user_id), member()
     # Wide enough for two role grants and a ban to reach the votes service on a loaded box before the close.
@@ -58,8 +59,10 @@ def test_employees_granted_by_an_admin_vote_customers_may_not_and_a_banned_emplo
     refused = employee.put(ballot, json={"choices": {"literacy": 1}})
     assert refused.status_code == 403 and "employee" in refused.json()["detail"]
 
-    for person in (emma, trevor):
-        grant(lab_env, person, "employee")
+    for person in (emma, trevor):  # the admin grants the role through the API, as staff do
+        granted = admin.http.put(f"{gateway}/api/accounts/users/{person.user_id}/roles", timeout=10,
+                                 json={"roles": ["member", "employee"]})
+        assert granted.status_code == 200 and granted.json()["roles"] == ["member", "employee"], granted.text
     wait_for(lambda: employee.put(ballot, json={"choices": {"literacy": 1}}).status_code == 200,
              timeout=APPLIED_WITHIN, what="the employee role to reach the votes service")
     wait_for(lambda: troll.put(ballot, json={"choices": {"food-banks": 1}}).status_code == 200,
