@@ -229,7 +229,8 @@ class VoteStore:
 
     def ballots_of_campaign(self, campaign: dict) -> list[dict]:
         """The ballots that count: their public ids, choices and first casts (nothing of who cast them), all but
-        those of members banned before the closing instant, so a ban after the close leaves result and export be."""
+        those of members banned before the closing instant: a ban after the close changes neither the result nor
+        the export."""
         banned = self.banned_before(campaign["closes_at"])
         return list(self.ballots.find({"campaign_id": campaign["_id"], "voter_id": {"$nin": banned},
                                        "awaiting_verification": {"$ne": True}},
