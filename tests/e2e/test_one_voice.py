@@ -7,6 +7,7 @@ Accounts are real (signed up through the gateway, verified by the link mailed to
 announces them as it would in production; the votes service trusts this lab's test signer, which signs their
 tokens for the same ids."""
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -133,3 +134,31 @@ def test_a_burst_of_new_accounts_voting_for_one_idea_is_flagged_with_the_evidenc
     assert wait_for(lambda: author.get(f"/api/votes/ideas/{idea}").json()["count"] == 5, timeout=APPLIED_WITHIN,
                     what="every vote counted")
     assert author.get("/api/votes/flags").status_code == 403
+
+
+def test_a_space_that_counts_verified_accounts_counts_a_vote_from_its_verification(gateway, member, lab_env):
+    """The space's rule goes from accounts (its admin's choice, in space.created) to the votes service."""
+    admin = Person(gateway, "Ada")
+    granted = subprocess.run([sys.executable, "-m", "accounts.cli", "grant-role", admin.email, "admin"], env=lab_env,
+                             capture_output=True, text=True, timeout=60)
+    assert granted.returncode == 0, granted.stderr
+    made = admin.sign_in().post("/api/accounts/spaces", json={"name": "Donation panel", "unverified_may_vote": False})
+    assert made.status_code == 201 and made.json()["unverified_may_vote"] is False, made.text
+    panel = made.json()["id"]
+    author = member(spaces=(panel,))
+    submitted = author.post("/api/ideas", json={"title": "Give to the food bank", "description": "Near the branch.",
+                                                "category": "community", "space": panel})
+    assert submitted.status_code == 201, submitted.text
+    idea = submitted.json()["id"]
+    cy, cy_votes = real_account(gateway, member, "Cy", verified=False)
+    cy_votes = member(cy_votes.user_id, spaces=(panel,))
+
+    vote = wait_for(lambda: (r := cy_votes.post(f"/api/votes/ideas/{idea}")).status_code == 201 and r,
+                    timeout=APPLIED_WITHIN, what="the panel's idea to reach the votes service")
+    assert vote.json()["awaiting_verification"] is True, "the space's rule had not reached the votes service"
+    assert author.get(f"/api/votes/ideas/{idea}").json()["count"] == 0
+
+    verify(cy)
+
+    wait_for(lambda: author.get(f"/api/votes/ideas/{idea}").json()["count"] == 1, timeout=APPLIED_WITHIN,
+             what="Cy's vote to count from the verification")
