@@ -25,18 +25,26 @@ COMMAND = ".cache/venv/bin/python docs/generate.py"
 # --- the event catalogue ------------------------------------------------------------------------------------------
 
 # Consumer groups a service runs besides its main one, by the module holding their handlers factory.
-OTHER_GROUPS = {"ideas": ("points",)}
+OTHER_GROUPS = {"ideas": ("points",), "notifications": ("live",)}
+
+
+class Unused:
+    """Stands in for a handlers factory's arguments (stores, publishers): its handlers are closures that touch them
+    only when an event comes, though a factory may hand on a part of one (`store.directory`)."""
+
+    def __getattr__(self, name: str) -> "Unused":
+        return self
 
 
 def handled_types(service: str) -> set[str]:
     """The event types a service's consumers handle: the keys of the mappings its handlers factories return (called
-    with None for every argument: the handlers are closures that touch the store only when an event comes)."""
+    with stand-ins for every argument)."""
     found: set[str] = set()
     for name in ("handlers", *OTHER_GROUPS.get(service, ())):
         module = importlib.import_module(f"{service}.{name}")
         factory = getattr(module, "event_handlers", None) or getattr(module, "handlers", None)
         if callable(factory):  # a service that consumes nothing (accounts) has none
-            found |= set(factory(*[None] * len(inspect.signature(factory).parameters)))
+            found |= set(factory(*[Unused()] * len(inspect.signature(factory).parameters)))
     return found
 
 
