@@ -45,6 +45,7 @@ MATRIX = {
         "POST /images": only({"member": 422, "product_team": 422}),
         # Served to anyone who has its (unguessable) id, like a link to it.
         "GET /images/<image_id>": everyone(404),
+        "PUT /images/<image_id>/kept": only({"product_team": 404, "admin": 404}),  # staff keep a campaign's image
         # Contest entries' clips, served like images; a contest's entries are read by whoever may see the contest.
         "POST /videos": only({"member": 422, "product_team": 422}),
         "GET /videos/<video_id>": everyone(404),

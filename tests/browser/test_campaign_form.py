@@ -1,5 +1,5 @@
 """The product team sets up a campaign on the form (issue 12): its title and description in the languages it has
-(here French and English, no Spanish), fixed options with a description and a link, and an option standing for an
+(here French and English, no Spanish), fixed options with a description, a link or an uploaded image, and an option standing for an
 idea of the lab, given by the idea's address; a member reads the campaign in French and may share it; the form is
 axe-clean."""
 import re
@@ -12,9 +12,11 @@ from .conftest import eventually, screenshot
 
 pytestmark = pytest.mark.browser
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)  # a PNG by its first bytes, which is what the ideas service reads
+
 
 def test_the_team_writes_a_campaign_in_french_and_english_with_an_idea_of_the_lab_as_an_option(
-        signed_in, person, gateway, accessible, new_context):
+        signed_in, person, gateway, accessible, new_context, tmp_path):
     author = person("Ada").sign_in()
     idea = author.call("POST", "/api/ideas", json={"title": "Financer les banques alimentaires",
                                                    "description": "Avec les arrondis.", "category": "savings"}).json()
@@ -29,10 +31,16 @@ def test_the_team_writes_a_campaign_in_french_and_english_with_an_idea_of_the_la
     page.get_by_label("Title in French").fill("Où iront 150 000 CAD ?")
     page.get_by_label("Title in English").fill("Where should 150,000 CAD go?")
     page.get_by_label("Description in English").fill("Six charities, one choice each.")
+    logo = tmp_path / "shelters.png"
+    logo.write_bytes(PNG)
+    page.get_by_label("Image (optional)").set_input_files(str(logo))  # the shelters' logo, uploaded and kept
+    address = page.get_by_role("status").filter(has_text="Its address").locator("code")
+    expect(address).to_have_text(re.compile(r"^/api/ideas/images/[0-9a-f]{32}$"))
+    image = address.inner_text()
     page.get_by_label("Options").fill(
         "Literacy | Books for every child | https://example.org/literacy\n"
         f"Food banks | | {gateway}/ideas/{idea['id']}\n"
-        "Shelters")
+        f"Shelters | | | {image}")
     opens = (datetime.now() + timedelta(days=1)).replace(second=0, microsecond=0)  # the browser's clock is local
     page.get_by_label("Opens at").fill(opens.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Closes at").fill((opens + timedelta(weeks=3)).strftime("%Y-%m-%dT%H:%M"))
@@ -49,6 +57,7 @@ def test_the_team_writes_a_campaign_in_french_and_english_with_an_idea_of_the_la
         ("Literacy", "Books for every child", "https://example.org/literacy", None),
         ("Food banks", "", None, idea["id"]),
         ("Shelters", "", None, None)]
+    assert campaign["options"][2]["image_id"] == image.rsplit("/", 1)[1]
 
     french = new_context(locale="fr-FR").new_page()
     french.goto(f"/campaigns/{campaign_id}")

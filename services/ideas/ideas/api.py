@@ -64,6 +64,15 @@ def upload_image():
     return schemas.Image().dump(image), 201, {"Location": domain.image_url(image["_id"])}
 
 
+@bp.put("/images/<image_id>/kept")
+@auth.require("product_team", "admin")
+@openapi.operation(answer=None, status=204)
+def keep_image(image_id: str):
+    """Keeps an uploaded image that a campaign's option shows: the clean-up of images no idea uses leaves it."""
+    handlers.keep_image(store(), image_id)
+    return "", 204
+
+
 @bp.get("/images/<image_id>")
 @openapi.operation(answer=None, optional_sign_in=True, responses={"200": {
     "description": "the image's bytes, as uploaded",

@@ -46,6 +46,13 @@ def upload_image(store: IdeaStore, data: bytes, owner: Principal, quota: Images)
     return image
 
 
+def keep_image(store: IdeaStore, image_id: str) -> None:
+    """Staff keep an uploaded image that a campaign's option shows (issue 12): the clean-up of unused images leaves
+    it. Who sees it stays as for any image: whoever holds its random id, unless an idea of a space shows it."""
+    if not store.keep_image(image_id):
+        raise NotFound(f"no image {image_id}")
+
+
 def purge_unused_images(store: IdeaStore, quota: Images) -> int:
     """Removes the images no idea uses once kept long enough for their uploader to attach them; how many."""
     return store.remove_unused_images(_now() - timedelta(seconds=quota.unused_kept_seconds))

@@ -137,6 +137,11 @@ class IdeaStore:
         return self.images.update_one({"_id": image_id, "owner_id": owner_id},
                                       {"$set": {"attached": True}}).matched_count == 1
 
+    def keep_image(self, image_id: str) -> bool:
+        """Marks an image as used outside ideas (a campaign's option), so the clean-up never removes it; False when
+        there is no such image."""
+        return self.images.update_one({"_id": image_id}, {"$set": {"attached": True}}).matched_count == 1
+
     def remove_unused_images(self, uploaded_before: datetime) -> int:
         """Removes the images uploaded before `uploaded_before` that no idea uses (hidden and merged ideas use
         theirs); returns how many. The removal is conditional on the image still being unattached, so an idea

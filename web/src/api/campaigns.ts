@@ -62,6 +62,8 @@ export const campaigns = {
   cast: (id: string, choices: Record<string, number>) =>
     api.put<{ choices: Record<string, number> }>(`/api/votes/campaigns/${enc(id)}/ballot`, { choices }),
   results: (id: string) => api.get<Results>(`/api/votes/campaigns/${enc(id)}/results`),
+  /** Keeps an uploaded image an option shows, so the ideas service's clean-up of unused images leaves it. */
+  keepImage: (imageId: string) => api.put<void>(`/api/ideas/images/${enc(imageId)}/kept`),
   /** The export as a file to save: fetched with the member's token, since a space's campaign is not public. */
   exportFile: async (id: string, format: "json" | "csv"): Promise<Blob> => {
     const token = session.get()?.accessToken;

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
+import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
 import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
@@ -283,6 +284,7 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
     budget: campaign?.budget ? String(campaign.budget.amount / 100) : "",
     currency: campaign?.budget?.currency ?? "CAD",
   });
+  const [uploaded, setUploaded] = useState<string | null>(null);
   // Each language filled in, any subset: the service says when none is.
   const localised = (name: "title" | "description") =>
     Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
@@ -302,7 +304,12 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
     };
   };
   const form = useSubmit(
-    () => (campaign ? campaigns.edit(campaign.id, setup()) : campaigns.create(setup())),
+    async () => {
+      const given = setup();
+      // The options' images first: an unknown one is said before the campaign is saved.
+      await Promise.all(given.options.flatMap((o) => (o.image_id ? [campaigns.keepImage(o.image_id)] : [])));
+      return campaign ? campaigns.edit(campaign.id, given) : campaigns.create(given);
+    },
     (saved) => navigate(`/campaigns/${encodeURIComponent(saved.id)}`),
   );
   const bind = (name: keyof typeof fields) => ({
@@ -349,6 +356,11 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
         </fieldset>
         <Field name="options" label={t("campaignForm.options")} hint={t("campaignForm.options.hint")}
           error={form.fieldError("options")} multiline input={{ ...bind("options"), required: true }} />
+        <fieldset>
+          <legend>{t("campaignForm.image")}</legend>
+          <ImageField onChange={setUploaded} onBusy={() => undefined} />
+          {uploaded && <p role="status">{t("campaignForm.imageAddress")} <code>{imageUrl(uploaded)}</code></p>}
+        </fieldset>
         {typed("opens_at", "datetime-local", t("campaignForm.opens"))}
         {typed("closes_at", "datetime-local", t("campaignForm.closes"))}
         {select("rule", ["single", "multiple", "points"], "campaignRule")}
