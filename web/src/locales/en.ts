@@ -329,6 +329,8 @@ export const en = {
   "campaignForm.nameIn": "Title in {language}",
   "campaignForm.titleMissing": "Title:",
   "campaignForm.descriptionMissing": "Description:",
+  "campaignForm.image": "An image for an option",
+  "campaignForm.imageAddress": "Its address, for the option's line:",
   "campaignForm.texts.hint": "In any of the lab's languages: fill in those you have.",
   "campaignForm.texts": "Title and description",
   "campaignForm.editTitle": "Edit the campaign",

@@ -330,6 +330,8 @@ export const es: Partial<Messages> = {
   "campaignForm.nameIn": "Título en {language}",
   "campaignForm.titleMissing": "Título:",
   "campaignForm.descriptionMissing": "Descripción:",
+  "campaignForm.image": "Una imagen para una opción",
+  "campaignForm.imageAddress": "Su dirección, para la línea de la opción:",
   "campaignForm.texts.hint": "En los idiomas del lab que tenga: rellene esos.",
   "campaignForm.texts": "Título y descripción",
   "campaignForm.editTitle": "Editar la campaña",

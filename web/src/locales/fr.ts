@@ -330,6 +330,8 @@ export const fr: Partial<Messages> = {
   "campaignForm.nameIn": "Titre en {language}",
   "campaignForm.titleMissing": "Titre :",
   "campaignForm.descriptionMissing": "Description :",
+  "campaignForm.image": "Une image pour une option",
+  "campaignForm.imageAddress": "Son adresse, pour la ligne de l’option :",
   "campaignForm.texts.hint": "Dans les langues du lab que vous avez : remplissez celles-là.",
   "campaignForm.texts": "Titre et description",
   "campaignForm.editTitle": "Modifier la campagne",
