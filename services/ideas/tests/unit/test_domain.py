@@ -39,7 +39,8 @@ def test_submitting_announces_a_valid_idea_submitted_event_keyed_by_the_idea():
     assert envelope["source"] == "/ideas"
     assert envelope["dataschema"] == "urn:idealab:events:idea.submitted:v1"
     assert event.data == {"idea_id": idea["_id"], "title": idea["title"], "description": idea["description"],
-                          "category": "cards", "author_id": "ann", "submitted_at": NOW, "space": None}
+                          "category": "cards", "author_id": "ann", "submitted_at": NOW, "space": None,
+                          "contest_id": None, "round": None}
 
 
 def test_an_idea_posted_in_a_space_says_so_and_its_event_too():

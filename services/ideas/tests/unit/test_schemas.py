@@ -20,7 +20,8 @@ def refused_fields(body: dict) -> set[str]:
 
 def test_a_valid_submission_loads_as_given():
     assert schemas.IdeaSubmission().load(VALID) == {**VALID, "space": None, "image_id": None, "tags": [],
-                                                    "language": None}
+                                                    "language": None, "contest_id": None, "video_id": None,
+                                                    "video_link": None}
     assert schemas.IdeaSubmission().load({**VALID, "space": "panel-1"})["space"] == "panel-1"
 
 
