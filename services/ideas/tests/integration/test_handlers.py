@@ -96,7 +96,12 @@ def test_replaying_the_status_history_keeps_the_newest_status(store, idea_id):
 def test_the_handlers_cover_the_events_the_ideas_service_consumes(store):
     assert set(handlers.event_handlers(store)) == {"tally.changed", "idea.status_changed", "user.deleted",
                                                    "idea.submitted", "comment.posted", "comment.hidden",
-                                                   "comment.restored"}
+                                                   "comment.restored",
+                                                   # the response-time promise (ideas.promise_handlers)
+                                                   "question.asked", "answer.posted", "private_message.sent",
+                                                   # contests, the members' directory (mentions), flags
+                                                   "contest.scheduled", "user.registered", "user.role_changed",
+                                                   "user.banned", "space.member_added", "space.member_removed"}
 
 
 def test_a_space_s_first_idea_has_its_list_ranked_from_then_on_however_often_replayed(store, event):
