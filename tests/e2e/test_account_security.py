@@ -111,3 +111,9 @@ def test_an_invitation_lets_in_only_the_invited_address(gateway, lab_env):
 
     assert_problem(forwarded, 403)
     assert accepted.status_code == 200 and accepted.json()["space_id"] == space["id"]
+
+
+def test_an_address_beyond_ascii_signs_up_and_gets_its_verification_link(gateway):
+    """smtplib wrote addresses in ASCII only: zoé@… made sign-up a 500. It is mailed with SMTPUTF8 now."""
+    zoe = Person(gateway, "Zoé", email=f"{unique('zoé')}@example.com")
+    assert tokens_mailed(zoe.email, "verify", 1)

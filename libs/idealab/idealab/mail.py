@@ -57,6 +57,12 @@ def _one_click(url: str) -> str:
     return f"<{url}>"
 
 
+def _options(to: str) -> tuple[str, ...]:
+    """SMTPUTF8 for an address beyond ASCII: a server without it refuses the mail (smtplib's
+    SMTPNotSupportedError, an OSError like any refusal) rather than the address being mangled."""
+    return () if to.isascii() else ("SMTPUTF8",)
+
+
 @lru_cache(maxsize=1024)
 def _header(name: str, value: str) -> bytes:
     """`name: value` as the stdlib writes it (folded, encoded words where the value is not ASCII), with its CRLF."""
@@ -94,7 +100,7 @@ class Mailer:
         mail server ever would."""
         message = self.message(to, subject, body, unsubscribe, html)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
-            smtp.sendmail(self.envelope_sender, [to], message)
+            smtp.sendmail(self.envelope_sender, [to], message, mail_options=_options(to))
 
     @contextmanager
     def connection(self) -> Iterator["Connection"]:
@@ -127,7 +133,8 @@ class Mailer:
                          _part_head("html", html), b"\r\n", _lines(html_lines), f"--{_BOUNDARY}--\r\n".encode()])
 
     def _encoded(self, to: str, subject: str, body: str, unsubscribe: str | None, html: str | None = None) -> bytes:
-        message = EmailMessage(policy=POLICY)
+        # An address with letters beyond ASCII (zoé@…) is written as is, for a server speaking SMTPUTF8 (RFC 6531).
+        message = EmailMessage(policy=POLICY if to.isascii() else POLICY.clone(utf8=True))
         message["From"] = self.sender  # the operator's setting, "Idea Lab <lab@…>"
         message["To"] = to
         message["Subject"] = subject
@@ -148,4 +155,4 @@ class Connection:
 
     def send(self, to: str, subject: str, body: str, unsubscribe: str | None = None, html: str | None = None) -> None:
         self.smtp.sendmail(self.mailer.envelope_sender, [to],
-                           self.mailer.message(to, subject, body, unsubscribe, html))
+                           self.mailer.message(to, subject, body, unsubscribe, html), mail_options=_options(to))

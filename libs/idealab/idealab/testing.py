@@ -366,6 +366,8 @@ def mails_in_log(log: Path, address: str) -> list[EmailMessage]:
         if "MESSAGE FOLLOWS" in text:
             lines = []
         elif "END MESSAGE" in text and lines is not None:
+            if lines[:1] and lines[0].startswith("mail options:"):  # the sink's note of SMTPUTF8, and a blank line
+                lines = lines[2:]
             message = message_from_string("\n".join(lines), policy=policy.default)
             if message["To"] == address:
                 found.append(message)

@@ -2,6 +2,7 @@
 import pytest
 
 from idealab.mail import Mailer, Unsendable
+from idealab.testing import Mailbox, free_port
 
 UNSUBSCRIBE = "http://lab.example/api/notifications/unsubscribe?token=" + "t0K-_" * 8
 
@@ -91,3 +92,26 @@ def test_an_html_alternative_is_read_beside_the_plain_text_accents_included(mail
     assert (plain.get_content_type(), rich.get_content_type()) == ("text/plain", "text/html")
     assert plain.get_content().splitlines() == [text] and rich.get_content().splitlines() == html.splitlines()
     assert dict(mail.raw_items())["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
+
+
+def test_an_address_beyond_ascii_is_mailed_as_written_to_a_server_speaking_smtputf8(mailer, mailbox):
+    mailer.send("zoé@example.com", "Bienvenue", "Bonjour Zoé")
+    with mailer.connection() as connection:
+        connection.send("zoé@example.com", "Encore", "Re-bonjour")
+
+    assert [m["To"] for m in mailbox.to("zoé@example.com")] == ["zoé@example.com"] * 2
+
+
+def test_a_server_without_smtputf8_refuses_an_address_beyond_ascii_as_a_mail_error():
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        with pytest.raises(OSError):  # what every sender handles: logged, retried or marked failed, never a 500
+            Mailer("127.0.0.1", controller.port, "lab@example.com").send("zoé@example.com", "Hi", "Hello")
+    finally:
+        controller.stop()
+    assert box.messages == []
+
