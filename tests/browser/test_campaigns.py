@@ -10,7 +10,8 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_the_team_sets_up_a_campaign_and_a_member_votes_by_keyboard_and_reads_the_split(signed_in, accessible):
+def test_the_team_sets_up_a_campaign_and_a_member_votes_by_keyboard_and_reads_the_split(signed_in, accessible,
+                                                                                          mail_link):
     team_page, team = signed_in("Tess", roles=("product_team",))
     team_page.goto("/campaigns/new")
     expect(team_page.get_by_role("heading", level=1)).to_have_text("New campaign")
@@ -27,7 +28,10 @@ def test_the_team_sets_up_a_campaign_and_a_member_votes_by_keyboard_and_reads_th
     assert made.status_code == 201, made.text
     campaign = made.json()["id"]
 
-    page, _ = signed_in("Mona")
+    page, mona = signed_in("Mona")
+    # A campaign with a budget counts verified accounts only (issue 11): Mona confirms her address first.
+    page.goto(mail_link(mona.email, "verify"))
+    expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
     page.goto(f"/campaigns/{campaign}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Where should 150,000 CAD go?")
     for _ in range(20):  # opens in two seconds
