@@ -2,7 +2,7 @@
 handlers (the outbox events each write leaves in its documents, handed to every service that consumes the type, as
 the relay and Kafka would): an account, a space, an idea with a comment and an image, a vote and its tally, a
 roadmap item moved on, an initiative announced over it, the inbox entries those moves make, a question with the team's
-answer, a private thread, and a campaign the member voted in, closed. Every answer on the way is checked against the
+answer, a private thread, a campaign the member voted in, closed, a contest, a video clip and a webhook endpoint. Every answer on the way is checked against the
 service's OpenAPI document, so the success bodies of the routes that make them are checked too."""
 import io
 import json
@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from idealab import events, outbox
 from ideas import handlers as ideas_handlers
+from ideas import points
 from notifications import handlers as notifications_handlers
 from roadmap import handlers as roadmap_handlers
 from votes import campaigns
@@ -24,6 +25,8 @@ from votes import handlers as votes_handlers
 CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 # Every role, so that every route is open to the seeded member (as the contract tests sign in).
 ROLES = ("member", "product_team", "moderator", "admin")
+# The smallest MP4 header the ideas service takes for a clip (it reads the type from the bytes).
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64)
 # The smallest GIF: the ideas service reads an image's type from its bytes.
 GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
        b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
@@ -33,6 +36,7 @@ def consumers(apps: dict) -> dict:
     """Each consuming service's handlers by event type, over the store its app uses."""
     store = {name: app.extensions["idealab.store"] for name, app in apps.items()}
     return {"ideas": ideas_handlers.event_handlers(store["ideas"]),
+            "ideas.points": points.handlers(store["ideas"].points),  # members' profiles and boards
             # threshold: as the contract's votes app (conftest)
             "votes": votes_handlers.event_handlers(store["votes"], threshold=3),
             "roadmap": roadmap_handlers.event_handlers(store["roadmap"]),
@@ -115,7 +119,10 @@ class Lab:
                               "user_id": user_id, "space_id": space["id"], "email": email,
                               "title": "Round up card payments",  # similar ideas to a title being typed
                               "initiative_id": initiative["initiative_id"], **self.seed_conversations(headers),
-                              "campaign_id": self.seed_campaign(headers)}, headers=headers)
+                              "campaign_id": self.seed_campaign(headers), "contest_id": self.seed_contest(headers),
+                              "video_id": self.seed_clip(headers), "member_id": user_id, "ids": user_id,
+                              "endpoint_id": self.seed_webhook_endpoint(headers),
+                              "month": datetime.now(timezone.utc).strftime("%Y-%m")}, headers=headers)
 
     def seed_conversations(self, headers: dict) -> dict:
         """A question with the team's pinned answer, and a private thread the member opened."""
@@ -144,3 +151,29 @@ class Lab:
                                           start + timedelta(minutes=2) + campaigns.CLOSE_SETTLE)
         self.deliver()
         return campaign["id"]
+
+    def seed_contest(self, headers: dict) -> str:
+        """A contest with one round and a final, announced to the ideas service (contest.scheduled)."""
+        opens = datetime.now(timezone.utc) + timedelta(hours=1)
+        contest = self.call("votes", "post", "/contests", headers, 201, body={
+            "title": {"es": "Genios del Ahorro"}, "description": {"es": "Comparte tu truco"}, "currency": "EUR",
+            "shortlist_size": 2, "jury": {"kind": "role"},
+            "criteria": [{"id": "saving", "name": {"es": "Ahorro"}}],
+            "rounds": [{"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(days=7)).isoformat(),
+                        "judging_ends_at": (opens + timedelta(days=8)).isoformat(), "prize": 50_000}],
+            "final": {"closes_at": (opens + timedelta(days=9)).isoformat(),
+                      "judging_ends_at": (opens + timedelta(days=10)).isoformat(), "prize": 150_000}})
+        self.deliver()
+        return contest["id"]
+
+    def seed_clip(self, headers: dict) -> str:
+        clip = self.apps["ideas"].test_client().post(
+            "/api/ideas/videos", headers=headers, data={"video": (io.BytesIO(MP4), "tip.mp4")},
+            content_type="multipart/form-data")
+        assert clip.status_code == 201, clip.get_data(as_text=True)
+        return clip.json["id"]
+
+    def seed_webhook_endpoint(self, headers: dict) -> str:
+        endpoint = self.call("notifications", "post", "/webhooks/endpoints", headers, 201, body={
+            "url": "https://bank.example/idealab-hooks", "events": ["idea.status_changed"]})
+        return endpoint["id"]
