@@ -2,8 +2,9 @@
 handlers (the outbox events each write leaves in its documents, handed to every service that consumes the type, as
 the relay and Kafka would): an account, a space, an idea with a comment and an image, a vote and its tally, a
 roadmap item moved on, an initiative announced over it, the inbox entries those moves make, a question with the team's
-answer, a private thread, a campaign the member voted in, closed, a contest, a video clip and a webhook endpoint. Every answer on the way is checked against the
-service's OpenAPI document, so the success bodies of the routes that make them are checked too."""
+answer, a private thread, a campaign the member voted in, closed, a contest, a video clip and a webhook endpoint.
+Every answer on the way is checked against the service's OpenAPI document, so the success bodies of the routes that
+make them are checked too."""
 import io
 import json
 from dataclasses import dataclass
