@@ -10,7 +10,7 @@ from pymongo import MongoClient
 from idealab.config import Settings
 from idealab import events, kafka
 from idealab.mongo import ReadCommands
-from idealab.testing import Inspector, Mailbox, SampleEvents, Servers, TokenSigner, free_port, unique
+from idealab_testing import Inspector, Mailbox, SampleEvents, Servers, TokenSigner, free_port, unique
 
 
 @pytest.fixture(scope="session")

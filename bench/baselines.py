@@ -30,7 +30,7 @@ from kafka import KafkaProducer
 from pymongo import MongoClient
 
 from idealab import kafka as bus
-from idealab.testing import SampleEvents, unique
+from idealab_testing import SampleEvents, unique
 
 from . import report
 from .lab import CACHE, DATABASE, KAFKA, ROOT, SHARED_MONGODB, database_server, forget, free_port

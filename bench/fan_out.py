@@ -32,7 +32,7 @@ from tqdm import tqdm
 from idealab import events
 from idealab.cli import dead_letters
 from idealab.kafka import Publisher
-from idealab.testing import Inspector, SampleEvents, unique
+from idealab_testing import Inspector, SampleEvents, unique
 from notifications import handlers
 from notifications.store import NotificationStore
 

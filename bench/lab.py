@@ -12,7 +12,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.testing import TokenSigner, free_port, unique
+from idealab_testing import TokenSigner, free_port, unique
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"

@@ -34,12 +34,14 @@ hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 install_python() {
   local h
-  h=$(hash_of "$ROOT"/requirements-dev.txt "$ROOT"/libs/idealab/pyproject.toml "$ROOT"/services/*/pyproject.toml)
+  h=$(hash_of "$ROOT"/requirements-dev.txt "$ROOT"/libs/idealab/pyproject.toml "$ROOT"/libs/idealab/testing/pyproject.toml \
+    "$ROOT"/services/*/pyproject.toml)
   if stamp_ok python "$h" && [ -x "$VENV/bin/python" ]; then return; fi
   log "installing Python packages into $VENV"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   mkdir -p "$LOGS"
-  local editables=(-e "$ROOT/libs/idealab")
+  # The tests' helpers (libs/idealab/testing) are installed here, for the tests and benchmarks, never in an image.
+  local editables=(-e "$ROOT/libs/idealab" -e "$ROOT/libs/idealab/testing")
   for svc in "$ROOT"/services/*/; do editables+=(-e "$svc"); done
   "$VENV/bin/pip" install -q --upgrade pip >"$LOGS/pip.log" 2>&1 &&
     "$VENV/bin/pip" install -q -r "$ROOT/requirements-dev.txt" "${editables[@]}" >>"$LOGS/pip.log" 2>&1 ||

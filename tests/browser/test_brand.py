@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from idealab.testing import free_port, unique, wait_for
+from idealab_testing import free_port, unique, wait_for
 
 from .conftest import ROOT, screenshot
 

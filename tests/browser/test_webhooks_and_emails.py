@@ -5,7 +5,7 @@ French emails and their time zone, and finds their choices again; every screen a
 import pytest
 from playwright.sync_api import expect
 
-from idealab.testing import WebhookReceiver
+from idealab_testing import WebhookReceiver
 
 from .conftest import eventually, screenshot
 

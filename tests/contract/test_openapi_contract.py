@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 
 from idealab import openapi, web
 from idealab.config import Settings
-from idealab.testing import TokenSigner
+from idealab_testing import TokenSigner
 
 pytestmark = pytest.mark.integration
 

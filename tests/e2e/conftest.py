@@ -9,7 +9,7 @@ import requests
 from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
-from idealab.testing import unique
+from idealab_testing import unique
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("lab", ROOT / "deploy" / "lab.py")

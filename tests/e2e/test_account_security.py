@@ -8,7 +8,7 @@ import sys
 import pytest
 import requests
 
-from idealab.testing import assert_problem, mails_in_log, unique, wait_for
+from idealab_testing import assert_problem, mails_in_log, unique, wait_for
 
 from .conftest import ROOT
 

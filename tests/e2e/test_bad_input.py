@@ -1,7 +1,7 @@
 """Bad input through the gateway: a clear 4xx problem+json, never a 500, and nothing stored twice or half."""
 import pytest
 
-from idealab.testing import assert_problem, wait_for
+from idealab_testing import assert_problem, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 
 from .test_account_security import Person
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import announce_verified, mails_in_log, wait_for
+from idealab_testing import announce_verified, mails_in_log, wait_for
 
 from .conftest import ROOT
 

@@ -4,7 +4,7 @@ import json
 import pytest
 from kafka import KafkaProducer
 
-from idealab.testing import Inspector, wait_for
+from idealab_testing import Inspector, wait_for
 
 from .conftest import THRESHOLD
 

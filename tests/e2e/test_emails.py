@@ -3,7 +3,7 @@ change in French, with a plain-text and an HTML part and the footer saying why; 
 status changes gets none, and their data download says so."""
 import pytest
 
-from idealab.testing import announce_verified, mails_in_log, wait_for
+from idealab_testing import announce_verified, mails_in_log, wait_for
 
 from .test_campaigns import LAB_LOG
 from .test_core_flow import vote

@@ -13,7 +13,7 @@ import requests
 from kafka import KafkaConsumer, TopicPartition
 from pymongo import MongoClient
 
-from idealab.testing import unique, wait_for
+from idealab_testing import unique, wait_for
 
 from .conftest import ROOT
 from .test_account_security import PASSWORD, Person, tokens_mailed

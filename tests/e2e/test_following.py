@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 
 from .test_core_flow import status_entries, vote
 

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from idealab.testing import assert_problem, free_port, unique, wait_for
+from idealab_testing import assert_problem, free_port, unique, wait_for
 
 pytestmark = pytest.mark.e2e
 

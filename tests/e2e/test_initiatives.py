@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from idealab.testing import unique, wait_for
+from idealab_testing import unique, wait_for
 
 from .test_core_flow import vote
 

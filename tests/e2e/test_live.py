@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from idealab.testing import assert_problem, unique, wait_for
+from idealab_testing import assert_problem, unique, wait_for
 
 from .test_core_flow import vote
 from .test_revocations import APPLIED_WITHIN, accounts_says  # noqa: F401 - a fixture

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from pymongo import MongoClient
 
-from idealab.testing import assert_problem, unique, wait_for
+from idealab_testing import assert_problem, unique, wait_for
 
 from .test_account_security import Person, tokens_mailed
 

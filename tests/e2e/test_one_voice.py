@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from idealab.testing import assert_problem, free_port, unique, wait_for
+from idealab_testing import assert_problem, free_port, unique, wait_for
 
 from .conftest import ROOT
 from .test_account_security import PASSWORD, Person, tokens_mailed

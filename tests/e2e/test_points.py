@@ -5,7 +5,7 @@ board; a launch is rated by those who may see it, once each, and the product tea
 real accounts (user.registered); the other services trust this lab's test signer, so tokens come from it."""
 import pytest
 
-from idealab.testing import unique, wait_for
+from idealab_testing import unique, wait_for
 
 from .test_campaign_voters import APPLIED_WITHIN, account, grant
 from .test_core_flow import vote

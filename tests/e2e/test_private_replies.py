@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from idealab.testing import Inspector, wait_for
+from idealab_testing import Inspector, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 
 pytestmark = pytest.mark.e2e
 

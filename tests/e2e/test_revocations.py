@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from idealab import events, kafka
-from idealab.testing import unique, wait_for
+from idealab_testing import unique, wait_for
 
 from .test_core_flow import status_entries, vote
 

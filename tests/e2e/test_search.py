@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from idealab.testing import unique, wait_for
+from idealab_testing import unique, wait_for
 
 from .test_core_flow import vote
 

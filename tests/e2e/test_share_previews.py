@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import requests
 
-from idealab.testing import free_port, unique, wait_for
+from idealab_testing import free_port, unique, wait_for
 
 from .test_gateway import assert_hardened
 

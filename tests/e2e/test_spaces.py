@@ -3,7 +3,7 @@ threshold, roadmap, notifications) for its members, and nothing of it leaks to a
 lists, idea pages, comments, tallies, the roadmap or inboxes."""
 import pytest
 
-from idealab.testing import assert_problem, unique, wait_for
+from idealab_testing import assert_problem, unique, wait_for
 
 from .conftest import THRESHOLD
 from .test_core_flow import status_entries, vote

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ public change again with the same webhook-id, verifies its signature and process
 panel's idea; the admin reads the delivery log and replays the delivery, which comes with the same id again."""
 import pytest
 
-from idealab.testing import WebhookReceiver, assert_problem, unique, wait_for
+from idealab_testing import WebhookReceiver, assert_problem, unique, wait_for
 
 from .test_initiatives import on_roadmap, submit
 

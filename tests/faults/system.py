@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 from kafka import KafkaAdminClient
 
-from idealab.testing import free_port, wait_for
+from idealab_testing import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("deploy_engine_private", ROOT / "deploy" / "engine" / "private.py")

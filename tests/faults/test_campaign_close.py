@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from idealab import outbox
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 from votes import campaigns
 
 pytestmark = pytest.mark.faults

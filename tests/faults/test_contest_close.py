@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 
 from idealab import outbox
 from idealab.events import new_event
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 from votes import contests
 
 pytestmark = pytest.mark.faults

@@ -4,7 +4,7 @@ import pytest
 import requests
 from pymongo import MongoClient
 
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 
 from .system import first_answer_but
 

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from idealab import events, kafka, outbox
-from idealab.testing import Inspector, SampleEvents, wait_for
+from idealab_testing import Inspector, SampleEvents, wait_for
 
 pytestmark = pytest.mark.faults
 

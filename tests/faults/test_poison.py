@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 
 from idealab import events
 from idealab.cli import dead_letters
-from idealab.testing import Inspector, wait_for
+from idealab_testing import Inspector, wait_for
 
 from .system import subscriptions
 

@@ -4,7 +4,7 @@ import pytest
 
 from idealab import outbox
 from idealab.kafka import PARTITIONS
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 from votes import handlers as votes_handlers
 from votes.store import VoteStore
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from idealab import outbox
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 from notifications import handlers as notifications_handlers
 from notifications.store import NotificationStore
 from votes import handlers as votes_handlers

@@ -2,7 +2,7 @@
 as the worker would (tokens, the store and sample events come from the root conftest)."""
 import pytest
 
-from idealab.testing import applier
+from idealab_testing import applier
 from roadmap import handlers
 from roadmap.app import create_app
 

@@ -7,7 +7,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from idealab import access, events
 from idealab.auth import Principal
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from idealab import events, kafka, logs
-from idealab.testing import wait_for
+from idealab_testing import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 
 from idealab import events
-from idealab.testing import free_port, running_worker, wait_for
+from idealab_testing import free_port, running_worker, wait_for
 from votes.app import create_app as votes_app
 from votes.config import VotesConfig
 

@@ -5,7 +5,7 @@ import pytest
 from kafka.errors import KafkaTimeoutError
 
 from idealab import events, outbox
-from idealab.testing import FakePublisher
+from idealab_testing import FakePublisher
 
 pytestmark = pytest.mark.integration
 

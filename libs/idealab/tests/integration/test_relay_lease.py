@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab import outbox
-from idealab.testing import FakePublisher, SampleEvents, wait_for
+from idealab_testing import FakePublisher, SampleEvents, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from idealab import auth
-from idealab.testing import TokenSigner
+from idealab_testing import TokenSigner
 
 SIGNER = TokenSigner()
 STRANGER = TokenSigner()  # keys accounts never published

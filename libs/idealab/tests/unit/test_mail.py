@@ -2,7 +2,7 @@
 import pytest
 
 from idealab.mail import Mailer, Unsendable
-from idealab.testing import Mailbox, free_port
+from idealab_testing import Mailbox, free_port
 
 UNSUBSCRIBE = "http://lab.example/api/notifications/unsubscribe?token=" + "t0K-_" * 8
 

@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from idealab import metrics, outbox, web
 from idealab.config import Settings
-from idealab.testing import FakePublisher, TokenSigner
+from idealab_testing import FakePublisher, TokenSigner
 
 JWKS_URL = TokenSigner().jwks_url(tempfile.mkdtemp())
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from idealab import auth, openapi, web
 from idealab.config import Settings
-from idealab.testing import TokenSigner
+from idealab_testing import TokenSigner
 
 JWKS_URL = TokenSigner().jwks_url(tempfile.mkdtemp())
 

@@ -6,7 +6,7 @@ import pytest
 from kafka.errors import KafkaTimeoutError
 
 from idealab import outbox
-from idealab.testing import FakePublisher, wait_for
+from idealab_testing import FakePublisher, wait_for
 
 
 class FakeCursor(list):

@@ -1,7 +1,7 @@
 """How the tests find their servers: the environment first, testcontainers where Docker answers, else a clear stop."""
 import pytest
 
-from idealab import testing
+import idealab_testing as testing
 
 
 def test_addresses_from_the_environment_are_used_as_they_are(monkeypatch):

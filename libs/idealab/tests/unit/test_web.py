@@ -8,7 +8,7 @@ from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 
 from idealab import auth, web
 from idealab.config import Settings
-from idealab.testing import TokenSigner, assert_problem
+from idealab_testing import TokenSigner, assert_problem
 
 SIGNER = TokenSigner()
 JWKS_URL = SIGNER.jwks_url(tempfile.mkdtemp())

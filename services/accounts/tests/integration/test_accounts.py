@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from accounts import domain
-from idealab.testing import assert_problem, wait_for
+from idealab_testing import assert_problem, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import sys
 import jwt
 import pytest
 
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pytest
 
 from accounts import limits
 from accounts.app import create_app
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import requests
 from accounts import domain
 from accounts.app import create_app
 from accounts.config import OidcProvider
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 pytestmark = pytest.mark.integration
 

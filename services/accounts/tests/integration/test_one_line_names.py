@@ -2,7 +2,7 @@
 door, and a name stored before that rule cannot break the mail it goes into."""
 import pytest
 
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from accounts.app import create_app
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 
 from .test_limits import from_address
 

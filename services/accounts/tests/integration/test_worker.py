@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from idealab.testing import running_worker, wait_for
+from idealab_testing import running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import TokenSigner, assert_problem
+from idealab_testing import TokenSigner, assert_problem
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from ideas import domain, handlers
 
 pytestmark = pytest.mark.integration

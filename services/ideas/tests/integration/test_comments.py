@@ -2,7 +2,7 @@
 and nothing is ever deleted (honesty is the point)."""
 import pytest
 
-from idealab.testing import as_consumed, assert_problem
+from idealab_testing import as_consumed, assert_problem
 from ideas import handlers
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from idealab.testing import as_consumed, assert_problem
+from idealab_testing import as_consumed, assert_problem
 from ideas import handlers
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from ideas import domain, handlers
 
 pytestmark = pytest.mark.integration

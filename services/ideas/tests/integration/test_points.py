@@ -8,7 +8,7 @@ import pytest
 
 from idealab.auth import Principal
 from idealab.events import new_event
-from idealab.testing import SampleEvents, as_consumed
+from idealab_testing import SampleEvents, as_consumed
 from ideas import domain, handlers, points
 
 pytestmark = pytest.mark.integration

@@ -2,7 +2,7 @@
 deleted (the ideas stay, attributed to nobody: honesty is the point)."""
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from ideas import handlers
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed, assert_problem
+from idealab_testing import as_consumed, assert_problem
 from ideas import handlers
 
 pytestmark = pytest.mark.integration

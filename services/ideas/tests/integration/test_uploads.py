@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import assert_problem
+from idealab_testing import assert_problem
 from ideas import cli, handlers
 from ideas.config import Images
 

@@ -2,7 +2,7 @@
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import running_worker, wait_for
+from idealab_testing import running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 

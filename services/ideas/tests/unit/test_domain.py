@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from ideas import domain
 
 NOW = datetime(2025, 3, 1, 12, 30, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from idealab.mail import Mailer
-from idealab.testing import assert_problem, free_port
+from idealab_testing import assert_problem, free_port
 from notifications import domain, handlers
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.mail import Mailer
-from idealab.testing import Mailbox, free_port
+from idealab_testing import Mailbox, free_port
 from notifications import digests, domain, email_choices, handlers, templates
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import pytest
 from idealab.access import Access
 from idealab.auth import Principal
 from idealab.events import new_event
-from idealab.testing import applier
+from idealab_testing import applier
 from notifications import live
 
 pytestmark = pytest.mark.integration

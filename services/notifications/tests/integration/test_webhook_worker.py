@@ -2,7 +2,7 @@
 receiver was not there for is a stored job, so a worker stopped and started again delivers it, once."""
 import pytest
 
-from idealab.testing import WebhookReceiver, free_port, running_worker, wait_for
+from idealab_testing import WebhookReceiver, free_port, running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.mongo import as_stored
-from idealab.testing import WebhookReceiver, assert_problem
+from idealab_testing import WebhookReceiver, assert_problem
 from notifications import webhook_handlers, webhooks
 from notifications.config import WebhookConfig
 

@@ -1,7 +1,7 @@
 """The notifications worker as deployed (python -m notifications.worker) against the real Kafka and database."""
 import pytest
 
-from idealab.testing import running_worker, wait_for
+from idealab_testing import running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 

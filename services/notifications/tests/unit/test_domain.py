@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from notifications.domain import all_read, email_jobs, inbox, sees, status_change
 
 CHANGED_AT = datetime(2025, 3, 4, 10, 30, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from standardwebhooks import Webhook
 
 from idealab.events import new_event
-from idealab.testing import SampleEvents, as_consumed
+from idealab_testing import SampleEvents, as_consumed
 from notifications import webhooks
 
 NOW = datetime(2026, 11, 30, 9, tzinfo=timezone.utc)
@@ -44,7 +44,7 @@ def test_after_a_rotation_both_secrets_sign_for_a_day_then_the_new_one_alone():
 
 
 def test_an_address_no_request_can_reach_is_a_failed_attempt_not_a_crash():
-    from idealab.testing import free_port
+    from idealab_testing import free_port
     from notifications.webhook_handlers import post
     assert post(f"http://127.0.0.1:{free_port()}/hooks", {}, "{}", 2)[0] is None
     status, error = post("http://bad\u2028host.example/hooks", {}, "{}", 2)

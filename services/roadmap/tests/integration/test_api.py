@@ -1,7 +1,7 @@
 """The product team moves ideas along the roadmap over HTTP; nobody else can, and refused requests change nothing."""
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 
 pytestmark = pytest.mark.integration
 

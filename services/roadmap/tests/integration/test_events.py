@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from roadmap import domain, handlers
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from roadmap import feed
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import SampleEvents, as_consumed
+from idealab_testing import SampleEvents, as_consumed
 from roadmap import ratings
 from roadmap.app import create_app
 

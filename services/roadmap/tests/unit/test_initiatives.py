@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from roadmap import domain, feed
 from roadmap.domain import MoveNotAllowed, NotGrouped
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed, assert_problem
+from idealab_testing import as_consumed, assert_problem
 from votes import handlers
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import campaigns, handlers
 
 from .test_campaigns import CLOSES, OPENS, cast, clock, create, recount, staff  # noqa: F401 - fixtures

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import campaigns, handlers, verify_campaign
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import handlers
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import domain, handlers, integrity
 
 from .test_campaigns import OPENS, cast, clock, create, staff  # noqa: F401 - fixtures

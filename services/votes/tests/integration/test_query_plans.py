@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import campaigns, handlers
 from votes.app import create_app
 from votes.config import SERVICE, VotesConfig

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from idealab.testing import applier
+from idealab_testing import applier
 from votes import cli, handlers
 
 pytestmark = pytest.mark.integration

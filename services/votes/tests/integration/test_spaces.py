@@ -2,7 +2,7 @@
 for anyone else the idea is not there."""
 import pytest
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import handlers
 
 pytestmark = pytest.mark.integration

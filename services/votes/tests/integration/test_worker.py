@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.testing import running_worker, wait_for
+from idealab_testing import running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 

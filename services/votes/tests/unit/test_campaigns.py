@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from idealab.auth import Principal
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import campaigns
 from votes.campaigns import Refused, split
 

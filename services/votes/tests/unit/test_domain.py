@@ -1,7 +1,7 @@
 """The counting rules of votes.domain, with no server."""
 from datetime import datetime, timezone
 
-from idealab.testing import as_consumed
+from idealab_testing import as_consumed
 from votes import domain
 from votes.domain import Tally, recounted
 

@@ -1,4 +1,4 @@
-"""Helpers for the tests of every service: finding the real servers, waiting for an eventual effect, and fakes."""
+"""Helpers for the tests of every service (and the benchmarks), never shipped with the lab: finding the real servers, waiting for an eventual effect, and fakes."""
 import json
 import os
 import re
@@ -20,7 +20,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from .events import ACCOUNTS_TOPIC, CONTACTS_TOPIC, Event, new_event, parse
+from idealab.events import ACCOUNTS_TOPIC, CONTACTS_TOPIC, Event, new_event, parse
 
 
 # What a check may raise while the effect it looks for is still on its way (a 502 or a 503 body, a document or a
