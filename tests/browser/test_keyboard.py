@@ -10,10 +10,10 @@ from .conftest import PASSWORD, eventually
 pytestmark = pytest.mark.browser
 
 
-def tab_to(page, selector: str, limit: int = 40) -> None:
-    """Presses Tab until `selector` has the focus, which must show (an outline of its own)."""
+def tab_to(page, selector: str, limit: int = 40, key: str = "Tab") -> None:
+    """Presses Tab (or `key`) until `selector` has the focus, which must show (an outline of its own)."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate("s => document.activeElement?.matches(s)", selector):
             outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
             assert outline != "none", f"the focus on {selector} does not show"
@@ -36,7 +36,9 @@ def test_a_member_signs_in_and_shares_an_idea_with_the_keyboard_only(page, perso
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    tab_to(page, "a.share")
+    # Back from the list's title to the header: forward, every idea of the list (as many as other tests made) first.
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    tab_to(page, "a.share", key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/submit$"))
     tab_to(page, "#field-title")

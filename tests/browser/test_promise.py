@@ -40,7 +40,7 @@ def test_an_adviser_takes_a_question_on_from_the_queue_and_anyone_reads_the_figu
     accessible(team_page, "team queue, a question taken on")
     screenshot(team_page, "team-queue")
     team_page.get_by_label("Kind").select_option("message")
-    team_page.get_by_role("button", name="Show").click()
+    team_page.get_by_role("button", name="Show", exact=True).click()
     expect(team_page.get_by_role("listitem").filter(has_text=question["title"])).to_have_count(0)
 
     member_page, _ = signed_in("Bob")
