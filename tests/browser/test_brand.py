@@ -3,13 +3,12 @@ French by default) shows the lab under the bank's name and logo, in its colours,
 language for a browser that speaks none of the lab's, and axe finds the configured colours readable on its pages."""
 import json
 import shutil
-import subprocess
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from idealab_testing import free_port, unique, wait_for
+from idealab_testing import gateway_of_its_own, unique
 
 from .conftest import ROOT, screenshot
 
@@ -32,22 +31,9 @@ def branded_gateway(lab_env, running_lab):
         "colours": {"brand": PLUM, "brand_dark": PLUM_DARK},
         "footer_links": [{"label": {"fr": "Confidentialité", "en": "Privacy"}, "href": "https://bank.example/privacy"},
                          {"label": "Aide", "href": "/questions"}]}))
-    env = {**lab_env, "GATEWAY_PORT": str(free_port()), "LIVE_PORT": str(free_port()),
-           "IDEALAB_NAMESPACE": namespace, "LAB_BRAND_FILE": str(brand_dir / "brand.json")}
-    process = subprocess.Popen(["bash", str(ROOT / "deploy" / "gateway" / "run.sh")], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
-
-    def answers():
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            return requests.get(f"{url}/api/ideas/healthz", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-    wait_for(answers, what="the branded gateway")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    env = {**lab_env, "LAB_BRAND_FILE": str(brand_dir / "brand.json")}
+    with gateway_of_its_own(ROOT / "deploy" / "gateway" / "run.sh", env, what="the branded gateway") as url:
+        yield url
     shutil.rmtree(brand_dir)
 
 

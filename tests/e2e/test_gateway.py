@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from idealab_testing import assert_problem, free_port, unique, wait_for
+from idealab_testing import assert_problem, gateway_of_its_own, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -20,24 +20,11 @@ ALLOWED_ORIGIN = "https://lab.example-bank.test"
 def strict_gateway(lab_env, running_lab, gateway_script):
     """A second gateway in front of the same services with the default (production) limits, which the shared lab
     raises so that tests signing many people in from one address are not slowed down."""
-    env = {**lab_env, "GATEWAY_PORT": str(free_port()), "LIVE_PORT": str(free_port()), "IDEALAB_NAMESPACE": unique("gw"),
-           "CORS_ORIGINS": ALLOWED_ORIGIN}
+    env = {**lab_env, "CORS_ORIGINS": ALLOWED_ORIGIN}
     for name in ("SIGNIN_RATE", "SIGNIN_BURST", "WRITE_RATE", "WRITE_BURST"):
         env.pop(name, None)
-    process = subprocess.Popen(["bash", str(gateway_script)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
-
-    def answers():
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            return requests.get(f"{url}/api/ideas/healthz", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-    wait_for(answers, what="the strict gateway")  # the default minute: 15 s was too short on a loaded box
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with gateway_of_its_own(gateway_script, env, what="the strict gateway") as url:
+        yield url
 
 
 def assert_hardened(response) -> None:

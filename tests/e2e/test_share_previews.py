@@ -4,12 +4,11 @@ an invite-only space's idea previews as the lab alone, to an outsider and to any
 does not exist, so a shared link never shows private content. The gateway also serves the web lab's configuration
 (the bank's brand, here the lab's own: deploy/README.md)."""
 import io
-import subprocess
 
 import pytest
 import requests
 
-from idealab_testing import free_port, unique, wait_for
+from idealab_testing import free_port, gateway_of_its_own, unique
 
 from .test_gateway import assert_hardened
 
@@ -65,22 +64,9 @@ def test_the_web_labs_configuration_is_the_labs_own_without_a_brand_file(gateway
 @pytest.fixture
 def gateway_without_ideas(lab_env, running_lab, gateway_script):
     """A gateway of its own whose ideas service is away (nothing listens on its port)."""
-    env = {**lab_env, "GATEWAY_PORT": str(free_port()), "LIVE_PORT": str(free_port()),
-           "IDEAS_PORT": str(free_port()), "IDEALAB_NAMESPACE": unique("noideas")}
-    process = subprocess.Popen(["bash", str(gateway_script)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
-
-    def answers():
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            return requests.get(f"{url}/api/votes/healthz", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-    wait_for(answers, what="the gateway without its ideas service")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with gateway_of_its_own(gateway_script, {**lab_env, "IDEAS_PORT": str(free_port())}, "/api/votes/healthz",
+                            "the gateway without its ideas service") as url:
+        yield url
 
 
 def test_with_the_ideas_service_away_an_ideas_page_is_still_the_web_lab(gateway_without_ideas):

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import jwt
+import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
@@ -60,6 +61,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def gateway_of_its_own(script: Path, env: dict, health: str = "/api/ideas/healthz", what: str = "the gateway"):
+    """A gateway (deploy/gateway/run.sh, `script`) in front of the services `env` names, on free ports of its own,
+    until the block ends: its URL, once `health` answers 200 through it."""
+    env = {**env, "GATEWAY_PORT": str(free_port()), "LIVE_PORT": str(free_port()), "IDEALAB_NAMESPACE": unique("gw")}
+    process = subprocess.Popen(["bash", str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+
+    def answers():
+        assert process.poll() is None, process.stderr.read().decode()
+        try:
+            return requests.get(f"{url}{health}", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+    try:
+        wait_for(answers, what=what)  # the default minute: 15 s was too short on a loaded box
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def unique(prefix: str) -> str:
@@ -177,6 +201,16 @@ class Mailbox:
                     return match.group(1)
             return None
         return wait_for(found, timeout=5, what=f"a mail to {address} linking to /{page}")
+
+
+class Clock:
+    """A clock a test sets (`clock.at = …`) for code that asks for the time by calling it."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
 
 
 class FakePublisher:

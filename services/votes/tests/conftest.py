@@ -13,6 +13,12 @@ def app(service_settings, mongo_db):
 
 
 @pytest.fixture
+def staff(bearer):
+    """The product team's headers (campaigns and contests are theirs to set up)."""
+    return bearer("pat", roles=("product_team",))
+
+
+@pytest.fixture
 def threshold(app):
     """Votes an idea needs before it goes to review, as the app is configured."""
     return app.config["VOTE_THRESHOLD"]

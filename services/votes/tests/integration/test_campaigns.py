@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from idealab_testing import as_consumed
+from idealab_testing import Clock, as_consumed
 from votes import campaigns, handlers, verify_campaign
 
 pytestmark = pytest.mark.integration
@@ -17,23 +17,10 @@ CLOSES = OPENS + timedelta(weeks=3)
 CHARITIES = ["food-bank", "literacy", "shelter", "youth", "seniors", "trees"]
 
 
-class Clock:
-    def __init__(self, at: datetime):
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def clock(app):
     app.extensions["votes.clock"] = clock = Clock(OPENS - timedelta(days=1))
     return clock
-
-
-@pytest.fixture
-def staff(bearer):
-    return bearer("pat", roles=("product_team",))
 
 
 def setup(**overrides) -> dict:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab_testing import as_consumed
+from idealab_testing import Clock, as_consumed
 from votes import contest_handlers, contests, domain, handlers, worker
 
 pytestmark = pytest.mark.integration
@@ -15,23 +15,10 @@ OPENS = datetime(2026, 6, 1, 9, tzinfo=timezone.utc)
 WEEK = timedelta(weeks=1)
 
 
-class Clock:
-    def __init__(self, at: datetime):
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def clock(app):
     app.extensions["votes.clock"] = clock = Clock(OPENS - timedelta(days=1))
     return clock
-
-
-@pytest.fixture
-def staff(bearer):
-    return bearer("pat", roles=("product_team",))
 
 
 def round_(n: int) -> dict:
