@@ -91,7 +91,7 @@ export function PageTitle({ children }: { children: string }) {
 }
 
 /** What the input (or textarea) takes besides its id, name and descriptions; `onInput` gets its value. */
-interface InputProps {
+export interface InputProps {
   value?: string;
   type?: "text" | "email" | "password";
   required?: boolean;

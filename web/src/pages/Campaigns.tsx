@@ -11,6 +11,7 @@ import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
 import { useLive } from "../live";
+import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
 
 const STAFF = ["product_team", "admin"];
 // The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
@@ -227,7 +228,6 @@ function ResultsView({ id }: { id: string }) {
   );
 }
 
-const LANGUAGES = ["fr", "en", "es"] as const;
 
 /** An option as one line of the staff form: "name | description | link | image", the link an https one or an
  * idea's page, the image the address of one the lab holds (an idea's image). */
@@ -286,8 +286,7 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
   });
   const [uploaded, setUploaded] = useState<string | null>(null);
   // Each language filled in, any subset: the service says when none is.
-  const localised = (name: "title" | "description") =>
-    Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
+  const localised = (name: "title" | "description") => inLanguages(fields, name);
   const setup = (): CampaignSetup => {
     const lines = fields.options.split("\n").map((n) => n.trim()).filter(Boolean);
     const who = fields.eligibility;
@@ -345,14 +344,7 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
           <p class="hint">{t("campaignForm.texts.hint")}</p>
           {(["title", "description"] as const).map((name) =>
             form.fieldError(name) ? <p class="field-error" key={name}>{t(`campaignForm.${name}Missing`)} {form.fieldError(name)}</p> : null)}
-          {LANGUAGES.map((l) => (
-            <div key={l}>
-              <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
-                input={bind(`title_${l}`)} />
-              <Field name={`description_${l}`} multiline input={bind(`description_${l}`)}
-                label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
-            </div>
-          ))}
+          <LanguageTexts bind={bind} />
         </fieldset>
         <Field name="options" label={t("campaignForm.options")} hint={t("campaignForm.options.hint")}
           error={form.fieldError("options")} multiline input={{ ...bind("options"), required: true }} />

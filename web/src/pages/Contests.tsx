@@ -15,9 +15,9 @@ import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } f
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
+import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
 
 const STAFF = ["product_team", "admin"];
-const LANGUAGES = ["fr", "en", "es"] as const;
 const enc = encodeURIComponent;
 
 function useStaff(): boolean {
@@ -345,8 +345,7 @@ function ContestForm({ contest }: { contest?: Contest }) {
     ? rounds.map((r) => ({ opens_at: local(r.opens_at), closes_at: local(r.closes_at),
       judging_ends_at: local(r.judging_ends_at), prize: cents(r.prize) }))
     : [{ opens_at: "", closes_at: "", judging_ends_at: "", prize: "" }]);
-  const localised = (name: "title" | "description"): Localised =>
-    Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
+  const localised = (name: "title" | "description"): Localised => inLanguages(fields, name);
   const amount = (value: string) => Math.round(Number(value || 0) * 100);
   const setup = (): ContestSetup => ({
     title: localised("title"),
@@ -389,14 +388,7 @@ function ContestForm({ contest }: { contest?: Contest }) {
         <fieldset>
           <legend>{t("campaignForm.texts")}</legend>
           <p class="hint">{t("campaignForm.texts.hint")}</p>
-          {LANGUAGES.map((l) => (
-            <div key={l}>
-              <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
-                input={bind(`title_${l}`)} />
-              <Field name={`description_${l}`} multiline input={bind(`description_${l}`)}
-                label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
-            </div>
-          ))}
+          <LanguageTexts bind={bind} />
         </fieldset>
         <Field name="criteria" label={t("contestForm.criteria")} hint={t("contestForm.criteria.hint")} multiline
           error={form.fieldError("criteria")} input={bind("criteria")} />

@@ -1,0 +1,28 @@
+// A campaign's or a contest's title and description, each in any of the lab's languages (any subset filled in).
+import type { Localised } from "../api/campaigns";
+import { useT } from "../i18n";
+import { Field, type InputProps } from "./ui";
+
+export const LANGUAGES = ["fr", "en", "es"] as const;
+
+/** The texts filled in, by language, from a form's `<name>_<language>` fields. */
+export function inLanguages(fields: Record<string, string>, name: "title" | "description"): Localised {
+  return Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
+}
+
+/** The title and description inputs, one pair per language. */
+export function LanguageTexts<K extends string>({ bind }: { bind: (name: K) => InputProps }) {
+  const { t } = useT();
+  return (
+    <>
+      {LANGUAGES.map((l) => (
+        <div key={l}>
+          <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
+            input={bind(`title_${l}` as K)} />
+          <Field name={`description_${l}`} multiline input={bind(`description_${l}` as K)}
+            label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
+        </div>
+      ))}
+    </>
+  );
+}
