@@ -8,7 +8,7 @@ from idealab.events import new_event
 from idealab_testing import as_consumed
 from votes import campaigns, handlers
 
-from .test_campaigns import CLOSES, OPENS, cast, clock, create, recount, staff  # noqa: F401 - fixtures
+from .test_campaigns import CLOSES, OPENS, cast, clock, create, recount  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 lab or of the campaign's own space), and show an image the lab holds."""
 import pytest
 
-from .test_campaigns import OPENS, clock, setup, staff  # noqa: F401 - fixtures
+from .test_campaigns import OPENS, clock, setup  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from idealab.events import new_event
 from idealab_testing import as_consumed
 from votes import domain, handlers, integrity
 
-from .test_campaigns import OPENS, cast, clock, create, staff  # noqa: F401 - fixtures
+from .test_campaigns import OPENS, cast, clock, create  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 
