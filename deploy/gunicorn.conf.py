@@ -15,6 +15,10 @@ worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = 30
+# Longer than the gateway keeps an idle upstream connection (nginx's upstream keepalive_timeout, 60 s): with
+# gunicorn's default of 2 s, nginx sometimes sent a request on a connection gunicorn was closing, and a POST, which
+# nginx does not retry, came back 502 ("upstream prematurely closed connection").
+keepalive = 75
 # Behind the gateway, which bounds each request line and header line to 4 KB and all headers to 16 KB with problem+json
 # answers of its own (deploy/gateway): gunicorn's default of 100 headers would refuse more with an HTML page first.
 limit_request_fields = 8192
