@@ -165,3 +165,23 @@ def publish(servers, namespace, topics):
                                    json.dumps(envelope).encode(), [])
     yield send
     publisher.close()
+
+
+# `make test` runs in two pytest-xdist workers (--dist loadgroup): a group runs whole on one worker. A module is a
+# group, so its fixtures start once; the browser tests are one, as their lab lives as long as their package; the
+# fault tests and the benchmarks' smoke runs are one, never run two at once (each starts servers or a lab of its
+# own and measures). Those two, the longest, go first (with --no-loadscope-reorder), one to each worker.
+OWN_SERVERS = ("tests/faults/", "bench/tests/test_smoke.py")
+FIRST = ("own servers", "browser")
+
+
+def _group(path: str) -> str:
+    return "own servers" if path.startswith(OWN_SERVERS) else "browser" if path.startswith("tests/browser/") else path
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    groups = {item: _group(item.nodeid.split("::")[0]) for item in items}
+    for item, group in groups.items():
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: FIRST.index(groups[item]) if groups[item] in FIRST else len(FIRST))

@@ -1,6 +1,7 @@
 """The whole lab for end-to-end tests: every process of the Procfile and the gateway, on ports of their own, with
 a namespace of their own on the shared Kafka and database servers."""
 import importlib.util
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +18,9 @@ lab = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(lab)
 
 THRESHOLD = 3
+# The lab's log, one per pytest-xdist worker (each runs a lab of its own): the mails its mail sink prints are read back
+# from there.
+LAB_LOG = ROOT / ".cache" / "logs" / f"e2e-lab-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +63,7 @@ def lab_running(env: dict, log: Path):
 
 @pytest.fixture(scope="session")
 def running_lab(lab_env):
-    with lab_running(lab_env, ROOT / ".cache" / "logs" / "e2e-lab.log") as process:
+    with lab_running(lab_env, LAB_LOG) as process:
         yield process
 
 

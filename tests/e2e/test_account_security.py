@@ -10,11 +10,10 @@ import requests
 
 from idealab_testing import assert_problem, mails_in_log, unique, wait_for
 
-from .conftest import ROOT
+from .conftest import LAB_LOG
 
 pytestmark = pytest.mark.e2e
 
-LAB_LOG = ROOT / ".cache" / "logs" / "e2e-lab.log"  # where tests/e2e/conftest.py's lab writes
 PASSWORD = "correct horse battery staple 42"
 
 

@@ -10,11 +10,10 @@ import pytest
 
 from idealab_testing import announce_verified, mails_in_log, wait_for
 
-from .conftest import ROOT
+from .conftest import LAB_LOG
 
 pytestmark = pytest.mark.e2e
 
-LAB_LOG = ROOT / ".cache" / "logs" / "e2e-lab.log"
 CHARITIES = ["food-banks", "literacy", "shelters", "youth-sport", "seniors", "urban-trees"]
 BUDGET = 15_000_000  # 150,000.00 CAD in cents
 

@@ -10,11 +10,10 @@ import requests
 
 from idealab_testing import announce_verified, mails_in_log, wait_for
 
-from .conftest import ROOT
+from .conftest import LAB_LOG
 
 pytestmark = pytest.mark.e2e
 
-LAB_LOG = ROOT / ".cache" / "logs" / "e2e-lab.log"
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 16
 
 

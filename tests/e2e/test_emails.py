@@ -5,7 +5,7 @@ import pytest
 
 from idealab_testing import announce_verified, mails_in_log, wait_for
 
-from .test_campaigns import LAB_LOG
+from .conftest import LAB_LOG
 from .test_core_flow import vote
 from .test_initiatives import on_roadmap, submit
 

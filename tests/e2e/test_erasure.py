@@ -15,12 +15,11 @@ from pymongo import MongoClient
 
 from idealab_testing import unique, wait_for
 
-from .conftest import ROOT
+from .conftest import LAB_LOG
 from .test_account_security import PASSWORD, Person, tokens_mailed
 
 pytestmark = pytest.mark.e2e
 
-LAB_LOG = ROOT / ".cache" / "logs" / "e2e-lab.log"
 # The contacts topic's segment closes ~11 s after the tombstone (the publisher's roll), and the broker's cleaner
 # runs every 15 s when idle (log.cleaner.backoff.ms): about half a minute, with room for a loaded box.
 ERASED_WITHIN = 120
