@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import snowballstemmer
@@ -27,8 +28,11 @@ class ModerationConflict(Exception):
     """Hiding what is hidden already, or restoring what is shown."""
 
 
-class NotAnImage(Exception):
-    """Bytes that are not a PNG, JPEG, WebP or GIF image."""
+IMAGE_REFUSAL = "not an image: PNG, JPEG, WebP or GIF only"
+
+
+class NotTaken(Exception):
+    """Bytes of a kind the lab does not take; the message says which it takes."""
 
 
 def image_type(data: bytes) -> str | None:
@@ -42,13 +46,15 @@ def image_url(image_id: str) -> str:
     return f"/api/ideas/images/{image_id}"
 
 
-def new_image(data: bytes, owner_id: str, now: datetime) -> dict:
-    """An uploaded image, to be attached to an idea by its owner. Its id is random: it is the only key to it."""
-    content_type = image_type(data)
+def new_upload(data: bytes, owner_id: str, now: datetime, type_of: Callable[[bytes], str | None],
+               refusal: str) -> dict:
+    """An uploaded image or video, to be attached by its owner. Its type is read from its bytes by `type_of` (none:
+    refused with `refusal`, which says what is taken). Its id is random: it is the only key to it."""
+    content_type = type_of(data)
     if content_type is None:
-        raise NotAnImage("not an image: PNG, JPEG, WebP or GIF only")
+        raise NotTaken(refusal)
     return {"_id": uuid.uuid4().hex, "owner_id": owner_id, "content_type": content_type, "size": len(data),
-            "data": data, "uploaded_at": now}
+            "data": data, "uploaded_at": now, "attached": None}
 
 
 def upload_day(member_id: str, now: datetime) -> tuple[str, datetime]:

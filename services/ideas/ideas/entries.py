@@ -2,15 +2,13 @@
 link to a hosted one. The votes service owns contests; this service keeps what it needs of them (`contest.scheduled`:
 the windows in which each round takes entries) and tags each entry with its contest and round, which
 `idea.submitted` carries to the votes service. Rules and use cases; the pymongo calls are in entry_store."""
-import uuid
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from werkzeug.exceptions import Conflict, NotFound, TooManyRequests, UnsupportedMediaType
+from werkzeug.exceptions import Conflict, NotFound
 
 from idealab.auth import Principal, can_see
 from idealab.events import Event
-from idealab.windows import seconds_until
 
 from . import domain
 from .config import Images
@@ -20,10 +18,7 @@ from .config import Images
 MAX_VIDEO_BYTES = 8 * 1024 * 1024
 VIDEO_TYPES = ("video/mp4", "video/webm")
 EBML = b"\x1a\x45\xdf\xa3"
-
-
-class NotAVideo(Exception):
-    """Bytes that are not an MP4 or WebM video."""
+VIDEO_REFUSAL = "not a video: MP4 or WebM only"
 
 
 def video_type(data: bytes) -> str | None:
@@ -39,14 +34,6 @@ def video_type(data: bytes) -> str | None:
 
 def video_url(video_id: str) -> str:
     return f"/api/ideas/videos/{video_id}"
-
-
-def new_video(data: bytes, owner_id: str, now: datetime) -> dict:
-    content_type = video_type(data)
-    if content_type is None:
-        raise NotAVideo("not a video: MP4 or WebM only")
-    return {"_id": uuid.uuid4().hex, "owner_id": owner_id, "content_type": content_type, "size": len(data),
-            "data": data, "uploaded_at": now, "attached": None}
 
 
 def entry_round(contest: dict, now: datetime) -> int | None:
@@ -83,21 +70,6 @@ def entry_fields(store, fields: dict, author: Principal, now: datetime) -> dict:
             raise ValidationError({"video_id": [f"no video {fields['video_id']} uploaded by you"]})
         out["video"] = {"id": video["_id"], "url": video_url(video["_id"]), "content_type": video["content_type"]}
     return out
-
-
-def upload_video(store, data: bytes, owner: Principal, quota: Images, now: datetime) -> dict:
-    """Stores the video if it is one, counted in the owner's uploads of the day like an image (429 beyond)."""
-    try:
-        video = new_video(data, owner.user_id, now)
-    except NotAVideo as exc:
-        raise UnsupportedMediaType(str(exc)) from exc
-    counter, day_ends = domain.upload_day(owner.user_id, now)
-    if video["size"] > quota.bytes_per_member_per_day or not store.count_upload(
-            counter, video["size"], quota.per_member_per_day, quota.bytes_per_member_per_day, day_ends):
-        raise TooManyRequests(f"at most {quota.bytes_per_member_per_day / 2 ** 20:g} MB a day may be uploaded; try "
-                              f"again tomorrow (UTC)", retry_after=seconds_until(now, day_ends))
-    store.entries.add_video(video)
-    return video
 
 
 def purge_unused_videos(store, quota: Images, now: datetime) -> int:

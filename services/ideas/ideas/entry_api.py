@@ -1,16 +1,14 @@
 """HTTP routes of contest entries (ideas.entries), a blueprint nested in the ideas API's: short videos, uploaded and
 served by ranges, and a contest's entries. An entry itself is submitted as an idea with its `contest_id`."""
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from idealab import auth, openapi
-from idealab.mongo import as_stored
 from idealab.web import PROBLEM, store
 
-from . import entries, schemas
+from . import entries, handlers, schemas
 
 bp = Blueprint("entries", __name__)
 MAX_UPLOAD_BYTES = entries.MAX_VIDEO_BYTES + 64 * 1024
@@ -46,8 +44,7 @@ def upload_video():
     data = upload.stream.read(entries.MAX_VIDEO_BYTES + 1)
     if len(data) > entries.MAX_VIDEO_BYTES:
         raise RequestEntityTooLarge("a video may be at most 8 MB")
-    video = entries.upload_video(store(), data, auth.current_principal(), current_app.extensions["ideas.images"],
-                                 as_stored(datetime.now(timezone.utc)))
+    video = handlers.upload_video(store(), data, auth.current_principal(), current_app.extensions["ideas.images"])
     return schemas.Video().dump(video), 201, {"Location": entries.video_url(video["_id"])}
 
 

@@ -30,20 +30,30 @@ def submit_idea(store: IdeaStore, fields: dict, author: Principal) -> dict:
 
 
 def upload_image(store: IdeaStore, data: bytes, owner: Principal, quota: Images) -> dict:
-    """Stores the image if it is one and the owner's uploads of today leave room for it (429 beyond)."""
+    return _upload(store, data, owner, quota, domain.image_type, domain.IMAGE_REFUSAL, store.add_image)
+
+
+def upload_video(store: IdeaStore, data: bytes, owner: Principal, quota: Images) -> dict:
+    """A contest entry's clip, counted in the owner's uploads of the day like an image."""
+    return _upload(store, data, owner, quota, entries.video_type, entries.VIDEO_REFUSAL, store.entries.add_video)
+
+
+def _upload(store: IdeaStore, data: bytes, owner: Principal, quota: Images, type_of, refusal: str, add) -> dict:
+    """Stores the upload if its bytes are of a kind `type_of` knows (415 with `refusal` if not) and the owner's
+    uploads of today leave room for it (429 beyond)."""
     now = _now()
     try:
-        image = domain.new_image(data, owner.user_id, now)
-    except domain.NotAnImage as exc:
+        upload = domain.new_upload(data, owner.user_id, now, type_of, refusal)
+    except domain.NotTaken as exc:
         raise UnsupportedMediaType(str(exc)) from exc
     counter, day_ends = domain.upload_day(owner.user_id, now)
-    if image["size"] > quota.bytes_per_member_per_day or not store.count_upload(
-            counter, image["size"], quota.per_member_per_day, quota.bytes_per_member_per_day, day_ends):
+    if upload["size"] > quota.bytes_per_member_per_day or not store.count_upload(
+            counter, upload["size"], quota.per_member_per_day, quota.bytes_per_member_per_day, day_ends):
         raise TooManyRequests(
-            f"at most {quota.per_member_per_day} images and {quota.bytes_per_member_per_day / 2 ** 20:g} MB a "
+            f"at most {quota.per_member_per_day} uploads and {quota.bytes_per_member_per_day / 2 ** 20:g} MB a "
             f"day may be uploaded; try again tomorrow (UTC)", retry_after=seconds_until(now, day_ends))
-    store.add_image(image)
-    return image
+    add(upload)
+    return upload
 
 
 def keep_image(store: IdeaStore, image_id: str) -> None:

@@ -118,12 +118,13 @@ def test_an_images_type_is_read_from_its_first_bytes(first_bytes, kind):
     assert domain.image_type(first_bytes) == kind
 
 
-def test_an_image_gets_a_random_id_and_anything_else_is_no_image():
-    first, second = (domain.new_image(b"GIF89a", "ann", NOW) for _ in range(2))
+def test_an_upload_gets_a_random_id_and_bytes_of_another_kind_are_refused_saying_what_is_taken():
+    first, second = (domain.new_upload(b"GIF89a", "ann", NOW, domain.image_type, domain.IMAGE_REFUSAL)
+                     for _ in range(2))
     assert (first["content_type"], first["size"], first["owner_id"]) == ("image/gif", 6, "ann")
-    assert first["_id"] != second["_id"]
-    with pytest.raises(domain.NotAnImage):
-        domain.new_image(b"<script>", "ann", NOW)
+    assert first["_id"] != second["_id"] and first["attached"] is None
+    with pytest.raises(domain.NotTaken, match="PNG, JPEG, WebP or GIF only"):
+        domain.new_upload(b"<script>", "ann", NOW, domain.image_type, domain.IMAGE_REFUSAL)
 
 
 def test_a_day_of_recency_is_worth_doubling_the_activity_in_the_trending_score():
