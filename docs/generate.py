@@ -2,7 +2,7 @@
 
 - the event catalogue: every type in `idealab.events.CATALOGUE` with its topic, schema version and fields; the
   producer is the service the topic is named after (`<service>.events`), the consumers are the services whose
-  handlers mapping (`<service>.handlers`) names the type;
+  handlers mapping (`<service>.handlers.event_handlers`) names the type;
 - the data: each service's collections and the indexes its store's `ensure_indexes` makes, read by running it
   against a stand-in database that records the calls.
 
@@ -42,7 +42,7 @@ def handled_types(service: str) -> set[str]:
     found: set[str] = set()
     for name in ("handlers", *OTHER_GROUPS.get(service, ())):
         module = importlib.import_module(f"{service}.{name}")
-        factory = getattr(module, "event_handlers", None) or getattr(module, "handlers", None)
+        factory = getattr(module, "event_handlers", None)
         if callable(factory):  # a service that consumes nothing (accounts) has none
             found |= set(factory(*[Unused()] * len(inspect.signature(factory).parameters)))
     return found

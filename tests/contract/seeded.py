@@ -37,7 +37,7 @@ def consumers(apps: dict) -> dict:
     """Each consuming service's handlers by event type, over the store its app uses."""
     store = {name: app.extensions["idealab.store"] for name, app in apps.items()}
     return {"ideas": ideas_handlers.event_handlers(store["ideas"]),
-            "ideas.points": points.handlers(store["ideas"].points),  # members' profiles and boards
+            "ideas.points": points.event_handlers(store["ideas"].points),  # members' profiles and boards
             # threshold: as the contract's votes app (conftest)
             "votes": votes_handlers.event_handlers(store["votes"], threshold=3),
             "roadmap": roadmap_handlers.event_handlers(store["roadmap"]),

@@ -94,7 +94,7 @@ class Access:
                                    upsert=True)
 
 
-def handlers(access: Access) -> dict:
+def event_handlers(access: Access) -> dict:
     return {
         "user.banned": lambda e: access.latest(e.data["user_id"], "banned_at", e.data["banned_at"]),
         "user.password_reset": lambda e: access.latest(e.data["user_id"], "reset_at", e.data["reset_at"]),

@@ -51,7 +51,7 @@ def run(settings: Settings, outbox_collections: list[Collection], consumers: lis
     # Every service keeps who may still do what (bans, removals, closed sessions) in a group of its own.
     access_model = access.Access(connect(settings.mongodb_uri, settings.database, WORKER_SOCKET_TIMEOUT_MS))
     consumers = [*consumers, Consumer(f"{settings.service}.access", [events.ACCOUNTS_TOPIC],
-                                      access.handlers(access_model))]
+                                      access.event_handlers(access_model))]
     topics = [settings.namespace + t for t in events.TOPICS]
 
     def indexes() -> None:

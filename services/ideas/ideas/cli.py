@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                   "idempotent: running it over a kept read model changes nothing)")
     def replay_points(_args) -> int:
         outcomes = replay(settings.kafka_bootstrap_servers, [settings.namespace + t for t in points.TOPICS],
-                          points.handlers(store.points))
+                          points.event_handlers(store.points))
         print(", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) or "nothing to replay")
         return 0
 

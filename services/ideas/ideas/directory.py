@@ -89,7 +89,7 @@ def on_user_banned(directory: Directory, event: Event) -> None:
     directory.banned_now(event.data["user_id"])
 
 
-def handlers(ideas) -> dict:
+def event_handlers(ideas) -> dict:
     """The accounts events the directory (`ideas.directory`, read when an event comes: the mapping is also read
     for its types alone) is made of; user.deleted: ideas.handlers.on_user_deleted forgets the member."""
     return {

@@ -331,7 +331,6 @@ def event_handlers(store: IdeaStore) -> dict:
         "comment.restored": lambda e: on_comments_changed(store, e),
         "tally.changed": lambda e: on_tally_changed(store, e),
         "idea.status_changed": lambda e: on_status_changed(store, e),
-        **directory.handlers(store.directory),  # who members are, for mentions (ideas.directory)
-        **directory.handlers(store),  # who members are, for mentions (ideas.directory)
+        **directory.event_handlers(store),  # who members are, for mentions (ideas.directory)
         "contest.scheduled": lambda e: entries.on_contest_scheduled(store, e),
-    }, promise_handlers.handlers(store))  # the response-time promise's
+    }, promise_handlers.event_handlers(store))  # the response-time promise's

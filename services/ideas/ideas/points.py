@@ -378,7 +378,7 @@ def on_vote(points: PointsStore, event: Event) -> None:
                       event.data["vote_version"])
 
 
-def handlers(points: PointsStore) -> dict:
+def event_handlers(points: PointsStore) -> dict:
     return {
         "user.registered": lambda e: points.name(e.data["user_id"], e.data["display_name"]),
         "user.banned": lambda e: points.ban(e.data["user_id"]),

@@ -90,7 +90,7 @@ def on_user_deleted(store: PromiseStore, event: Event) -> None:
     store.author_gone(event.data["user_id"], event.data["deleted_at"])
 
 
-def handlers(ideas: IdeaStore) -> dict:
+def event_handlers(ideas: IdeaStore) -> dict:
     """The promise's event handlers, joined to the ideas service's mapping (`ideas.handlers.event_handlers`)."""
     store = PromiseStore(ideas)
     return {

@@ -26,7 +26,7 @@ def main() -> None:
                                   events.ACCOUNTS_TOPIC], handlers.event_handlers(store)),
         # Points in a group of their own: a slow recount never holds up the lists' tallies, and a replay of the
         # points (cli replay-points) rebuilds them alone.
-        worker.Consumer("ideas.points", points.TOPICS, points.handlers(store.points)),
+        worker.Consumer("ideas.points", points.TOPICS, points.event_handlers(store.points)),
     ], ensure_indexes=store.ensure_indexes, jobs={
         "ranking": worker.every(RANKING_SECONDS, store.rank),
         "leaderboards": worker.every(RANKING_SECONDS, lambda: store.points.rank(points.now())),

@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Callable
 
 from idealab.access import Access
-from idealab.access import handlers as access_handlers
+from idealab.access import event_handlers as access_handlers
 from idealab.auth import STAFF as STAFF_ROLES
 from idealab.auth import Principal
 from idealab.events import Event
@@ -111,7 +111,7 @@ def _replace(store: NotificationStore, publish: Publish, audience: str) -> None:
         publish(channel(audience, old), REAUTHORIZE)
 
 
-def handlers(store: NotificationStore, publish: Publish, access: Access) -> dict:
+def event_handlers(store: NotificationStore, publish: Publish, access: Access) -> dict:
     applied = access_handlers(access)
 
     def then_replace(audience_of: Callable[[Event], str]):

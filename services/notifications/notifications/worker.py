@@ -24,7 +24,7 @@ def main() -> None:
         # Live pages: its own group, so a stream hears of a vote without waiting for the inboxes' work.
         worker.Consumer("notifications.live", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                                events.ACCOUNTS_TOPIC],
-                        live.handlers(store, live.Publisher(config.live_publish_url()),
+                        live.event_handlers(store, live.Publisher(config.live_publish_url()),
                                       Access(store.live_channels.database))),
     ], ensure_indexes=store.ensure_indexes, jobs={
         # The addresses to mail, from the contacts topic (no event carries one).

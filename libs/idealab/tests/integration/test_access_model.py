@@ -24,7 +24,7 @@ def model(mongo_db):
 
 def apply(model, event_type: str, **data) -> None:
     event = as_consumed(events.new_event(event_type, data, source="/accounts", subject=data["user_id"]))
-    access.handlers(model)[event_type](event)
+    access.event_handlers(model)[event_type](event)
 
 
 def test_a_removal_and_a_demotion_apply_once_and_their_replays_or_older_events_change_nothing(model):

@@ -42,7 +42,7 @@ def model(store):
 
 @pytest.fixture
 def apply(model):
-    on = points.handlers(model)
+    on = points.event_handlers(model)
     return lambda envelope: on[envelope["type"]](as_consumed(envelope))
 
 

@@ -25,7 +25,7 @@ def published():
 @pytest.fixture
 def consume_live(store, published):
     publish = lambda name, message: published.append((name, message))  # noqa: E731
-    return applier(live.handlers(store, publish, Access(store.live_channels.database)))
+    return applier(live.event_handlers(store, publish, Access(store.live_channels.database)))
 
 
 def channels(store, principal) -> list[str]:
