@@ -16,7 +16,6 @@ from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 from pymongo import MongoClient
-from pymongo.database import Database
 from tqdm import tqdm
 
 from ideas import domain as ideas_domain

@@ -2,7 +2,6 @@
 test-artifacts/web-performance.json), not asserted, since timings depend on the machine."""
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 

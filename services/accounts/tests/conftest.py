@@ -49,8 +49,8 @@ def person():
 
 
 @pytest.fixture
-def app(accounts_config, mongo_db):
-    return create_app(accounts_config, db=mongo_db)
+def app(accounts_config, recorded_db):
+    return create_app(accounts_config, db=recorded_db)
 
 
 @pytest.fixture

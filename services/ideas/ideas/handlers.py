@@ -12,7 +12,7 @@ from idealab.windows import seconds_until
 
 from . import conversations, directory, domain, entries, promise_handlers
 from .config import Images
-from .conversations import ACCOUNT, COMMENT, IDEA, QUESTION
+from .conversations import ACCOUNT, COMMENT, IDEA
 from .store import IdeaStore
 
 

@@ -6,7 +6,7 @@ from ideas.config import SERVICE
 
 
 @pytest.fixture
-def app(service_settings, mongo_db):
-    return create_app(service_settings(SERVICE), db=mongo_db)
+def app(service_settings, recorded_db):
+    return create_app(service_settings(SERVICE), db=recorded_db)
 
 

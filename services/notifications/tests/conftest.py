@@ -8,8 +8,8 @@ from notifications.app import create_app
 
 
 @pytest.fixture
-def app(service_settings, mongo_db):
-    return create_app(service_settings("notifications"), db=mongo_db)
+def app(service_settings, recorded_db):
+    return create_app(service_settings("notifications"), db=recorded_db)
 
 
 @pytest.fixture

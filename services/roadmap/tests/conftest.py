@@ -8,8 +8,8 @@ from roadmap.app import create_app
 
 
 @pytest.fixture
-def app(service_settings, mongo_db):
-    return create_app(service_settings("roadmap"), db=mongo_db)
+def app(service_settings, recorded_db):
+    return create_app(service_settings("roadmap"), db=recorded_db)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ THRESHOLD = 3
 
 
 @pytest.fixture
-def app(service_settings, mongo_db):
-    return create_app(VotesConfig(service_settings(SERVICE), THRESHOLD), db=mongo_db)
+def app(service_settings, recorded_db):
+    return create_app(VotesConfig(service_settings(SERVICE), THRESHOLD), db=recorded_db)
 
 
 @pytest.fixture

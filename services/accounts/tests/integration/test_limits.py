@@ -135,7 +135,7 @@ def test_one_client_address_is_limited_across_accounts_and_routes_whatever_it_cl
 
 
 def test_a_reset_refused_for_too_many_checks_keeps_its_link_for_later(client, sign_up, mailbox, accounts):
-    ann = sign_up("ann@example.com")
+    sign_up("ann@example.com")
     client.post("/api/accounts/password-resets", json={"email": "ann@example.com"})
     token = mailbox.link("ann@example.com", "reset-password")
     for _ in range(10):

@@ -190,7 +190,7 @@ def test_a_missing_return_to_is_the_home_page():
 
 
 def test_linking_a_provider_identity():
-    verified, unproved = {"_id": "u1", "email_verified": True}, {"_id": "u2", "email_verified": False}
+    verified = {"_id": "u1", "email_verified": True}
     assert domain.link_decision(verified, None, False) is Link.KNOWN
     assert domain.link_decision(None, verified, True) is Link.BY_EMAIL
     assert domain.link_decision(None, None, True) is Link.NEW

@@ -1,22 +1,15 @@
 """The leaderboards and profiles are read by index: each read command the app sends while answering is explained on
 the engine as it was sent, and none may be a full scan (a lab of thousands of members on several boards)."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from ideas import points
-from ideas.app import create_app
-from ideas.config import SERVICE
 
 pytestmark = pytest.mark.integration
 
 NOW = points.now()
 BOARDS = {None: 3_000, "panel-1": 400}
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture

@@ -5,17 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ideas import promise
-from ideas.app import create_app
-from ideas.config import SERVICE
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture

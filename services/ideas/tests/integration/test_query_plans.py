@@ -7,19 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ideas import domain, handlers
-from ideas.app import create_app
-from ideas.config import SERVICE
 from ideas.store import SORT_KEYS
 
 pytestmark = pytest.mark.integration
 
 SPACES = {None: 1_200, "panel-1": 450, "panel-2": 350}  # each past a depth the pages need
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture

@@ -7,18 +7,11 @@ import pytest
 
 from idealab.mail import Mailer
 from notifications import handlers
-from notifications.app import create_app
-from notifications.config import SERVICE
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(timezone.utc)
 MEMBERS, IDEAS = 400, 1_000
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(service_settings(SERVICE), db=recorded_db)
 
 
 @pytest.fixture

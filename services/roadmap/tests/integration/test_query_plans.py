@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from roadmap.app import create_app
 from roadmap.domain import STATUSES
 from roadmap.handlers import OPEN_SHOWN
 from roadmap.store import BOARD_ORDER, VOTES_ORDER
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.integration
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 # Items per space and status: the open column is the deep one, as in a real lab.
 ITEMS = {None: {"open": 1_500, "under_review": 150, "planned": 40, "launched": 10}, "panel-1": {"open": 400}}
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(service_settings("roadmap"), db=recorded_db)
 
 
 @pytest.fixture

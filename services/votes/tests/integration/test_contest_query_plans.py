@@ -5,18 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from votes import contest_handlers
-from votes.app import create_app
-from votes.config import SERVICE, VotesConfig
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(timezone.utc)
 LATER = NOW + timedelta(days=30)
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(VotesConfig(service_settings(SERVICE), 3), db=recorded_db)
 
 
 def round_(n: int, final: bool = False) -> dict:

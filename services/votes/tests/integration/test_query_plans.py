@@ -6,18 +6,11 @@ import pytest
 
 from idealab_testing import as_consumed
 from votes import campaigns, handlers
-from votes.app import create_app
-from votes.config import SERVICE, VotesConfig
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(timezone.utc)
 IDEAS = [f"idea-{n:04d}" for n in range(200)]
-
-
-@pytest.fixture
-def app(service_settings, recorded_db):
-    return create_app(VotesConfig(service_settings(SERVICE), 3), db=recorded_db)
 
 
 @pytest.fixture
