@@ -67,8 +67,8 @@ def reads():
 
 @pytest.fixture
 def recorded_db(servers, mongo_db, reads):
-    """The test's database through a client that keeps its read commands in `reads` (the query-plan tests build
-    their app over it)."""
+    """The test's database through a client that keeps its read commands in `reads`: every service's test app is
+    built over it, so a query-plan test explains what the app sent."""
     client = MongoClient(servers.mongodb, tz_aware=True, event_listeners=[reads])
     yield client[mongo_db.name]
     client.close()
