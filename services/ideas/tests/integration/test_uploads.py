@@ -35,7 +35,7 @@ def test_a_members_uploads_beyond_the_days_count_get_429_until_the_next_day(app,
     refused = upload(client, bearer("ann"), png())
 
     body = assert_problem(refused, 429)
-    assert "3 images" in body["detail"]
+    assert "3 uploads" in body["detail"]  # images and clips count together
     assert refused.headers["Retry-After"] == "3600"
     assert store.images.count_documents({"owner_id": "ann"}) == 3
     assert upload(client, bearer("bob"), png()).status_code == 201, "the quota is each member's own"
