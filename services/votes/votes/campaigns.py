@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from idealab.auth import Principal, can_see
+from idealab.auth import Principal
 from idealab.events import new_event
 
 SOURCE = "/votes"
@@ -46,11 +46,6 @@ def state(campaign: dict, now: datetime) -> str:
     if now < campaign["opens_at"]:
         return "scheduled"
     return "open" if now < campaign["closes_at"] else "closed"
-
-
-def visible(campaign: dict, principal: Principal | None) -> bool:
-    """A campaign restricted to a space exists only for its members and staff."""
-    return can_see(principal, campaign.get("space"))
 
 
 def check_window(campaign: dict, now: datetime) -> None:

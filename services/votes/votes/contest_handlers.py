@@ -3,30 +3,20 @@ closes and decides each round once."""
 import uuid
 from datetime import datetime
 
-from marshmallow import ValidationError
-from werkzeug.exceptions import Conflict, Forbidden, NotFound
+from werkzeug.exceptions import Conflict, NotFound
 
 from idealab.auth import Principal, visible_spaces
 from idealab.events import Event
 
-from . import contests
+from . import contests, refusals
 from .contest_store import ContestStore
-
-
-def _refused(refusal: contests.Refused) -> Exception:
-    """Outside the judging window 409, not on the jury 403, a malformed setup or scoresheet 422."""
-    if refusal.kind == "window":
-        return Conflict(str(refusal))
-    if refusal.kind == "jury":
-        return Forbidden(str(refusal))
-    return ValidationError({"scores" if refusal.kind == "sheet" else "_schema": [str(refusal)]})
 
 
 def _setup(data: dict, now: datetime) -> dict:
     try:
         contests.check_setup(data, now)
     except contests.Refused as refusal:
-        raise _refused(refusal) from None
+        raise refusals.problem(refusal) from None
     jury = {"kind": data["jury"]["kind"], "members": sorted(set(data["jury"].get("members") or []))}
     rounds = contests.rounds_of(data)
     return {"title": data["title"], "description": data["description"], "space": data["space"],
@@ -54,10 +44,7 @@ def edit(store: ContestStore, contest_id: str, data: dict, by: Principal, now: d
 
 
 def visible(store: ContestStore, contest_id: str, viewer: Principal | None) -> dict:
-    contest = store.contest(contest_id)
-    if contest is None or not contests.visible(contest, viewer):
-        raise NotFound(f"no contest {contest_id}")
-    return contest
+    return refusals.visible(store.contest(contest_id), viewer, f"no contest {contest_id}")
 
 
 def shown(contest: dict, viewer: Principal | None, now: datetime) -> dict:
@@ -87,7 +74,7 @@ def score(store: ContestStore, contest_id: str, number: int, scores: dict, juror
     try:
         contests.check_scoresheet(contest, _round(contest, number), juror, scores, now)
     except contests.Refused as refusal:
-        raise _refused(refusal) from None
+        raise refusals.problem(refusal) from None
     return store.put_scoresheet(contest_id, number, juror.user_id, scores, now)
 
 

@@ -11,7 +11,7 @@ shortlisted entries of every round). The worker's clock takes each step once: a 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from idealab.auth import Principal, can_see
+from idealab.auth import Principal
 from idealab.events import new_event
 
 SOURCE = "/votes"
@@ -42,11 +42,6 @@ class Refused(ValueError):
     def __init__(self, kind: str, detail: str):
         super().__init__(detail)
         self.kind = kind
-
-
-def visible(contest: dict, principal: Principal | None) -> bool:
-    """A contest of a space exists only for its members and staff, as its entries do."""
-    return can_see(principal, contest.get("space"))
 
 
 def rounds_of(setup: dict) -> list[dict]:

@@ -10,7 +10,7 @@ from idealab.auth import Principal, can_see, visible_spaces
 from idealab.events import Event
 from idealab.kafka import Batch
 
-from . import campaigns, contest_handlers, domain, integrity
+from . import campaigns, contest_handlers, domain, integrity, refusals
 from .store import VoteStore
 
 
@@ -117,22 +117,13 @@ def on_idea_merged(store: VoteStore, threshold: int, event: Event) -> None:
 
 # Campaigns (rules: votes.campaigns).
 
-def _refused(refusal: campaigns.Refused) -> Exception:
-    """The 4xx that says which: outside the window 409, not eligible 403, a malformed ballot or setup 422."""
-    if refusal.kind == "window":
-        return Conflict(str(refusal))
-    if refusal.kind == "eligibility":
-        return Forbidden(str(refusal))
-    return ValidationError({"choices" if refusal.kind == "ballot" else "_schema": [str(refusal)]})
-
-
 def _setup(store: VoteStore, data: dict, now: datetime) -> dict:
     """The stored fields of a campaign as staff set it up, checked beyond its shape."""
     try:
         campaigns.check_schedule(data["opens_at"], data["closes_at"], now)
         campaigns.check_options(data["rule"], data["options"])
     except campaigns.Refused as refusal:
-        raise _refused(refusal) from None
+        raise refusals.problem(refusal) from None
     eligibility = {k: v for k, v in data["eligibility"].items() if v is not None}
     space = eligibility.get("space") if eligibility["kind"] == campaigns.SPACE else None
     _check_idea_options(store, data["options"], space)
@@ -163,10 +154,7 @@ def edit_campaign(store: VoteStore, campaign_id: str, data: dict, viewer: Princi
 
 
 def _visible_campaign(store: VoteStore, campaign_id: str, viewer: Principal | None) -> dict:
-    campaign = store.campaign(campaign_id)
-    if campaign is None or not campaigns.visible(campaign, viewer):
-        raise NotFound(f"no campaign {campaign_id}")
-    return campaign
+    return refusals.visible(store.campaign(campaign_id), viewer, f"no campaign {campaign_id}")
 
 
 def _shown(campaign: dict, ballot: dict | None, now: datetime) -> dict:
@@ -191,7 +179,7 @@ def cast_ballot(store: VoteStore, campaign_id: str, voter: Principal, choices: d
         campaigns.check_eligible(campaign, voter)
         campaigns.check_ballot(campaign, choices)
     except campaigns.Refused as refusal:
-        raise _refused(refusal) from None
+        raise refusals.problem(refusal) from None
     voter_id = voter.user_id
     waits = awaits_verification(store, integrity.campaign_lets_unverified_vote(campaign), voter_id)
     if not store.insert_ballot(campaign_id, voter_id, uuid.uuid4().hex, choices, now,
