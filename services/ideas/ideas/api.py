@@ -1,12 +1,11 @@
 """HTTP routes of the ideas service: load the request schema, run the use case, dump the response schema."""
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from idealab import auth, openapi
-from idealab.web import PROBLEM, load, store
+from idealab.web import load, store
 
-from . import config, domain, entry_api, handlers, points, schemas
+from . import config, domain, entry_api, handlers, points, schemas, uploads
 from .conversations import ANSWERERS, COMMENT, IDEA, QUESTION
 from .promise_api import in_language
 from .store import SORT_KEYS
@@ -15,17 +14,7 @@ bp = Blueprint("ideas", __name__)
 MODERATORS = ("moderator", "admin")
 STAFF = ("product_team", "moderator", "admin")
 HELPFUL_MARKERS = ("product_team", "adviser", "moderator", "admin")
-# Room for the multipart form around the largest image; past it the body is refused before it is read whole.
-MAX_UPLOAD_BYTES = domain.MAX_IMAGE_BYTES + 64 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
-# Served as a file that runs nothing and is never read as anything but its stored type.
-IMAGE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
-# A space's image is checked at every request (its members change): no cache may keep it for someone else.
-CACHING = {True: "public, max-age=31536000, immutable", False: "private, no-cache"}
-
-
-def _problem(description: str) -> dict:
-    return {"description": description, "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 @bp.post("")
@@ -39,27 +28,14 @@ def submit():
 
 @bp.post("/images")
 @auth.require("member", "product_team")
-@openapi.operation(
-    answer=schemas.Image, status=201,
-    requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["image"],
-        "properties": {"image": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
-                                 "description": "a PNG, JPEG, WebP or GIF image of at most 2 MB"}}}}}},
-    responses={"400": _problem("the body is not a readable form"),
-               "413": _problem("the image is over 2 MB"),
-               "415": _problem("the file is not a PNG, JPEG, WebP or GIF image"),
-               "422": _problem("no file in the form's `image` field"),
-               "429": _problem("the member's uploads of the day (UTC) are at their quota (20 images and 20 MB by "
-                               "default); Retry-After says when the day ends")})
+@openapi.operation(answer=schemas.Image, status=201, **uploads.declared(
+    "image", "a PNG, JPEG, WebP or GIF image of at most 2 MB", too_large="the image is over 2 MB",
+    wrong_type="the file is not a PNG, JPEG, WebP or GIF image",
+    at_quota="the member's uploads of the day (UTC) are at their quota (20 images and 20 MB by default); "
+             "Retry-After says when the day ends"))
 def upload_image():
     """Uploads an image for an idea. Its type is read from its bytes; send its id as the idea's `image_id`."""
-    request.max_content_length = MAX_UPLOAD_BYTES  # RequestEntityTooLarge (413) when the form is read
-    upload = request.files.get("image")
-    if upload is None:
-        raise ValidationError({"image": ["a file in the multipart/form-data field `image`"]})
-    data = upload.stream.read(domain.MAX_IMAGE_BYTES + 1)
-    if len(data) > domain.MAX_IMAGE_BYTES:
-        raise RequestEntityTooLarge("an image may be at most 2 MB")
+    data = uploads.received("image", domain.MAX_IMAGE_BYTES, "an image may be at most 2 MB")
     image = handlers.upload_image(store(), data, auth.current_principal(), current_app.extensions["ideas.images"])
     return schemas.Image().dump(image), 201, {"Location": domain.image_url(image["_id"])}
 
@@ -75,13 +51,10 @@ def keep_image(image_id: str):
 
 @bp.get("/images/<image_id>")
 @openapi.operation(answer=None, optional_sign_in=True, responses={"200": {
-    "description": "the image's bytes, as uploaded",
-    "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in IMAGE_TYPES}}})
+    "description": "the image's bytes, as uploaded", "content": uploads.binary(IMAGE_TYPES)}})
 def image(image_id: str):
     """An idea's image: one of an invite-only space's idea only for its members and staff (404 to anyone else)."""
-    found, public = handlers.visible_image(store(), image_id, auth.current_principal())
-    return Response(found["data"], content_type=found["content_type"],
-                    headers={**IMAGE_HEADERS, "Cache-Control": CACHING[public]})
+    return uploads.served(*handlers.visible_image(store(), image_id, auth.current_principal()))
 
 
 @bp.get("")
