@@ -16,6 +16,7 @@ from idealab.web import load, store
 
 from . import handlers, moderation
 from .moderation import COMMENT, DISMISSED, IDEA, QUESTION, UPHELD
+from .schemas import Moderation
 from .store import IdeaStore
 
 bp = Blueprint("moderation", __name__)
@@ -46,8 +47,8 @@ class Dismiss(Schema):
     note = Text(load_default=None, validate=validate.Length(max=500))  # for the audit log
 
 
-class Restore(Schema):
-    reason = Text(required=True, validate=validate.Length(min=3, max=500))  # shown to everyone
+class Restore(Moderation):
+    """A hidden question shown again: the public reason, as when an idea or a comment is restored."""
 
 
 class FlaggedItem(Schema):
