@@ -19,6 +19,16 @@ def staff(bearer):
 
 
 @pytest.fixture
+def set_up_by_staff(client, staff):
+    """set_up_by_staff("contests", body) → the id of the campaign or contest the product team set up."""
+    def set_up(what: str, body: dict) -> str:
+        response = client.post(f"/api/votes/{what}", json=body, headers=staff)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+    return set_up
+
+
+@pytest.fixture
 def threshold(app):
     """Votes an idea needs before it goes to review, as the app is configured."""
     return app.config["VOTE_THRESHOLD"]

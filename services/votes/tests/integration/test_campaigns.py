@@ -33,12 +33,8 @@ def setup(**overrides) -> dict:
 
 
 @pytest.fixture
-def create(client, staff, clock):
-    def make(**overrides) -> str:
-        response = client.post("/api/votes/campaigns", json=setup(**overrides), headers=staff)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()["id"]
-    return make
+def create(set_up_by_staff, clock):
+    return lambda **overrides: set_up_by_staff("campaigns", setup(**overrides))
 
 
 def cast(client, headers, campaign_id, choices):

@@ -38,12 +38,8 @@ def setup(rounds: int = 2, **overrides) -> dict:
 
 
 @pytest.fixture
-def create(client, staff, clock):
-    def make(**overrides) -> str:
-        response = client.post("/api/votes/contests", json=setup(**overrides), headers=staff)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()["id"]
-    return make
+def create(set_up_by_staff, clock):
+    return lambda **overrides: set_up_by_staff("contests", setup(**overrides))
 
 
 def enter(store, contest_id: str, round_number: int, idea_id: str, at: datetime) -> None:
