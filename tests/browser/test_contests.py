@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
+from idealab_testing import round_and_final
+
 from .conftest import eventually, screenshot
 
 pytestmark = pytest.mark.browser
@@ -35,10 +37,7 @@ def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_
         "title": {"en": "Saving geniuses", "es": "Genios del Ahorro"}, "description": {"en": "Share a saving tip."},
         "currency": "EUR", "shortlist_size": 1, "jury": {"kind": "role"},
         "criteria": [{"id": "saving", "name": {"en": "Saving"}}, {"id": "clarity", "name": {"en": "Clarity"}}],
-        "rounds": [{"opens_at": opens.isoformat(), "closes_at": closes.isoformat(),
-                    "judging_ends_at": (closes + timedelta(seconds=15)).isoformat(), "prize": 50_000}],
-        "final": {"closes_at": (closes + timedelta(seconds=1)).isoformat(),
-                  "judging_ends_at": (closes + timedelta(seconds=16)).isoformat(), "prize": 150_000}})
+        **round_and_final(opens, closes, judging=15, final_judging=16)})
     assert made.status_code == 201, made.text
     contest = made.json()["id"]
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from idealab_testing import announce_verified, mails_in_log, wait_for
+from idealab_testing import announce_verified, mails_in_log, round_and_final, wait_for
 
 from .conftest import LAB_LOG
 
@@ -38,10 +38,7 @@ def test_genios_del_ahorro_entries_votes_a_round_closed_on_time_jury_winner_and_
         "title": {"es": "Genios del Ahorro", "en": "Saving geniuses"}, "description": {"es": "Comparte tu truco"},
         "currency": "EUR", "shortlist_size": 2, "jury": {"kind": "role"},
         "criteria": [{"id": "saving", "name": {"es": "Ahorro"}}, {"id": "originality", "name": {"es": "Originalidad"}}],
-        "rounds": [{"opens_at": opens.isoformat(), "closes_at": closes.isoformat(),
-                    "judging_ends_at": (closes + timedelta(seconds=14)).isoformat(), "prize": 50_000}],
-        "final": {"closes_at": (closes + timedelta(seconds=1)).isoformat(),
-                  "judging_ends_at": (closes + timedelta(seconds=16)).isoformat(), "prize": 150_000}})
+        **round_and_final(opens, closes, judging=14, final_judging=16)})
     assert created.status_code == 201, created.text
     contest = created.json()["id"]
     assert authors[0].post("/api/votes/contests", json=created.json()).status_code == 403

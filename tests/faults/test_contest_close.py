@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 
 from idealab import outbox
 from idealab.events import new_event
-from idealab_testing import wait_for
+from idealab_testing import round_and_final, wait_for
 from votes import contests
 
 pytestmark = pytest.mark.faults
@@ -41,10 +41,7 @@ def test_the_votes_worker_killed_at_a_rounds_closing_instant_and_restarted_close
                             timeout=10, json={
         "title": {"es": "Genios del Ahorro"}, "description": {"es": "Trucos"}, "currency": "EUR",
         "shortlist_size": 2, "jury": {"kind": "role"}, "criteria": [{"id": "saving", "name": {"es": "Ahorro"}}],
-        "rounds": [{"opens_at": opens.isoformat(), "closes_at": closes.isoformat(),
-                    "judging_ends_at": (closes + timedelta(seconds=4)).isoformat(), "prize": 50_000}],
-        "final": {"closes_at": (closes + timedelta(seconds=1)).isoformat(),
-                  "judging_ends_at": (closes + timedelta(seconds=5)).isoformat(), "prize": 150_000}})
+        **round_and_final(opens, closes, judging=4, final_judging=5)})
     assert created.status_code == 201, created.text
     contest_id = created.json()["id"]
     entries = [f"{name}-{contest_id}" for name in VOTES]

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -387,6 +387,16 @@ def announce_verified(bootstrap_servers: str, namespace: str, user_ids: list[str
                           value=json.dumps(SampleEvents.contact(user_id, f"{user_id}@example.com")).encode()).get(10)
     finally:
         producer.close()
+
+
+def round_and_final(opens: datetime, closes: datetime, judging: float, final_judging: float) -> dict:
+    """A contest's schedule as the votes API takes it, short enough for a test to watch the worker's clock decide it:
+    one round from `opens` to `closes`, then the final, closing a second after it; each judged until so many seconds
+    after the round's close. Prizes of 500 and 1,500 (in cents)."""
+    return {"rounds": [{"opens_at": opens.isoformat(), "closes_at": closes.isoformat(),
+                        "judging_ends_at": (closes + timedelta(seconds=judging)).isoformat(), "prize": 50_000}],
+            "final": {"closes_at": (closes + timedelta(seconds=1)).isoformat(),
+                      "judging_ends_at": (closes + timedelta(seconds=final_judging)).isoformat(), "prize": 150_000}}
 
 
 def mails_in_log(log: Path, address: str) -> list[EmailMessage]:

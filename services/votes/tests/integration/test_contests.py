@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab_testing import Clock, as_consumed
+from idealab_testing import Clock, as_consumed, round_and_final
 from votes import contest_handlers, contests, domain, handlers, worker
 
 pytestmark = pytest.mark.integration
@@ -236,6 +236,21 @@ def test_a_worker_stopped_and_restarted_at_the_closing_instant_closes_and_decide
     assert [(e["data"]["round"], e["data"]["winner"]) for e in round_events(store, contest_id)] == [
         (1, f"x-{contest_id}")]
     assert store.contests.contest(contest_id)["step"] == 2  # closed once, decided once (the final: no finalist yet?)
+
+
+def test_a_round_and_its_final_a_second_later_as_the_lab_tests_set_them_up_are_each_closed_and_decided(
+        set_up_by_staff, clock, store):
+    closes = OPENS + timedelta(seconds=10)
+    contest_id = set_up_by_staff("contests", {**setup(), **round_and_final(OPENS, closes, judging=4, final_judging=5)})
+    entries = [f"tip{n}-{contest_id}" for n in range(3)]
+    for entry, count in zip(entries, (3, 2, 1)):
+        enter(store, contest_id, 1, entry, OPENS)
+        votes_for(store, entry, count, OPENS + timedelta(seconds=1))
+    assert clock_at(store, closes + contests.SETTLE) == 1  # the round closes to votes
+    assert clock_at(store, closes + timedelta(seconds=5) + contests.SETTLE) == 1  # the final closes, both are judged
+    assert [(e["data"]["round"], e["data"]["final"], e["data"]["winner"]) for e in round_events(store, contest_id)] == [
+        (1, False, entries[0]), (2, True, entries[0])]  # no scoresheet: the most voted of each shortlist
+    assert [r["prize"] for r in store.contests.contest(contest_id)["rounds"]] == [50_000, 150_000]
 
 
 def test_a_contest_of_a_space_is_not_there_for_outsiders(client, bearer, create, clock):
