@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -189,6 +191,27 @@ class System:
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+
+
+def set_up_by_staff(votes_api: Api, bearer, what: str, body: dict) -> str:
+    """set_up_by_staff(votes_api, bearer, "contests", body) → the id of the campaign or contest the product team set
+    up through the votes API."""
+    created = requests.post(f"{votes_api.url}/{what}", headers=bearer("team-1", roles=("product_team",)),
+                            timeout=10, json=body)
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def killed_at_the_close_and_once_it_is_written(worker: Worker, close: datetime, written, what: str) -> None:
+    """The votes worker SIGKILLed at the instant its clock would close a campaign or a round (before it could) and
+    started again; then killed again the moment the restarted worker has written the close (`written()`, `what`),
+    before its relay could publish it, and started again."""
+    time.sleep(max(0.0, (close - datetime.now(timezone.utc)).total_seconds()))
+    worker.kill()
+    worker.start()
+    wait_for(written, timeout=60, interval=0.01, what=what)
+    worker.kill()
+    worker.start()
 
 
 def first_answer_but(waiting: int, call, **wait) -> requests.Response:

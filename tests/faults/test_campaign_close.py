@@ -10,6 +10,8 @@ from idealab import outbox
 from idealab_testing import wait_for
 from votes import campaigns
 
+from .system import killed_at_the_close_and_once_it_is_written, set_up_by_staff
+
 pytestmark = pytest.mark.faults
 
 VOTES = {"food-banks": 3, "literacy": 2, "shelters": 1}
@@ -21,13 +23,10 @@ def test_the_votes_worker_killed_at_the_closing_instant_and_restarted_closes_the
     worker = system.worker("votes")
     opens = datetime.now(timezone.utc) + timedelta(seconds=3)
     closes = opens + timedelta(seconds=8)
-    created = requests.post(f"{votes_api.url}/campaigns", headers=bearer("team-1", roles=("product_team",)),
-                            timeout=10, json={
+    campaign_id = set_up_by_staff(votes_api, bearer, "campaigns", {
         "title": {"en": "Where should 150,000 CAD go?"}, "description": {"en": "Six weeks, one choice."},
         "options": [{"id": option, "name": option.title()} for option in (*VOTES, "seniors")],
         "opens_at": opens.isoformat(), "closes_at": closes.isoformat(), "rule": {"kind": "single"}})
-    assert created.status_code == 201, created.text
-    campaign_id = created.json()["id"]
     time.sleep(max(0.0, (opens - datetime.now(timezone.utc)).total_seconds()))
     voters = [(f"voter-{option}-{n}", option) for option, count in VOTES.items() for n in range(count)]
     for voter, option in voters:
@@ -35,16 +34,10 @@ def test_the_votes_worker_killed_at_the_closing_instant_and_restarted_closes_the
                             json={"choices": {option: 1}})
         assert cast.status_code == 200, cast.text
 
-    # Killed at the instant its clock would close the campaign (before it could), and started again.
-    time.sleep(max(0.0, (closes + campaigns.CLOSE_SETTLE - datetime.now(timezone.utc)).total_seconds()))
-    worker.kill()
-    worker.start()
-    # Killed again the moment the restarted worker has written the close, before its relay could publish it.
     stored = service_db("votes").campaigns
-    wait_for(lambda: stored.find_one({"_id": campaign_id}, {"closed": 1})["closed"], timeout=60, interval=0.01,
-             what="the restarted worker to close the campaign")
-    worker.kill()
-    worker.start()
+    killed_at_the_close_and_once_it_is_written(
+        worker, closes + campaigns.CLOSE_SETTLE, lambda: stored.find_one({"_id": campaign_id}, {"closed": 1})["closed"],
+        "the restarted worker to close the campaign")
 
     wait_for(lambda: stored.count_documents({"_id": campaign_id, **outbox.IS_PENDING}) == 0, timeout=60,
              what="the close to be published")

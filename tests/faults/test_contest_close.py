@@ -14,6 +14,8 @@ from idealab.events import new_event
 from idealab_testing import round_and_final, wait_for
 from votes import contests
 
+from .system import killed_at_the_close_and_once_it_is_written, set_up_by_staff
+
 pytestmark = pytest.mark.faults
 
 VOTES = {"tip-a": 3, "tip-b": 2, "tip-c": 1}
@@ -37,13 +39,10 @@ def test_the_votes_worker_killed_at_a_rounds_closing_instant_and_restarted_close
     worker = system.worker("votes")
     opens = datetime.now(timezone.utc) + timedelta(seconds=2)
     closes = opens + timedelta(seconds=10)
-    created = requests.post(f"{votes_api.url}/contests", headers=bearer("team-1", roles=("product_team",)),
-                            timeout=10, json={
+    contest_id = set_up_by_staff(votes_api, bearer, "contests", {
         "title": {"es": "Genios del Ahorro"}, "description": {"es": "Trucos"}, "currency": "EUR",
         "shortlist_size": 2, "jury": {"kind": "role"}, "criteria": [{"id": "saving", "name": {"es": "Ahorro"}}],
         **round_and_final(opens, closes, judging=4, final_judging=5)})
-    assert created.status_code == 201, created.text
-    contest_id = created.json()["id"]
     entries = [f"{name}-{contest_id}" for name in VOTES]
     enter(servers, namespace, contest_id, entries)
     for entry, count in zip(entries, VOTES.values()):
@@ -52,16 +51,11 @@ def test_the_votes_worker_killed_at_a_rounds_closing_instant_and_restarted_close
                                            timeout=10).status_code == 201, what="a vote for an entry")
     assert datetime.now(timezone.utc) < closes, "the votes took longer than the round: raise its length"
 
-    # Killed at the instant its clock would close the round (before it could), and started again.
-    time.sleep(max(0.0, (closes + contests.SETTLE - datetime.now(timezone.utc)).total_seconds()))
-    worker.kill()
-    worker.start()
-    # Killed again the moment the restarted worker has written the round's close, before its relay could publish.
     stored = service_db("votes").contests
-    wait_for(lambda: "ranking" in stored.find_one({"_id": contest_id}, {"rounds": 1})["rounds"][0], timeout=60,
-             interval=0.01, what="the restarted worker to close the round")
-    worker.kill()
-    worker.start()
+    killed_at_the_close_and_once_it_is_written(
+        worker, closes + contests.SETTLE,
+        lambda: "ranking" in stored.find_one({"_id": contest_id}, {"rounds": 1})["rounds"][0],
+        "the restarted worker to close the round")
 
     wait_for(lambda: all("winner" in r for r in stored.find_one({"_id": contest_id}, {"rounds": 1})["rounds"]),
              timeout=60, what="the round and the final to be decided")
