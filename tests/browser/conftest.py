@@ -228,6 +228,20 @@ def accessible(axe):
     return check
 
 
+@pytest.fixture
+def team_at_the_new_form(signed_in, accessible):
+    """team_at_the_new_form("contest") → a product team member ("Tess") who opened the form for a new contest (or
+    campaign), checked axe-clean and kept as a screenshot; signed in, to call the lab directly."""
+    def open_form(what: str) -> Person:
+        page, team = signed_in("Tess", roles=("product_team",))
+        page.goto(f"/{what}s/new")
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"New {what}")
+        accessible(page, f"new {what}")
+        screenshot(page, f"{what}-new")
+        return team
+    return open_form
+
+
 def screenshot(page, name: str) -> None:
     """Kept for a person to look at: test-artifacts/screenshots/<name>.png (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -10,14 +10,10 @@ from .conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_the_team_sets_up_a_campaign_and_a_member_votes_by_keyboard_and_reads_the_split(signed_in, accessible,
+def test_the_team_sets_up_a_campaign_and_a_member_votes_by_keyboard_and_reads_the_split(team_at_the_new_form,
+                                                                                          signed_in, accessible,
                                                                                           mail_link):
-    team_page, team = signed_in("Tess", roles=("product_team",))
-    team_page.goto("/campaigns/new")
-    expect(team_page.get_by_role("heading", level=1)).to_have_text("New campaign")
-    accessible(team_page, "new campaign")
-    screenshot(team_page, "campaign-new")
-
+    team = team_at_the_new_form("campaign")
     opens = datetime.now(timezone.utc) + timedelta(seconds=2)
     made = team.sign_in().call("POST", "/api/votes/campaigns", json={
         "title": {"en": "Where should 150,000 CAD go?", "fr": "Où iront 150 000 CAD ?"},

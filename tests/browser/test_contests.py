@@ -23,14 +23,9 @@ def reload_until(page, locator, what: str, timeout: float = 90):
     eventually(shown, what, timeout)
 
 
-def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_round(signed_in, person,
-                                                                                       accessible):
-    team_page, team = signed_in("Tess", roles=("product_team",))
-    team_page.goto("/contests/new")
-    expect(team_page.get_by_role("heading", level=1)).to_have_text("New contest")
-    accessible(team_page, "new contest")
-    screenshot(team_page, "contest-new")
-
+def test_a_tip_is_entered_voted_for_shortlisted_scored_by_the_jury_and_wins_its_round(team_at_the_new_form,
+                                                                                       signed_in, person, accessible):
+    team = team_at_the_new_form("contest")
     opens = datetime.now(timezone.utc) + timedelta(seconds=2)
     closes = opens + timedelta(seconds=25)
     made = team.sign_in().call("POST", "/api/votes/contests", json={
