@@ -10,16 +10,24 @@ pytestmark = pytest.mark.browser
 LIVE = 30_000  # ms: two worker hops on a busy box
 
 
-def test_open_pages_move_with_other_members_votes_comments_and_status(signed_in, person, grant_role, accessible):
-    author = person("Eli").sign_in()
-    idea = author.call("POST", "/api/ideas", json={"title": "Show my savings goal on the home screen",
-                                                   "description": "One glance is enough.", "category": "savings"})
+def posted_idea(author, title: str, description: str) -> str:
+    """The id of a savings idea `author` (a person) posted through the API."""
+    idea = author.sign_in().call("POST", "/api/ideas", json={"title": title, "description": description,
+                                                             "category": "savings"})
     assert idea.status_code == 201, idea.text
-    idea_id = idea.json()["id"]
+    return idea.json()["id"]
 
-    page, _ = signed_in("Fay")
+
+def open_idea(page, idea_id: str) -> None:
+    """The idea's page, seen with no vote yet."""
     page.goto(f"/ideas/{idea_id}")
     expect(page.locator("#vote-count")).to_have_text("0 votes")
+
+
+def test_open_pages_move_with_other_members_votes_comments_and_status(signed_in, person, grant_role, accessible):
+    idea_id = posted_idea(person("Eli"), "Show my savings goal on the home screen", "One glance is enough.")
+    page, _ = signed_in("Fay")
+    open_idea(page, idea_id)
     listing, _ = signed_in("Gus")
     listing.goto("/ideas?sort=newest")
     card = listing.locator(".card").filter(has_text="Show my savings goal")
@@ -45,19 +53,13 @@ def test_open_pages_move_with_other_members_votes_comments_and_status(signed_in,
 
 
 def test_one_stream_serves_every_tab_and_another_tab_takes_over_when_it_closes(signed_in, person):
-    author = person("Jo").sign_in()
-    idea = author.call("POST", "/api/ideas", json={"title": "Round up card payments into savings",
-                                                   "description": "Spare change adds up.", "category": "savings"})
-    assert idea.status_code == 201, idea.text
-    idea_id = idea.json()["id"]
+    idea_id = posted_idea(person("Jo"), "Round up card payments into savings", "Spare change adds up.")
     first, _ = signed_in("Kit")
-    first.goto(f"/ideas/{idea_id}")
-    expect(first.locator("#vote-count")).to_have_text("0 votes")
+    open_idea(first, idea_id)
     second = first.context.new_page()
     opened_by_second = []
     second.on("request", lambda r: opened_by_second.append(r.url) if "/api/live?" in r.url else None)
-    second.goto(f"/ideas/{idea_id}")
-    expect(second.locator("#vote-count")).to_have_text("0 votes")
+    open_idea(second, idea_id)
 
     voters = [person(name).sign_in() for name in ("Lee", "Max")]
     eventually(lambda: voters[0].call("POST", f"/api/votes/ideas/{idea_id}").status_code == 201, "Lee's vote")
