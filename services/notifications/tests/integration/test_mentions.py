@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -19,7 +18,8 @@ def mentioning(*mentioned: str) -> dict:
                      source="/ideas", subject="idea-1")
 
 
-def test_each_mentioned_member_is_told_once_in_the_inbox_and_by_email(consume, event, store, mailbox):
+def test_each_mentioned_member_is_told_once_in_the_inbox_and_by_email(consume, event, store, mailbox,
+                                                                       send_emails):
     for member in ("ann", "cat", "bob"):
         consume(event.contact(member, f"{member}@example.com"))
     consume(event.submitted("idea-1", "dan", title="Round-ups into savings", submitted_at=AT - timedelta(hours=1)))
@@ -33,9 +33,7 @@ def test_each_mentioned_member_is_told_once_in_the_inbox_and_by_email(consume, e
         assert entry["title"] == "You were mentioned in a comment on Round-ups into savings"
     assert handlers.read_inbox(store, "bob", 50)["entries"] == []
     assert handlers.read_inbox(store, "dan", 50)["entries"] == []
-    while handlers.queue_emails(store):
-        pass
-    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
+    send_emails()
     [mail] = mailbox.to("ann@example.com")
     assert "http://lab.example/ideas/idea-1#comment-c1" in mail.get_body(("plain",)).get_content()
     assert len(mailbox.to("cat@example.com")) == 1 and mailbox.to("bob@example.com") == []

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -21,7 +20,8 @@ def private_answer(recipient: str = "ann") -> dict:
 
 
 def test_only_the_recipient_is_told_once_in_the_inbox_and_by_email_with_a_link_and_no_content(consume, event,
-                                                                                              store, mailbox):
+                                                                                              store, mailbox,
+                                                                                              send_emails):
     for member in ("ann", "bob"):
         consume(event.contact(member, f"{member}@example.com"))
     consume(event.submitted("idea-1", "ann", submitted_at=AT - timedelta(hours=1)))
@@ -33,9 +33,7 @@ def test_only_the_recipient_is_told_once_in_the_inbox_and_by_email_with_a_link_a
     [entry] = handlers.read_inbox(store, "ann", 50)["entries"]
     assert entry["kind"] == "answer.posted" and entry["title"] == "You have a private answer from the team"
     assert handlers.read_inbox(store, "bob", 50)["entries"] == []
-    while handlers.queue_emails(store):
-        pass
-    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
+    send_emails()
     [mail] = mailbox.to("ann@example.com")
     assert "http://lab.example/private/t1" in mail.get_body(("plain",)).get_content()
     assert mailbox.to("bob@example.com") == []
