@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -29,7 +28,7 @@ def closed() -> dict:
 
 
 def test_every_voter_finds_the_result_once_in_the_inbox_and_by_email_even_when_replayed(consume, event, store,
-                                                                                       mailbox):
+                                                                                       mailbox, send_emails):
     consume(event.contact("ann", "ann@example.com"))
     for voter in ("ann", "bob"):
         consume(ballot(voter))
@@ -44,9 +43,7 @@ def test_every_voter_finds_the_result_once_in_the_inbox_and_by_email_even_when_r
         assert "Food bank: 2, 150,000.00 CAD" in entries[0]["message"]
     assert handlers.read_inbox(store, "late", 50)["entries"] == []
 
-    while handlers.queue_emails(store):
-        pass
-    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
+    send_emails()
     [mail] = mailbox.to("ann@example.com")
     body = mail.get_body(("plain",)).get_content()
     assert "http://lab.example/campaigns/c1" in body and "because you voted in this campaign." in body

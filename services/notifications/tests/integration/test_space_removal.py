@@ -4,7 +4,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -40,7 +39,7 @@ def added(user_id: str, space: str, at: datetime) -> dict:
 
 
 def test_a_vote_read_after_the_removal_does_not_bring_the_space_back_to_inbox_or_email(
-        consume, event, store, mailbox):
+        consume, event, store, mailbox, send_emails):
     """Removals come on the accounts topic, votes on the votes topic: a vote cast before the removal may be read
     after it, and still the removed member hears nothing of the space."""
     consume(event.contact("ann", "ann@example.com"))
@@ -49,9 +48,7 @@ def test_a_vote_read_after_the_removal_does_not_bring_the_space_back_to_inbox_or
     consume(event.vote_cast("panel-idea", "ann"))  # first read now
     consume(event.status_changed("panel-idea", "planned", "open",
                                  changed_at=datetime.now(timezone.utc) + timedelta(seconds=1)))
-    while handlers.queue_emails(store):
-        pass
-    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
+    send_emails()
 
     assert handlers.read_inbox(store, "ann", 200)["entries"] == []
     assert handlers.my_data(store, "ann")["inbox"] == []

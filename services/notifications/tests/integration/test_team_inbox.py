@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from idealab.events import new_event
-from idealab.mail import Mailer
 from notifications import handlers
 
 pytestmark = pytest.mark.integration
@@ -26,13 +25,7 @@ def role_changed(user: str, *roles: str, minutes_ago: int = 30) -> dict:
                      source="/accounts", subject=user)
 
 
-def send_emails(store, mailbox) -> None:
-    while handlers.queue_emails(store):
-        pass
-    handlers.send_due_emails(store, Mailer("127.0.0.1", mailbox.port, "lab@example.com"), "http://lab.example")
-
-
-def test_the_team_is_told_once_in_its_inbox_and_no_member_hears_of_it(consume, event, store, mailbox):
+def test_the_team_is_told_once_in_its_inbox_and_no_member_hears_of_it(consume, event, store, mailbox, send_emails):
     for member in ("ann", "adv"):
         consume(event.contact(member, f"{member}@example.com"))
     message = member_wrote()
@@ -46,7 +39,7 @@ def test_the_team_is_told_once_in_its_inbox_and_no_member_hears_of_it(consume, e
     assert handlers.read_inbox(store, "ann", 50)["entries"] == []
     assert handlers.read_inbox(store, "bob", 50)["entries"] == []
     assert handlers.mark_read(store, "adv", None, team_member=True)["unread"] == 0
-    send_emails(store, mailbox)  # nobody accounts named an answerer: no one to mail
+    send_emails()  # nobody accounts named an answerer: no one to mail
     assert mailbox.to("adv@example.com") == [] and mailbox.to("ann@example.com") == []
 
 
@@ -58,7 +51,8 @@ def test_the_inbox_route_shows_the_teams_entries_to_answerers_only(consume, clie
         assert len(inbox["entries"]) == count, (user, inbox)
 
 
-def test_answerers_are_emailed_once_without_the_words_while_they_hold_the_role(consume, event, store, mailbox):
+def test_answerers_are_emailed_once_without_the_words_while_they_hold_the_role(consume, event, store, mailbox,
+                                                                              send_emails):
     for user in ("adv", "mod", "ann"):
         consume(event.contact(user, f"{user}@example.com"))
     consume(role_changed("adv", "member", "adviser"))
@@ -66,7 +60,7 @@ def test_answerers_are_emailed_once_without_the_words_while_they_hold_the_role(c
     message = member_wrote("t1")
     consume(message)
     consume(message)  # replayed
-    send_emails(store, mailbox)
+    send_emails()
     [mail] = mailbox.to("adv@example.com")
     assert mail["Subject"] == "A member wrote to the team privately"
     body = mail.get_body(("plain",)).get_content()
@@ -77,5 +71,5 @@ def test_answerers_are_emailed_once_without_the_words_while_they_hold_the_role(c
 
     consume(role_changed("adv", "member", minutes_ago=1))  # no longer an adviser
     consume(member_wrote("t2"))
-    send_emails(store, mailbox)
+    send_emails()
     assert len(mailbox.to("adv@example.com")) == 1
