@@ -1,4 +1,6 @@
 """Fixtures of the votes tests: an API app over the test's own database, and its store (client and tokens come from the root conftest)."""
+import threading
+
 import pytest
 
 from votes.app import create_app
@@ -33,3 +35,21 @@ def threshold(app):
     """Votes an idea needs before it goes to review, as the app is configured."""
     return app.config["VOTE_THRESHOLD"]
 
+
+@pytest.fixture
+def together():
+    """together(*calls) → what each call returned, every call in a thread of its own, let go at the same instant (two
+    clocks at one closing instant)."""
+    def run(*calls) -> list:
+        start, returned = threading.Barrier(len(calls)), []
+
+        def one(call):
+            start.wait()
+            returned.append(call())
+        threads = [threading.Thread(target=one, args=(call,)) for call in calls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return returned
+    return run

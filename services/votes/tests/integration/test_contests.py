@@ -2,6 +2,7 @@
 round's closing instant, the shortlist, the jury's scoresheets, the winner, the final, and each step taken once."""
 import threading
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 import pytest
 
@@ -198,23 +199,13 @@ def test_the_final_picks_the_grand_prize_among_every_rounds_shortlist(create, st
     assert clock_at(store, final["judging_ends_at"] + timedelta(days=30)) == 0
 
 
-def test_two_clocks_at_the_closing_instant_close_the_round_once(create, store):
+def test_two_clocks_at_the_closing_instant_close_the_round_once(create, store, together):
     contest_id = create(rounds=1)
     enter(store, contest_id, 1, f"x-{contest_id}", OPENS)
     vote(store, f"x-{contest_id}", "ann", OPENS + timedelta(hours=1))
     closes = OPENS + WEEK + contests.SETTLE
-    start, moved = threading.Barrier(2), []
-
-    def clock():
-        contest = store.contests.contest(contest_id)
-        start.wait()
-        moved.append(contest_handlers.advance(store.contests, contest, closes))
-
-    threads = [threading.Thread(target=clock) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    read = [store.contests.contest(contest_id) for _ in range(2)]  # each clock read the contest before either moved
+    moved = together(*(partial(contest_handlers.advance, store.contests, contest, closes) for contest in read))
     assert sorted(moved) == [False, True]
     assert store.contests.contest(contest_id)["step"] == 1
 
