@@ -1,9 +1,9 @@
-// Pieces every screen uses: loading what a page shows, showing a failure, and labelled form fields.
+// Pieces every screen uses: loading what a page shows, showing a failure, labelled form fields and table heads.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { Problem } from "../api/client";
 import { brand } from "../brand";
-import { fieldMessage, useT } from "../i18n";
+import { fieldMessage, useT, type MessageKey } from "../i18n";
 
 let navigated = false;
 
@@ -179,4 +179,18 @@ export function FormError({ error }: { error: unknown }) {
 export function StatusBadge({ status }: { status: string }) {
   const { label } = useT();
   return <span class={`badge badge-${status}`}>{label("status", status)}</span>;
+}
+
+/** A table's head: one column header for each message, in order. */
+export function ColumnHeads({ columns }: { columns: MessageKey[] }) {
+  const { t } = useT();
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th scope="col" key={column}>{t(column)}</th>
+        ))}
+      </tr>
+    </thead>
+  );
 }

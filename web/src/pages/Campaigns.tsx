@@ -6,7 +6,7 @@ import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
 import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -175,14 +175,10 @@ function ResultsView({ id }: { id: string }) {
       <p>{t("campaign.ballots", { count: r.ballots })}</p>
       <table class="results">
         <caption class="visually-hidden">{t("campaign.results.caption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("campaign.results.option")}</th>
-            <th scope="col">{t("campaign.results.count")}</th>
-            <th scope="col">{t("campaign.results.share")}</th>
-            {r.budget && <th scope="col">{t("campaign.results.amount")}</th>}
-          </tr>
-        </thead>
+        <ColumnHeads columns={[
+          "campaign.results.option", "campaign.results.count", "campaign.results.share",
+          ...(r.budget ? ["campaign.results.amount" as const] : []),
+        ]} />
         <tbody>
           {r.options.map((o) => (
             <tr key={o.option_id}>

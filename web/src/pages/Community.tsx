@@ -5,7 +5,7 @@ import { session } from "../api/client";
 import { inLanguage } from "../api/campaigns";
 import { community, PERIODS, type Launch, type Period } from "../api/community";
 import { LevelBadge } from "../components/Level";
-import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
+import { ColumnHeads, ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -62,13 +62,7 @@ export function LeaderboardPage() {
       ) : (
         <table class="leaderboard">
           <caption>{t(`community.caption.${period}`)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("community.rank")}</th>
-              <th scope="col">{t("community.member")}</th>
-              <th scope="col">{t("community.points")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["community.rank", "community.member", "community.points"]} />
           <tbody>
             {board.data.entries.map((entry) => (
               <tr key={entry.member_id}>
@@ -162,14 +156,7 @@ export function LaunchesPage() {
       ) : (
         <table class="leaderboard">
           <caption>{t("launches.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("launches.launch")}</th>
-              <th scope="col">{t("launches.launched")}</th>
-              <th scope="col">{t("launches.average")}</th>
-              <th scope="col">{t("launches.count")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["launches.launch", "launches.launched", "launches.average", "launches.count"]} />
           <tbody>
             {found.data.launches.map((launch) => (
               <tr key={`${launch.kind}-${launch.id}`}>

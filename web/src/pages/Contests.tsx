@@ -11,7 +11,7 @@ import {
 import { votes } from "../api/lab";
 import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -131,15 +131,9 @@ function RoundView({ contest, round, entries, byId, onChange }: {
       {round.ranking && round.ranking.length > 0 && (
         <table class="results">
           <caption>{t("contest.ranking")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("contest.rank")}</th>
-              <th scope="col">{t("contest.entry")}</th>
-              <th scope="col">{t("contest.votes")}</th>
-              <th scope="col">{t("contest.shortlisted")}</th>
-              <th scope="col">{t("contest.juryScore")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[
+            "contest.rank", "contest.entry", "contest.votes", "contest.shortlisted", "contest.juryScore",
+          ]} />
           <tbody>
             {round.ranking.map((row) => (
               <tr key={row.entry_id}>

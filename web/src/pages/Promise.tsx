@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { KINDS, LANGUAGES, pageOf, promise, type KindFigures, type QueueFilters, type Waiting } from "../api/promise";
 import { isAnswerer } from "../components/TeamAnswer";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -196,16 +196,10 @@ export function PromiseFiguresPage() {
       {figures.data && (
         <table class="promise-figures">
           <caption>{t("promise.caption", { month: figures.data.month })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("promise.kind")}</th>
-              <th scope="col">{t("promise.posted")}</th>
-              <th scope="col">{t("promise.acknowledgedInTime")}</th>
-              <th scope="col">{t("promise.medianAcknowledge")}</th>
-              <th scope="col">{t("promise.answeredInTime")}</th>
-              <th scope="col">{t("promise.medianAnswer")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[
+            "promise.kind", "promise.posted", "promise.acknowledgedInTime", "promise.medianAcknowledge",
+            "promise.answeredInTime", "promise.medianAnswer",
+          ]} />
           <tbody>
             {[...figures.data.kinds, figures.data.all].map((row: KindFigures) => (
               <tr key={row.kind ?? "all"}>

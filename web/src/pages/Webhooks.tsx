@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { isAdmin, webhooks, type WebhookDelivery, type WebhookEndpoint } from "../api/webhooks";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 
@@ -149,16 +149,10 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
       {log.data && log.data.deliveries.length === 0 && <p class="muted">{t("webhooks.log.empty")}</p>}
       {log.data && log.data.deliveries.length > 0 && (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("webhooks.log.when")}</th>
-              <th scope="col">{t("webhooks.log.type")}</th>
-              <th scope="col">{t("webhooks.log.state")}</th>
-              <th scope="col">{t("webhooks.log.attempts")}</th>
-              <th scope="col">{t("webhooks.log.last")}</th>
-              <th scope="col">{t("webhooks.log.action")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[
+            "webhooks.log.when", "webhooks.log.type", "webhooks.log.state", "webhooks.log.attempts", "webhooks.log.last",
+            "webhooks.log.action",
+          ]} />
           <tbody>
             {log.data.deliveries.map((d) => (
               <DeliveryRow key={d.id} delivery={d} when={date(d.created_at)} onReplayed={log.reload} />
