@@ -4,7 +4,7 @@ import { useEffect } from "preact/hooks";
 import { session } from "../api/client";
 import { accounts, notifications } from "../api/lab";
 import { brand, labelIn } from "../brand";
-import { isLocale, LOCALES, setLocale, useT } from "../i18n";
+import { isLocale, LOCALES, setLocale, useT, type MessageKey } from "../i18n";
 import { navigate, place } from "../router";
 import { isAnswerer } from "./TeamAnswer";
 import { isModerator } from "./Flag";
@@ -73,6 +73,13 @@ export function Layout({ children }: { children: ComponentChildren }) {
   }, [path]);
   const current = (href: string) =>
     (href === "/" ? path === "/" || path.startsWith("/ideas") : path.startsWith(href)) ? "page" : undefined;
+  const navLink = (href: string, label: MessageKey) => (
+    <li>
+      <a href={href} aria-current={current(href)}>
+        {t(label)}
+      </a>
+    </li>
+  );
 
   const signOut = async () => {
     const refresh = session.get()?.refreshToken;
@@ -94,69 +101,18 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </a>
           <nav aria-label={t("nav.main")}>
             <ul>
-              <li>
-                <a href="/" aria-current={current("/")}>
-                  {t("nav.ideas")}
-                </a>
-              </li>
-              <li>
-                <a href="/roadmap" aria-current={current("/roadmap")}>
-                  {t("nav.roadmap")}
-                </a>
-              </li>
-              <li>
-                <a href="/campaigns" aria-current={current("/campaigns")}>
-                  {t("nav.campaigns")}
-                </a>
-              </li>
-              <li>
-                <a href="/contests" aria-current={current("/contests")}>
-                  {t("nav.contests")}
-                </a>
-              </li>
-              <li>
-                <a href="/questions" aria-current={current("/questions")}>
-                  {t("nav.questions")}
-                </a>
-              </li>
-              <li>
-                <a href="/leaderboard" aria-current={current("/leaderboard")}>
-                  {t("nav.leaderboard")}
-                </a>
-              </li>
-              {user?.roles.some((role) => role === "product_team" || role === "admin") && (
-                <li>
-                  <a href="/launches" aria-current={current("/launches")}>
-                    {t("nav.launches")}
-                  </a>
-                </li>
-              )}
-              {user && (
-                <li>
-                  <a href="/private" aria-current={current("/private")}>
-                    {t("nav.private")}
-                  </a>
-                </li>
-              )}
-              {isAnswerer(user?.roles) && (
-                <li>
-                  <a href="/team/queue" aria-current={current("/team/queue")}>
-                    {t("nav.queue")}
-                  </a>
-                </li>
-              )}
-              <li>
-                <a href="/promise" aria-current={current("/promise")}>
-                  {t("nav.promise")}
-                </a>
-              </li>
-              {isModerator(user?.roles) && (
-                <li>
-                  <a href="/moderation" aria-current={current("/moderation")}>
-                    {t("nav.moderation")}
-                  </a>
-                </li>
-              )}
+              {navLink("/", "nav.ideas")}
+              {navLink("/roadmap", "nav.roadmap")}
+              {navLink("/campaigns", "nav.campaigns")}
+              {navLink("/contests", "nav.contests")}
+              {navLink("/questions", "nav.questions")}
+              {navLink("/leaderboard", "nav.leaderboard")}
+              {user?.roles.some((role) => role === "product_team" || role === "admin") &&
+                navLink("/launches", "nav.launches")}
+              {user && navLink("/private", "nav.private")}
+              {isAnswerer(user?.roles) && navLink("/team/queue", "nav.queue")}
+              {navLink("/promise", "nav.promise")}
+              {isModerator(user?.roles) && navLink("/moderation", "nav.moderation")}
               {user && (
                 <li>
                   <a href="/inbox" aria-current={current("/inbox")} data-testid="inbox-link">
@@ -172,11 +128,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
               )}
               {user ? (
                 <>
-                  <li>
-                    <a href="/account" aria-current={current("/account")}>
-                      {t("nav.account")}
-                    </a>
-                  </li>
+                  {navLink("/account", "nav.account")}
                   <li>
                     <button type="button" class="link" onClick={signOut}>
                       {t("nav.signOut")}
@@ -185,16 +137,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
                 </>
               ) : (
                 <>
-                  <li>
-                    <a href="/sign-in" aria-current={current("/sign-in")}>
-                      {t("nav.signIn")}
-                    </a>
-                  </li>
-                  <li>
-                    <a href="/sign-up" aria-current={current("/sign-up")}>
-                      {t("nav.signUp")}
-                    </a>
-                  </li>
+                  {navLink("/sign-in", "nav.signIn")}
+                  {navLink("/sign-up", "nav.signUp")}
                 </>
               )}
             </ul>
