@@ -1,6 +1,7 @@
 // The community (issue 14): the leaderboards (the public lab's and each of my spaces', this week, this month, of
 // all time) with each member's level beside their name, and a member's profile: level, points, ideas and comments,
 // of what I may see.
+import type { VNode } from "preact";
 import { session } from "../api/client";
 import { inLanguage } from "../api/campaigns";
 import { community, PERIODS, type Launch, type Period } from "../api/community";
@@ -101,40 +102,36 @@ export function ProfilePage({ id }: { id: string }) {
           </span>
         )}
       </p>
-      <section aria-labelledby="profile-ideas">
-        <h2 id="profile-ideas">{t("community.ideas")}</h2>
-        {member.ideas.length === 0 ? (
-          <p class="muted">{t("community.noIdeas")}</p>
-        ) : (
-          <ul class="profile-list">
-            {member.ideas.map((idea) => (
-              <li key={idea.id}>
-                <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title}</a> <StatusBadge status={idea.status} />{" "}
-                <span class="muted">{t("community.votes", { count: idea.vote_count })}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section aria-labelledby="profile-comments">
-        <h2 id="profile-comments">{t("community.comments")}</h2>
-        {member.comments.length === 0 ? (
-          <p class="muted">{t("community.noComments")}</p>
-        ) : (
-          <ul class="profile-list">
-            {member.comments.map((comment) => (
-              <li key={comment.id}>
-                <blockquote>{comment.text}</blockquote>
-                <a href={`/ideas/${encodeURIComponent(comment.idea_id)}`}>{t("community.onIdea")}</a>{" "}
-                <time class="muted" dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
-                {comment.helpful && <span class="badge badge-helpful">{t("community.helpful")}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <ProfileSection id="profile-ideas" title={t("community.ideas")} none={t("community.noIdeas")}>
+        {member.ideas.map((idea) => (
+          <li key={idea.id}>
+            <a href={`/ideas/${encodeURIComponent(idea.id)}`}>{idea.title}</a> <StatusBadge status={idea.status} />{" "}
+            <span class="muted">{t("community.votes", { count: idea.vote_count })}</span>
+          </li>
+        ))}
+      </ProfileSection>
+      <ProfileSection id="profile-comments" title={t("community.comments")} none={t("community.noComments")}>
+        {member.comments.map((comment) => (
+          <li key={comment.id}>
+            <blockquote>{comment.text}</blockquote>
+            <a href={`/ideas/${encodeURIComponent(comment.idea_id)}`}>{t("community.onIdea")}</a>{" "}
+            <time class="muted" dateTime={comment.posted_at}>{date(comment.posted_at)}</time>
+            {comment.helpful && <span class="badge badge-helpful">{t("community.helpful")}</span>}
+          </li>
+        ))}
+      </ProfileSection>
       <p class="small muted">{t("community.profileNote")}</p>
     </>
+  );
+}
+
+/** A part of a profile: its heading, then its items, or the word that there are none. */
+function ProfileSection({ id, title, none, children }: { id: string; title: string; none: string; children: VNode[] }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children.length === 0 ? <p class="muted">{none}</p> : <ul class="profile-list">{children}</ul>}
+    </section>
   );
 }
 
