@@ -6,6 +6,7 @@ import { session } from "../api/client";
 import { inLanguage } from "../api/campaigns";
 import { community, PERIODS, type Launch, type Period } from "../api/community";
 import { LevelBadge } from "../components/Level";
+import { SpaceOptions } from "../components/SpaceOptions";
 import { ColumnHeads, ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
@@ -46,10 +47,7 @@ export function LeaderboardPage() {
           <div class="field">
             <label for="board-space">{t("community.board")}</label>
             <select id="board-space" value={space ?? ""} onChange={(e) => go({ space: e.currentTarget.value || null })}>
-              <option value="">{t("community.board.public")}</option>
-              {spaces.map((s) => (
-                <option value={s} key={s}>{s}</option>
-              ))}
+              <SpaceOptions spaces={spaces} all={t("community.board.public")} />
             </select>
           </div>
         )}

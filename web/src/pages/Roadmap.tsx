@@ -5,6 +5,7 @@ import { session } from "../api/client";
 import { roadmap, ROADMAP_COLUMNS } from "../api/lab";
 import { inLanguage } from "../api/campaigns";
 import { InitiativeCard, useStaff } from "../components/Initiatives";
+import { SpaceOptions } from "../components/SpaceOptions";
 import { ErrorNote, Field, Loading, PageTitle, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -48,10 +49,7 @@ export function RoadmapPage() {
         {spaces.length > 0 && (
           <Field name="roadmap-space" label={t("roadmap.space")}>
             <select id="field-roadmap-space" value={filters.space} onChange={choose("space")}>
-              <option value="">{t("roadmap.space.all")}</option>
-              {spaces.map((space) => (
-                <option value={space} key={space}>{space}</option>
-              ))}
+              <SpaceOptions spaces={spaces} all={t("roadmap.space.all")} />
             </select>
           </Field>
         )}
