@@ -90,6 +90,16 @@ export function PageTitle({ children }: { children: string }) {
   );
 }
 
+/** A page the reader's roles do not open: its title, and why. */
+export function NotAllowed({ title, why }: { title: string; why: string }) {
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      <p class="muted">{why}</p>
+    </>
+  );
+}
+
 /** What the input (or textarea) takes besides its id, name and descriptions; `onInput` gets its value. */
 export interface InputProps {
   value?: string;

@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { moderation, pageOf, REASONS, type BanProposal, type Reason, type Report } from "../api/moderation";
 import { isModerator } from "../components/Flag";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, Loading, NotAllowed, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 
@@ -15,13 +15,7 @@ export function ModerationPage() {
   const allowed = isModerator(user?.roles);
   const queue = useLoad(() => (allowed ? moderation.reports() : Promise.resolve(undefined)), [user?.id]);
   const proposals = useLoad(() => (allowed ? moderation.banProposals() : Promise.resolve(undefined)), [user?.id]);
-  if (!allowed)
-    return (
-      <>
-        <PageTitle>{t("moderation.title")}</PageTitle>
-        <p class="muted">{t("moderation.notAllowed")}</p>
-      </>
-    );
+  if (!allowed) return <NotAllowed title={t("moderation.title")} why={t("moderation.notAllowed")} />;
   const decided = () => (queue.reload(), proposals.reload());
   return (
     <>

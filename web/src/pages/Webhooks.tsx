@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { isAdmin, webhooks, type WebhookDelivery, type WebhookEndpoint } from "../api/webhooks";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, NotAllowed, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 
@@ -13,13 +13,7 @@ export function WebhooksPage() {
   const user = useStore(session)?.user;
   const allowed = isAdmin(user?.roles);
   const list = useLoad(() => (allowed ? webhooks.endpoints() : Promise.resolve(undefined)), [user?.id]);
-  if (!allowed)
-    return (
-      <>
-        <PageTitle>{t("webhooks.title")}</PageTitle>
-        <p class="muted">{t("webhooks.notAllowed")}</p>
-      </>
-    );
+  if (!allowed) return <NotAllowed title={t("webhooks.title")} why={t("webhooks.notAllowed")} />;
   return (
     <>
       <PageTitle>{t("webhooks.title")}</PageTitle>
