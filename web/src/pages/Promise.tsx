@@ -69,33 +69,28 @@ function QueueFiltersForm({ filters }: { filters: QueueFilters }) {
       if (value) params.set(key, value);
     navigate(`/team/queue${params.size ? `?${params}` : ""}`, { replace: true });
   };
-  const select = (value: string, set: (value: string) => void) => ({
-    value,
-    onChange: (event: Event) => set((event.currentTarget as HTMLSelectElement).value),
-  });
+  // A filter's choice: `options` are [value, name] pairs, the first one's value "" (any).
+  const choice = (name: string, label: string, value: string, set: (value: string) => void, options: string[][]) => {
+    const id = `queue-${name.replace("_", "-")}`;
+    return (
+      <Field name={id} label={label}>
+        <select id={`field-${id}`} name={name} value={value} onChange={(event) => set(event.currentTarget.value)}>
+          {options.map(([option, text]) => <option key={option} value={option}>{text}</option>)}
+        </select>
+      </Field>
+    );
+  };
+  const any = ["", t("queue.any")];
   return (
     <form class="queue-filters" onSubmit={apply} aria-label={t("queue.filters")}>
       <Field name="queue-space" label={t("queue.space")} hint={t("queue.spaceHint")}
              input={{ value: space, maxLength: 64, onInput: setSpace }} />
-      <Field name="queue-kind" label={t("queue.kind")}>
-        <select id="field-queue-kind" name="kind" {...select(kind, setKind)}>
-          <option value="">{t("queue.any")}</option>
-          {KINDS.map((k) => <option key={k} value={k}>{t(`queue.kind.${k}` as "queue.kind.idea")}</option>)}
-        </select>
-      </Field>
-      <Field name="queue-language" label={t("queue.language")}>
-        <select id="field-queue-language" name="language" {...select(language, setLanguage)}>
-          <option value="">{t("queue.any")}</option>
-          {LANGUAGES.map((l) => <option key={l} value={l}>{t(`initiativeForm.lang.${l}` as "initiativeForm.lang.fr")}</option>)}
-        </select>
-      </Field>
-      <Field name="queue-waiting-for" label={t("queue.waitingFor")}>
-        <select id="field-queue-waiting-for" name="waiting_for" {...select(waitingFor, setWaitingFor)}>
-          <option value="">{t("queue.anyone")}</option>
-          <option value="me">{t("queue.me")}</option>
-          <option value="nobody">{t("queue.nobody")}</option>
-        </select>
-      </Field>
+      {choice("kind", t("queue.kind"), kind, setKind,
+        [any, ...KINDS.map((k) => [k, t(`queue.kind.${k}` as "queue.kind.idea")])])}
+      {choice("language", t("queue.language"), language, setLanguage,
+        [any, ...LANGUAGES.map((l) => [l, t(`initiativeForm.lang.${l}` as "initiativeForm.lang.fr")])])}
+      {choice("waiting_for", t("queue.waitingFor"), waitingFor, setWaitingFor,
+        [["", t("queue.anyone")], ["me", t("queue.me")], ["nobody", t("queue.nobody")]])}
       <button type="submit" class="button">{t("queue.apply")}</button>
     </form>
   );
