@@ -2,7 +2,7 @@
 // language of the emails and the time zone whose morning brings the digest; and a refused address, said plainly.
 import { useEffect, useState } from "preact/hooks";
 import { browserTimeZone, emailChoices, KINDS, MODES, type Kind, type Mode } from "../api/emailChoices";
-import { ErrorNote, Field, FormError, Loading, useLoad, useSubmit } from "./ui";
+import { Field, FormError, Pending, useLoad, useSubmit } from "./ui";
 import { useT, type MessageKey } from "../i18n";
 
 export function EmailChoicesSection({ userId }: { userId: string }) {
@@ -25,8 +25,7 @@ export function EmailChoicesSection({ userId }: { userId: string }) {
   return (
     <section aria-labelledby="email-choices-title">
       <h2 id="email-choices-title">{t("emails.title")}</h2>
-      {choices.error ? <ErrorNote error={choices.error} onRetry={choices.reload} /> : null}
-      {choices.loading && !choices.data && <Loading />}
+      <Pending load={choices} />
       {choices.data?.bounce && (
         <div class="note note-error" role="alert" data-testid="email-bounce">
           <p>{t("emails.bounced", { address: choices.data.bounce.address, date: date(choices.data.bounce.at) })}</p>

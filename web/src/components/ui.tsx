@@ -63,6 +63,13 @@ export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => 
   );
 }
 
+/** What stands for the data until it comes: the failure (with a retry), or the wait for the first answer (a reload
+ * keeps the data shown). */
+export function Pending({ load }: { load: Pick<Loaded<unknown>, "data" | "error" | "loading" | "reload"> }) {
+  if (load.error) return <ErrorNote error={load.error} onRetry={load.reload} />;
+  return load.loading && !load.data ? <Loading /> : null;
+}
+
 export function Loading() {
   const { t } = useT();
   return (

@@ -4,7 +4,7 @@ import { session } from "../api/client";
 import { accounts, myData, type LinkedIdentity } from "../api/lab";
 import { isAdmin } from "../api/webhooks";
 import { EmailChoicesSection } from "../components/EmailChoices";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { flash } from "../components/Layout";
 import { useT } from "../i18n";
 import { navigate } from "../router";
@@ -20,8 +20,7 @@ export function AccountPage() {
   return (
     <div class="narrow">
       <PageTitle>{t("account.title")}</PageTitle>
-      {me.error ? <ErrorNote error={me.error} onRetry={me.reload} /> : null}
-      {me.loading && !me.data && <Loading />}
+      <Pending load={me} />
       {me.data && (
         <dl class="facts">
           <dt>{t("account.name")}</dt>

@@ -6,7 +6,7 @@ import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
 import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -37,8 +37,7 @@ export function CampaignsPage() {
           </a>
         </p>
       )}
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && list.data.campaigns.length === 0 && <p class="empty">{t("campaigns.empty")}</p>}
       <ul class="ideas">
         {list.data?.campaigns.map((c) => (

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { ideas, type Comment } from "../api/lab";
-import { ErrorNote, Field, FormError, Loading, useLoad, useSubmit } from "../components/ui";
+import { Field, FormError, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 import { useLive } from "../live";
@@ -28,8 +28,7 @@ export function Comments({ ideaId, closed }: { ideaId: string; closed: boolean }
   return (
     <section class="comments" aria-labelledby="comments-title">
       <h2 id="comments-title">{t("comments.title", { count: comments.length })}</h2>
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && comments.length === 0 && <p class="muted">{t("comments.empty")}</p>}
       <ol class="thread">
         {comments

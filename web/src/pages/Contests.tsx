@@ -11,7 +11,7 @@ import {
 import { votes } from "../api/lab";
 import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -40,8 +40,7 @@ export function ContestsPage() {
           <a class="button" href="/contests/new">{t("contests.new")}</a>
         </p>
       )}
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && list.data.contests.length === 0 && <p class="empty">{t("contests.empty")}</p>}
       <ul class="ideas">
         {list.data?.contests.map((c) => (

@@ -6,7 +6,7 @@ import { Problem, session } from "../api/client";
 import { conversations, type PrivateThread } from "../api/lab";
 import { PostLanguage } from "../components/PostLanguage";
 import { Answers, isAnswerer, TeamAnswerNote } from "../components/TeamAnswer";
-import { ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { navigate } from "../router";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -20,8 +20,7 @@ export function QuestionsPage() {
   return (
     <>
       <PageTitle>{t("questions.title")}</PageTitle>
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && list.data.questions.length === 0 && <p class="muted">{t("questions.none")}</p>}
       <ul class="cards">
         {list.data?.questions.map((question) => (
@@ -96,8 +95,7 @@ export function PrivateThreadsPage() {
     <>
       <PageTitle>{team ? t("private.teamTitle") : t("private.title")}</PageTitle>
       <p class="muted">{team ? t("private.teamIntro") : t("private.intro")}</p>
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && list.data.threads.length === 0 && <p class="muted">{t("private.none")}</p>}
       <ul class="cards">
         {list.data?.threads.map((thread) => (

@@ -8,7 +8,7 @@ import {
 } from "../components/discovery";
 import "../components/discovery.css";
 import { Tags } from "../components/Tags";
-import { ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
+import { ErrorNote, PageTitle, Pending, StatusBadge, useLoad } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -137,8 +137,7 @@ export function IdeasPage() {
           )}
         </div>
       </form>
-      {first.error ? <ErrorNote error={first.error} onRetry={first.reload} /> : null}
-      {first.loading && !first.data && <Loading />}
+      <Pending load={first} />
       {first.data && !first.loading && (
         <p class="found-summary muted" role="status">
           {shown.length === 0

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { notifications, type Inbox, type InboxEntry } from "../api/lab";
 import { markedUnread } from "../components/Layout";
-import { ErrorNote, Loading, PageTitle, useLoad } from "../components/ui";
+import { ErrorNote, PageTitle, Pending, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { SignInFirst } from "./SignIn";
@@ -33,8 +33,7 @@ export function InboxPage() {
   return (
     <>
       <PageTitle>{t("inbox.title")}</PageTitle>
-      {inbox.error ? <ErrorNote error={inbox.error} onRetry={inbox.reload} /> : null}
-      {inbox.loading && !inbox.data && <Loading />}
+      <Pending load={inbox} />
       {inbox.data && (
         <>
           <div class="page-head">

@@ -5,7 +5,7 @@ import { inLanguage, type Localised } from "../api/campaigns";
 import { INITIATIVE_STATUSES, roadmap, TEAM_STATUSES, type Initiative } from "../api/lab";
 import { InitiativeCard, useStaff } from "../components/Initiatives";
 import { RatingsSection } from "../components/Ratings";
-import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, Loading, PageTitle, Pending, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { LOCALES, useT } from "../i18n";
 import { navigate } from "../router";
 
@@ -146,8 +146,7 @@ export function YouAskedPage() {
     <>
       <PageTitle>{t("youAsked.title")}</PageTitle>
       <p>{t("youAsked.intro")}</p>
-      {launched.error ? <ErrorNote error={launched.error} onRetry={launched.reload} /> : null}
-      {launched.loading && !launched.data && <Loading />}
+      <Pending load={launched} />
       {launched.data && launched.data.initiatives.length === 0 && <p class="muted">{t("youAsked.none")}</p>}
       {launched.data && (
         <ul class="initiatives" style={{ listStyle: "none", padding: 0 }}>

@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { moderation, pageOf, REASONS, type BanProposal, type Reason, type Report } from "../api/moderation";
 import { isModerator } from "../components/Flag";
-import { ErrorNote, Field, FormError, Loading, NotAllowed, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, NotAllowed, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 
@@ -21,8 +21,7 @@ export function ModerationPage() {
     <>
       <PageTitle>{t("moderation.title")}</PageTitle>
       <p class="muted">{t("moderation.intro")}</p>
-      {queue.error ? <ErrorNote error={queue.error} onRetry={queue.reload} /> : null}
-      {queue.loading && !queue.data && <Loading />}
+      <Pending load={queue} />
       {queue.data && queue.data.reports.length === 0 && <p class="muted">{t("moderation.empty")}</p>}
       <ul class="cards">
         {queue.data?.reports.map((report) => <ReportCard key={report.id} report={report} onDecided={decided} />)}

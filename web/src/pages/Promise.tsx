@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { Problem, session } from "../api/client";
 import { KINDS, LANGUAGES, pageOf, promise, type KindFigures, type QueueFilters, type Waiting } from "../api/promise";
 import { isAnswerer } from "../components/TeamAnswer";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -42,8 +42,7 @@ export function TeamQueuePage() {
       <PageTitle>{t("queue.title")}</PageTitle>
       <p class="muted">{t("queue.intro")}</p>
       <QueueFiltersForm filters={filters} />
-      {queue.error ? <ErrorNote error={queue.error} onRetry={queue.reload} /> : null}
-      {queue.loading && !queue.data && <Loading />}
+      <Pending load={queue} />
       {queue.data && queue.data.waiting.length === 0 && <p class="muted">{t("queue.none")}</p>}
       {queue.data && queue.data.waiting.length > 0 && (
         <ol class="cards queue" aria-label={t("queue.listLabel")}>

@@ -6,7 +6,7 @@ import { roadmap, ROADMAP_COLUMNS } from "../api/lab";
 import { inLanguage } from "../api/campaigns";
 import { InitiativeCard, useStaff } from "../components/Initiatives";
 import { SpaceOptions } from "../components/SpaceOptions";
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from "../components/ui";
+import { Field, PageTitle, Pending, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { CATEGORIES } from "./Submit";
@@ -55,8 +55,7 @@ export function RoadmapPage() {
         )}
       </form>
       {staff && <Drafts />}
-      {board.error ? <ErrorNote error={board.error} onRetry={board.reload} /> : null}
-      {board.loading && !board.data && <Loading />}
+      <Pending load={board} />
       {board.data && (
         <>
           <section aria-labelledby="initiatives-heading">

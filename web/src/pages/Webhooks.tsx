@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { isAdmin, webhooks, type WebhookDelivery, type WebhookEndpoint } from "../api/webhooks";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, NotAllowed, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, Field, FormError, NotAllowed, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../store";
 
@@ -18,8 +18,7 @@ export function WebhooksPage() {
     <>
       <PageTitle>{t("webhooks.title")}</PageTitle>
       <p class="muted">{t("webhooks.intro")}</p>
-      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <Pending load={list} />
       {list.data && <Register eventTypes={list.data.event_types} onDone={list.reload} />}
       <section aria-labelledby="endpoints-title">
         <h2 id="endpoints-title">{t("webhooks.endpoints")}</h2>
@@ -138,8 +137,7 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
   return (
     <section aria-labelledby={title}>
       <h4 id={title}>{t("webhooks.log.title")}</h4>
-      {log.error ? <ErrorNote error={log.error} onRetry={log.reload} /> : null}
-      {log.loading && !log.data && <Loading />}
+      <Pending load={log} />
       {log.data && log.data.deliveries.length === 0 && <p class="muted">{t("webhooks.log.empty")}</p>}
       {log.data && log.data.deliveries.length > 0 && (
         <table>
