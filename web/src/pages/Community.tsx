@@ -7,7 +7,7 @@ import { inLanguage } from "../api/campaigns";
 import { community, PERIODS, type Launch, type Period } from "../api/community";
 import { LevelBadge } from "../components/Level";
 import { SpaceOptions } from "../components/SpaceOptions";
-import { ColumnHeads, ErrorNote, Loading, PageTitle, StatusBadge, useLoad } from "../components/ui";
+import { ColumnHeads, ErrorNote, Loading, PageTitle, Pending, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -52,10 +52,8 @@ export function LeaderboardPage() {
           </div>
         )}
       </div>
-      {board.error ? (
-        <ErrorNote error={board.error} onRetry={board.reload} />
-      ) : !board.data ? (
-        <Loading />
+      {!board.data ? (
+        <Pending load={board} />
       ) : board.data.entries.length === 0 ? (
         <p class="muted">{t("community.empty")}</p>
       ) : (
@@ -142,10 +140,8 @@ export function LaunchesPage() {
   return (
     <>
       <PageTitle>{t("launches.title")}</PageTitle>
-      {found.error ? (
-        <ErrorNote error={found.error} onRetry={found.reload} />
-      ) : !found.data ? (
-        <Loading />
+      {!found.data ? (
+        <Pending load={found} />
       ) : found.data.launches.length === 0 ? (
         <p class="muted">{t("launches.none")}</p>
       ) : (
