@@ -1,10 +1,10 @@
 import { h, render } from "preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Problem } from "../src/api/client";
-import { Pending } from "../src/components/ui";
+import { Pending, type LoadState } from "../src/components/ui";
 
 const root = document.createElement("div");
-const show = (load: Parameters<typeof Pending>[0]["load"]) => {
+const show = (load: LoadState) => {
   render(h(Pending, { load }), root);
   return root;
 };

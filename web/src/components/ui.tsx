@@ -63,9 +63,12 @@ export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => 
   );
 }
 
+/** What a load says of itself, whatever its data. */
+export type LoadState = Pick<Loaded<unknown>, "data" | "error" | "loading" | "reload">;
+
 /** What stands for the data until it comes: the failure (with a retry), or the wait for the first answer (a reload
  * keeps the data shown). */
-export function Pending({ load }: { load: Pick<Loaded<unknown>, "data" | "error" | "loading" | "reload"> }) {
+export function Pending({ load }: { load: LoadState }) {
   if (load.error) return <ErrorNote error={load.error} onRetry={load.reload} />;
   return load.loading && !load.data ? <Loading /> : null;
 }

@@ -4,9 +4,10 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
+import { CardList } from "../components/CardList";
 import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -30,27 +31,13 @@ export function CampaignsPage() {
   return (
     <>
       <PageTitle>{t("campaigns.title")}</PageTitle>
-      {staff && (
-        <p>
-          <a class="button" href="/campaigns/new">
-            {t("campaigns.new")}
-          </a>
-        </p>
-      )}
-      <Pending load={list} />
-      {list.data && list.data.campaigns.length === 0 && <p class="empty">{t("campaigns.empty")}</p>}
-      <ul class="ideas">
-        {list.data?.campaigns.map((c) => (
-          <li key={c.id} class="idea-card">
-            <h2>
-              <a href={`/campaigns/${encodeURIComponent(c.id)}`}>{inLanguage(c.title, lang)}</a>
-            </h2>
-            <p class="small muted">
-              {label("campaignState", c.state)} · {t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })}
-            </p>
-          </li>
-        ))}
-      </ul>
+      <CardList load={list} empty={t("campaigns.empty")}
+        create={staff ? { href: "/campaigns/new", label: t("campaigns.new") } : undefined}
+        cards={list.data?.campaigns.map((c) => ({
+          id: c.id, href: `/campaigns/${encodeURIComponent(c.id)}`, title: inLanguage(c.title, lang),
+          facts: [label("campaignState", c.state), t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })]
+            .join(" · "),
+        }))} />
     </>
   );
 }

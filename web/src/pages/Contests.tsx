@@ -9,9 +9,10 @@ import {
   contests, MAX_VIDEO_BYTES, VIDEO_TYPES, type Contest, type ContestRound, type ContestSetup, type Entry, type Scores,
 } from "../api/contests";
 import { votes } from "../api/lab";
+import { CardList } from "../components/CardList";
 import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -35,25 +36,12 @@ export function ContestsPage() {
   return (
     <>
       <PageTitle>{t("contests.title")}</PageTitle>
-      {staff && (
-        <p>
-          <a class="button" href="/contests/new">{t("contests.new")}</a>
-        </p>
-      )}
-      <Pending load={list} />
-      {list.data && list.data.contests.length === 0 && <p class="empty">{t("contests.empty")}</p>}
-      <ul class="ideas">
-        {list.data?.contests.map((c) => (
-          <li key={c.id} class="idea-card">
-            <h2>
-              <a href={`/contests/${enc(c.id)}`}>{inLanguage(c.title, lang)}</a>
-            </h2>
-            <p class="small muted">
-              {c.rounds.map((r) => `${roundName(t, r)}: ${label("contestState", r.state)}`).join(" · ")}
-            </p>
-          </li>
-        ))}
-      </ul>
+      <CardList load={list} empty={t("contests.empty")}
+        create={staff ? { href: "/contests/new", label: t("contests.new") } : undefined}
+        cards={list.data?.contests.map((c) => ({
+          id: c.id, href: `/contests/${enc(c.id)}`, title: inLanguage(c.title, lang),
+          facts: c.rounds.map((r) => `${roundName(t, r)}: ${label("contestState", r.state)}`).join(" · "),
+        }))} />
     </>
   );
 }
