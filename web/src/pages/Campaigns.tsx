@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { session } from "../api/client";
 import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type CampaignSetup, type Results } from "../api/campaigns";
-import { CardList } from "../components/CardList";
+import { CardList, localInput, SetupPage, useStaff } from "../components/CampaignsAndContests";
 import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
 import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
@@ -14,15 +14,10 @@ import { useStore } from "../store";
 import { useLive } from "../live";
 import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
 
-const STAFF = ["product_team", "admin"];
 // The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
 // An option's image, at a size beside its name rather than the page's width.
 const OPTION_IMAGE = { maxWidth: "12rem", margin: "0.25rem 0" };
 const BAR = { display: "block", height: "0.75rem", minWidth: "2px", background: "var(--brand)", margin: "0.2rem 0 0.6rem" };
-
-function useStaff(): boolean {
-  return useStore(session)?.user.roles.some((role) => STAFF.includes(role)) ?? false;
-}
 
 export function CampaignsPage() {
   const { t, lang, label, date } = useT();
@@ -35,8 +30,8 @@ export function CampaignsPage() {
         create={staff ? { href: "/campaigns/new", label: t("campaigns.new") } : undefined}
         cards={list.data?.campaigns.map((c) => ({
           id: c.id, href: `/campaigns/${encodeURIComponent(c.id)}`, title: inLanguage(c.title, lang),
-          facts: [label("campaignState", c.state), t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })]
-            .join(" · "),
+          facts: [label("campaignState", c.state),
+            t("campaign.window", { opens: date(c.opens_at), closes: date(c.closes_at) })].join(" · "),
         }))} />
     </>
   );
@@ -210,7 +205,6 @@ function ResultsView({ id }: { id: string }) {
   );
 }
 
-
 /** An option as one line of the staff form: "name | description | link | image", the link an https one or an
  * idea's page, the image the address of one the lab holds (an idea's image). */
 function optionLine(o: CampaignOption): string {
@@ -235,18 +229,12 @@ export function parseOption(line: string, n: number): CampaignOption {
   };
 }
 
-const local = (iso: string) => {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-};
-
 export function CampaignFormPage({ id }: { id?: string }) {
   const { t } = useT();
-  const staff = useStaff();
-  const existing = useLoad(() => (id ? campaigns.get(id) : Promise.resolve(undefined)), [id]);
-  if (!staff) return <p>{t("campaign.staffOnly")}</p>;
-  if (id && !existing.data) return existing.error ? <ErrorNote error={existing.error} /> : <Loading />;
-  return <CampaignForm campaign={existing.data} />;
+  return (
+    <SetupPage id={id} get={campaigns.get} staffOnly={t("campaign.staffOnly")}
+      form={(campaign) => <CampaignForm campaign={campaign} />} />
+  );
 }
 
 function CampaignForm({ campaign }: { campaign?: Campaign }) {
@@ -256,8 +244,8 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
     description_fr: campaign?.description.fr ?? "", description_en: campaign?.description.en ?? "",
     description_es: campaign?.description.es ?? "",
     options: campaign ? campaign.options.map(optionLine).join("\n") : "",
-    opens_at: campaign ? local(campaign.opens_at) : "",
-    closes_at: campaign ? local(campaign.closes_at) : "",
+    opens_at: campaign ? localInput(campaign.opens_at) : "",
+    closes_at: campaign ? localInput(campaign.closes_at) : "",
     rule: campaign?.rule.kind ?? "single",
     k: String(campaign?.rule.k ?? 1),
     eligibility: campaign?.eligibility.kind ?? "everyone",

@@ -9,7 +9,7 @@ import {
   contests, MAX_VIDEO_BYTES, VIDEO_TYPES, type Contest, type ContestRound, type ContestSetup, type Entry, type Scores,
 } from "../api/contests";
 import { votes } from "../api/lab";
-import { CardList } from "../components/CardList";
+import { CardList, localInput, SetupPage, useStaff } from "../components/CampaignsAndContests";
 import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
 import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
@@ -18,12 +18,7 @@ import { navigate } from "../router";
 import { useStore } from "../store";
 import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
 
-const STAFF = ["product_team", "admin"];
 const enc = encodeURIComponent;
-
-function useStaff(): boolean {
-  return useStore(session)?.user.roles.some((role) => STAFF.includes(role)) ?? false;
-}
 
 function roundName(t: ReturnType<typeof useT>["t"], round: ContestRound): string {
   return round.final ? t("contest.final") : t("contest.round", { n: round.round });
@@ -282,10 +277,6 @@ export function EnterContestPage({ id }: { id: string }) {
   );
 }
 
-const local = (iso: string) => {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-};
 const instant = (value: string) => (value ? new Date(value).toISOString() : "");
 
 interface RoundFields {
@@ -297,11 +288,10 @@ interface RoundFields {
 
 export function ContestFormPage({ id }: { id?: string }) {
   const { t } = useT();
-  const staff = useStaff();
-  const existing = useLoad(() => (id ? contests.get(id) : Promise.resolve(undefined)), [id]);
-  if (!staff) return <p>{t("contest.staffOnly")}</p>;
-  if (id && !existing.data) return existing.error ? <ErrorNote error={existing.error} /> : <Loading />;
-  return <ContestForm contest={existing.data} />;
+  return (
+    <SetupPage id={id} get={contests.get} staffOnly={t("contest.staffOnly")}
+      form={(contest) => <ContestForm contest={contest} />} />
+  );
 }
 
 function ContestForm({ contest }: { contest?: Contest }) {
@@ -318,13 +308,13 @@ function ContestForm({ contest }: { contest?: Contest }) {
     criteria: contest ? contest.criteria.map((c) => `${c.id} | ${inLanguage(c.name, lang)}`).join("\n") : "",
     jury: contest?.jury.kind ?? "role",
     members: contest?.jury.members?.join(", ") ?? "",
-    final_closes_at: final ? local(final.closes_at) : "",
-    final_judging_ends_at: final ? local(final.judging_ends_at) : "",
+    final_closes_at: final ? localInput(final.closes_at) : "",
+    final_judging_ends_at: final ? localInput(final.judging_ends_at) : "",
     final_prize: final ? cents(final.prize) : "",
   });
   const [roundFields, setRoundFields] = useState<RoundFields[]>(rounds.length
-    ? rounds.map((r) => ({ opens_at: local(r.opens_at), closes_at: local(r.closes_at),
-      judging_ends_at: local(r.judging_ends_at), prize: cents(r.prize) }))
+    ? rounds.map((r) => ({ opens_at: localInput(r.opens_at), closes_at: localInput(r.closes_at),
+      judging_ends_at: localInput(r.judging_ends_at), prize: cents(r.prize) }))
     : [{ opens_at: "", closes_at: "", judging_ends_at: "", prize: "" }]);
   const localised = (name: "title" | "description"): Localised => inLanguages(fields, name);
   const amount = (value: string) => Math.round(Number(value || 0) * 100);
