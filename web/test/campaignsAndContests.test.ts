@@ -2,6 +2,7 @@ import { h, render } from "preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { session } from "../src/api/client";
 import { CardList, SetupPage, type Card } from "../src/components/CampaignsAndContests";
+import { inLanguages, textFields } from "../src/components/LanguageTexts";
 
 const root = document.createElement("div");
 const loaded = { data: {}, loading: false, reload: () => undefined };
@@ -69,5 +70,20 @@ describe("the staff's page that sets one up or edits it", () => {
     expect(root.querySelector("form")).toBeNull();
     arrive({ name: "campaign c1" });
     await vi.waitFor(() => expect(root.querySelector("form")?.textContent).toBe("campaign c1"));
+  });
+});
+
+describe("the title and description of one being set up, in each language", () => {
+  it("fill a form's fields from the one edited, and read back the languages filled in", () => {
+    const fields = textFields({ title: { fr: "Épargne", en: "Savings" }, description: { es: "Ahorro" } });
+    expect(fields).toEqual({
+      title_fr: "Épargne", title_en: "Savings", title_es: "", description_fr: "", description_en: "", description_es: "Ahorro",
+    });
+    expect(inLanguages(fields, "title")).toEqual({ fr: "Épargne", en: "Savings" });
+    expect(inLanguages(fields, "description")).toEqual({ es: "Ahorro" });
+  });
+
+  it("are empty for a new one", () => {
+    expect(Object.values(textFields())).toEqual(["", "", "", "", "", ""]);
   });
 });

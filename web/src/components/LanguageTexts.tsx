@@ -5,6 +5,13 @@ import { Field, type InputProps } from "./ui";
 
 export const LANGUAGES = ["fr", "en", "es"] as const;
 
+/** A form's `<name>_<language>` fields, filled from the texts of the one it edits (inLanguages reads them back). */
+export function textFields(texts?: { title: Localised; description: Localised }) {
+  return Object.fromEntries((["title", "description"] as const).flatMap((name) =>
+    LANGUAGES.map((l) => [`${name}_${l}`, texts?.[name][l] ?? ""]))) as
+    Record<`${"title" | "description"}_${(typeof LANGUAGES)[number]}`, string>;
+}
+
 /** The texts filled in, by language, from a form's `<name>_<language>` fields. */
 export function inLanguages(fields: Record<string, string>, name: "title" | "description"): Localised {
   return Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));

@@ -12,7 +12,7 @@ import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
 import { useLive } from "../live";
-import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
+import { inLanguages, LanguageTexts, textFields } from "../components/LanguageTexts";
 
 // The chart's bars, styled here so the page brings its own look (the lab's stylesheet has no chart).
 // An option's image, at a size beside its name rather than the page's width.
@@ -240,9 +240,7 @@ export function CampaignFormPage({ id }: { id?: string }) {
 function CampaignForm({ campaign }: { campaign?: Campaign }) {
   const { t } = useT();
   const [fields, setFields] = useState({
-    title_fr: campaign?.title.fr ?? "", title_en: campaign?.title.en ?? "", title_es: campaign?.title.es ?? "",
-    description_fr: campaign?.description.fr ?? "", description_en: campaign?.description.en ?? "",
-    description_es: campaign?.description.es ?? "",
+    ...textFields(campaign),
     options: campaign ? campaign.options.map(optionLine).join("\n") : "",
     opens_at: campaign ? localInput(campaign.opens_at) : "",
     closes_at: campaign ? localInput(campaign.closes_at) : "",

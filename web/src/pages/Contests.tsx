@@ -16,7 +16,7 @@ import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, 
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
-import { inLanguages, LanguageTexts } from "../components/LanguageTexts";
+import { inLanguages, LanguageTexts, textFields } from "../components/LanguageTexts";
 
 const enc = encodeURIComponent;
 
@@ -300,9 +300,7 @@ function ContestForm({ contest }: { contest?: Contest }) {
   const rounds = contest?.rounds.filter((r) => !r.final) ?? [];
   const final = contest?.rounds.find((r) => r.final);
   const [fields, setFields] = useState({
-    title_fr: contest?.title.fr ?? "", title_en: contest?.title.en ?? "", title_es: contest?.title.es ?? "",
-    description_fr: contest?.description.fr ?? "", description_en: contest?.description.en ?? "",
-    description_es: contest?.description.es ?? "",
+    ...textFields(contest),
     currency: contest?.currency ?? "EUR",
     shortlist_size: String(contest?.shortlist_size ?? 5),
     criteria: contest ? contest.criteria.map((c) => `${c.id} | ${inLanguage(c.name, lang)}`).join("\n") : "",
