@@ -6,7 +6,7 @@ import { session } from "../api/client";
 import { community, type Rating, type RatedKind, type Ratings } from "../api/community";
 import { useT } from "../i18n";
 import { useStore } from "../store";
-import { ErrorNote, Field, FormError, Loading, useLoad, useSubmit } from "./ui";
+import { Field, FormError, Pending, useLoad, useSubmit } from "./ui";
 import "./community.css";
 
 const STARS = [1, 2, 3, 4, 5];
@@ -25,8 +25,7 @@ export function RatingsSection({ kind, id }: { kind: RatedKind; id: string }) {
   const { t, number } = useT();
   const user = useStore(session)?.user;
   const found = useLoad(() => community.ratings(kind, id), [kind, id, user?.id]);
-  if (found.error) return <ErrorNote error={found.error} onRetry={found.reload} />;
-  if (!found.data) return <Loading />;
+  if (!found.data) return <Pending load={found} />;
   const { summary, mine, reviews } = found.data;
   const moderator = !!user?.roles.some((r) => r === "moderator" || r === "admin");
   return (

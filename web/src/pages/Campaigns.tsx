@@ -7,7 +7,7 @@ import { campaigns, inLanguage, money, type Campaign, type CampaignOption, type 
 import { CardList, localInput, SetupPage, useStaff } from "../components/CampaignsAndContests";
 import { ImageField } from "../components/ImageField";
 import { Share } from "../components/Share";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, Field, FormError, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -42,8 +42,7 @@ export function CampaignPage({ id }: { id: string }) {
   const staff = useStaff();
   const user = useStore(session)?.user;
   const campaign = useLoad(() => campaigns.get(id), [id, user?.id]);
-  if (campaign.error) return <ErrorNote error={campaign.error} onRetry={campaign.reload} />;
-  if (!campaign.data) return <Loading />;
+  if (!campaign.data) return <Pending load={campaign} />;
   const c = campaign.data;
   return (
     <>

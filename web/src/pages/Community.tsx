@@ -7,7 +7,7 @@ import { inLanguage } from "../api/campaigns";
 import { community, PERIODS, type Launch, type Period } from "../api/community";
 import { LevelBadge } from "../components/Level";
 import { SpaceOptions } from "../components/SpaceOptions";
-import { ColumnHeads, ErrorNote, Loading, PageTitle, Pending, StatusBadge, useLoad } from "../components/ui";
+import { ColumnHeads, PageTitle, Pending, StatusBadge, useLoad } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate, place } from "../router";
 import { useStore } from "../store";
@@ -83,8 +83,7 @@ export function LeaderboardPage() {
 export function ProfilePage({ id }: { id: string }) {
   const { t, date } = useT();
   const profile = useLoad(() => community.profile(id), [id]);
-  if (profile.error) return <ErrorNote error={profile.error} onRetry={profile.reload} />;
-  if (!profile.data) return <Loading />;
+  if (!profile.data) return <Pending load={profile} />;
   const member = profile.data;
   return (
     <>

@@ -12,7 +12,7 @@ import { votes } from "../api/lab";
 import { CardList, localInput, SetupPage, useStaff } from "../components/CampaignsAndContests";
 import { EntryMedia } from "../components/EntryMedia";
 import { ImageField } from "../components/ImageField";
-import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, useLoad, useSubmit } from "../components/ui";
+import { ColumnHeads, ErrorNote, Field, FormError, Loading, PageTitle, Pending, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { navigate } from "../router";
 import { useStore } from "../store";
@@ -47,8 +47,7 @@ export function ContestPage({ id }: { id: string }) {
   const user = useStore(session)?.user;
   const contest = useLoad(() => contests.get(id), [id, user?.id]);
   const entries = useLoad(() => contests.entries(id), [id, user?.id]);
-  if (contest.error) return <ErrorNote error={contest.error} onRetry={contest.reload} />;
-  if (!contest.data) return <Loading />;
+  if (!contest.data) return <Pending load={contest} />;
   const c = contest.data;
   const open = c.rounds.some((r) => r.state === "open" && !r.final);
   const byId = new Map((entries.data?.entries ?? []).map((e) => [e.id, e]));

@@ -10,7 +10,7 @@ import { RatingsSection } from "../components/Ratings";
 import { Share } from "../components/Share";
 import { Tags } from "../components/Tags";
 import { IdeaConversation } from "../components/TeamAnswer";
-import { ErrorNote, Field, FormError, Loading, PageTitle, StatusBadge, useLoad, useSubmit } from "../components/ui";
+import { ErrorNote, Field, FormError, Loading, PageTitle, Pending, StatusBadge, useLoad, useSubmit } from "../components/ui";
 import { useT } from "../i18n";
 import { useStore } from "../store";
 import { Comments, Moderate, MODERATORS } from "./Comments";
@@ -103,8 +103,7 @@ function VoteBox({ ideaId }: { ideaId: string }) {
     if (m.type === "tally" && m.idea === ideaId && !busy && tally.data) tally.replace({ ...tally.data, count: m.votes! });
   });
 
-  if (tally.error) return <ErrorNote error={tally.error} onRetry={tally.reload} />;
-  if (!tally.data) return <Loading />;
+  if (!tally.data) return <Pending load={tally} />;
   const shown: Tally = tally.data;
 
   const toggle = async () => {
