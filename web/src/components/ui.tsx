@@ -113,7 +113,8 @@ export function NotAllowed({ title, why }: { title: string; why: string }) {
 /** What the input (or textarea) takes besides its id, name and descriptions; `onInput` gets its value. */
 export interface InputProps {
   value?: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "datetime-local" | "number";
+  min?: number;
   required?: boolean;
   maxLength?: number;
   autoComplete?: string;

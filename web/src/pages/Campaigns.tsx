@@ -292,14 +292,8 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
       </select>
     </Field>
   );
-  // Field's own input is text only: these carry their type as a child control, labelled and described the same way.
   const typed = (name: keyof typeof fields, type: "datetime-local" | "number", label: string, hint?: string) => (
-    <Field name={name} label={label} hint={hint} error={form.fieldError(name)}>
-      <input id={`field-${name}`} name={name} type={type} value={fields[name]}
-        aria-describedby={[hint && `field-${name}-hint`, form.fieldError(name) && `field-${name}-error`].filter(Boolean).join(" ") || undefined}
-        aria-invalid={form.fieldError(name) ? true : undefined}
-        onInput={(e) => setFields({ ...fields, [name]: e.currentTarget.value })} />
-    </Field>
+    <Field name={name} label={label} hint={hint} error={form.fieldError(name)} input={{ ...bind(name), type }} />
   );
   return (
     <>

@@ -341,10 +341,7 @@ function ContestForm({ contest }: { contest?: Contest }) {
   });
   const typed = (name: string, type: "datetime-local" | "number", label: string, value: string,
     set: (value: string) => void) => (
-    <Field name={name} label={label}>
-      <input id={`field-${name}`} name={name} type={type} value={value} min={type === "number" ? 0 : undefined}
-        onInput={(e) => set(e.currentTarget.value)} />
-    </Field>
+    <Field name={name} label={label} input={{ type, value, min: type === "number" ? 0 : undefined, onInput: set }} />
   );
   const setRound = (n: number, key: keyof RoundFields) => (value: string) =>
     setRoundFields(roundFields.map((r, i) => (i === n ? { ...r, [key]: value } : r)));
