@@ -17,11 +17,20 @@ export function inLanguages(fields: Record<string, string>, name: "title" | "des
   return Object.fromEntries(LANGUAGES.map((l) => [l, fields[`${name}_${l}`].trim()]).filter(([, text]) => text));
 }
 
-/** The title and description inputs, one pair per language. */
-export function LanguageTexts<K extends string>({ bind }: { bind: (name: K) => InputProps }) {
+/** The title and description inputs, one pair per language, in a fieldset that says any of them will do;
+ * `fieldError` gives the API's word when neither language has a title (or a description). */
+export function LanguageTexts<K extends string>({ bind, fieldError }: {
+  bind: (name: K) => InputProps;
+  fieldError?: (name: string) => string | undefined;
+}) {
   const { t } = useT();
   return (
-    <>
+    <fieldset>
+      <legend>{t("campaignForm.texts")}</legend>
+      <p class="hint">{t("campaignForm.texts.hint")}</p>
+      {(["title", "description"] as const).map((name) => fieldError?.(name) && (
+        <p class="field-error" key={name}>{t(`campaignForm.${name}Missing`)} {fieldError(name)}</p>
+      ))}
       {LANGUAGES.map((l) => (
         <div key={l}>
           <Field name={`title_${l}`} label={t("campaignForm.nameIn", { language: t(`initiativeForm.lang.${l}`) })}
@@ -30,6 +39,6 @@ export function LanguageTexts<K extends string>({ bind }: { bind: (name: K) => I
             label={t("campaignForm.descriptionIn", { language: t(`initiativeForm.lang.${l}`) })} />
         </div>
       ))}
-    </>
+    </fieldset>
   );
 }

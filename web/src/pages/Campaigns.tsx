@@ -300,13 +300,7 @@ function CampaignForm({ campaign }: { campaign?: Campaign }) {
       <PageTitle>{campaign ? t("campaignForm.editTitle") : t("campaignForm.title")}</PageTitle>
       <form class="form" onSubmit={form.submit} noValidate>
         <FormError error={form.error} />
-        <fieldset>
-          <legend>{t("campaignForm.texts")}</legend>
-          <p class="hint">{t("campaignForm.texts.hint")}</p>
-          {(["title", "description"] as const).map((name) =>
-            form.fieldError(name) ? <p class="field-error" key={name}>{t(`campaignForm.${name}Missing`)} {form.fieldError(name)}</p> : null)}
-          <LanguageTexts bind={bind} />
-        </fieldset>
+        <LanguageTexts bind={bind} fieldError={form.fieldError} />
         <Field name="options" label={t("campaignForm.options")} hint={t("campaignForm.options.hint")}
           error={form.fieldError("options")} multiline input={{ ...bind("options"), required: true }} />
         <fieldset>

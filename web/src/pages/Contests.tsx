@@ -350,11 +350,7 @@ function ContestForm({ contest }: { contest?: Contest }) {
       <PageTitle>{contest ? t("contestForm.editTitle") : t("contestForm.title")}</PageTitle>
       <form class="form" onSubmit={form.submit} noValidate>
         <FormError error={form.error} />
-        <fieldset>
-          <legend>{t("campaignForm.texts")}</legend>
-          <p class="hint">{t("campaignForm.texts.hint")}</p>
-          <LanguageTexts bind={bind} />
-        </fieldset>
+        <LanguageTexts bind={bind} />
         <Field name="criteria" label={t("contestForm.criteria")} hint={t("contestForm.criteria.hint")} multiline
           error={form.fieldError("criteria")} input={bind("criteria")} />
         {typed("shortlist_size", "number", t("contestForm.shortlistSize"), fields.shortlist_size,
