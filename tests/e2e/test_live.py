@@ -1,8 +1,11 @@
 """Live pages through the gateway: streams opened as a browser's EventSource does (one per page, on the channels GET
 /api/notifications/live hands out) hear another member's vote, resume after a dropped connection without missing or
 repeating a message, and never carry a private space's event to an outsider or to a member removed from it."""
+import http.client
 import json
+import socket
 import threading
+import urllib.parse
 
 import pytest
 import requests
@@ -16,26 +19,34 @@ pytestmark = pytest.mark.e2e
 
 
 class Stream:
-    """An open stream, read in a thread: its messages as (id, data), in the order they came."""
+    """An open stream, read in a thread: its messages as (id, data), in the order they came. On a connection of its
+    own (http.client), so that closing it can shut its socket: closing alone would wait for the thread's read to
+    return, until the gateway's next ping."""
 
     def __init__(self, gateway: str, url: str, last_event_id: str | None = None):
+        self.url = url
+        address = urllib.parse.urlsplit(gateway)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
         headers = {"Accept": "text/event-stream"}
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
-        self.response = requests.get(gateway + url, headers=headers, stream=True, timeout=(5, 120))
-        assert self.response.status_code == 200, self.response.text
+        connection.request("GET", url, headers=headers)
+        self.socket = connection.sock  # the response keeps reading it after the connection lets it go
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
         self.messages: list[tuple[str, dict]] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read, args=(response,), daemon=True).start()
 
-    def _read(self) -> None:
+    def _read(self, response) -> None:
         event_id = None
         try:
-            for line in self.response.iter_lines(chunk_size=1, decode_unicode=True):
+            for line in response:
+                line = line.decode().rstrip("\r\n")
                 if line.startswith("id: "):
                     event_id = line[4:]
                 elif line.startswith("data: "):
                     self.messages.append((event_id, json.loads(line[6:])))
-        except (requests.RequestException, AttributeError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):
             pass  # closed by the test
 
     def about(self, idea_id: str) -> list[dict]:
@@ -45,7 +56,8 @@ class Stream:
         wait_for(lambda: any(predicate(data) for _, data in self.messages), timeout=APPLIED_WITHIN, what=what)
 
     def close(self) -> None:
-        self.response.close()
+        self.socket.shutdown(socket.SHUT_RDWR)
+        self.socket.close()
 
 
 def open_stream(gateway: str, person) -> Stream:
@@ -78,7 +90,7 @@ def test_a_vote_reaches_an_open_page_and_a_dropped_stream_resumes_without_missin
     assert vote(member(), idea_id).status_code == 201
     watching.wait_for(lambda m: m == {"type": "tally", "idea": idea_id, "votes": 1, "version": m.get("version")},
                       what="the first vote on the open page")
-    last_seen = watching.messages[-1][0]
+    last_seen, seen = watching.messages[-1][0], watching.about(idea_id)[-1]
     watching.close()
     for _ in range(2):
         assert vote(member(), idea_id).status_code == 201
@@ -86,10 +98,10 @@ def test_a_vote_reaches_an_open_page_and_a_dropped_stream_resumes_without_missin
     reviewed = {"type": "status", "idea": idea_id, "status": "under_review"}
     control.wait_for(lambda m: m == reviewed, what="the third vote's status change")
 
-    resumed = Stream(gateway, "/api/live?" + watching.response.url.partition("?")[2], last_event_id=last_seen)
+    resumed = Stream(gateway, watching.url, last_event_id=last_seen)
     resumed.wait_for(lambda m: m == reviewed, what="the missed votes and status change")
     heard = control.about(idea_id)
-    missed = heard[heard.index(watching.about(idea_id)[-1]) + 1:]
+    missed = heard[heard.index(seen) + 1:]
     assert resumed.about(idea_id) == missed  # nothing missed, nothing repeated
     ids = [i for i, _ in resumed.messages]
     assert len(ids) == len(set(ids)) and last_seen not in ids
