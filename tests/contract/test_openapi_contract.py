@@ -12,7 +12,7 @@ import tempfile
 import pytest
 import schemathesis
 from flask import Blueprint, Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis.errors import Unsatisfiable
 from marshmallow import Schema, fields
 from schemathesis import GenerationMode
@@ -47,6 +47,9 @@ def contract_failures(app: Flask, service: str, headers: dict, mode: GenerationM
     """What schemathesis found wrong in each operation of the service's document (empty: nothing)."""
     schema = schemathesis.openapi.from_wsgi(f"/api/{service}/openapi.json", app)
     failures, operations = [], 0
+    # OpenAPI matches a concrete path before a templated one: GET /api/ideas/questions is that operation's, never
+    # GET /api/ideas/{idea_id}'s with "questions" for an id.
+    concrete = {o.ok().path for o in schema.get_all_operations() if "{" not in o.ok().path}
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
@@ -55,6 +58,7 @@ def contract_failures(app: Flask, service: str, headers: dict, mode: GenerationM
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
         def keeps_contract(case):
+            assume(case.formatted_path == operation.path or case.formatted_path not in concrete)
             check_answer(case, headers)
 
         try:
