@@ -7,6 +7,7 @@ from functools import cmp_to_key
 from pymongo import DESCENDING, MongoClient, monitoring
 from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 
 API_SOCKET_TIMEOUT_MS = 10_000
@@ -18,6 +19,17 @@ def connect(uri: str, database: str, socket_timeout_ms: int = API_SOCKET_TIMEOUT
     client = MongoClient(uri, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, socketTimeoutMS=socket_timeout_ms,
                          tz_aware=True)
     return client[database]
+
+
+def inserted(collection: Collection, document: dict) -> bool:
+    """Inserts the document; False, writing nothing, when one with the same unique key is there already. For an
+    insert that may meet its twin (a replayed event, a concurrent request): on FerretDB v2 the duplicate key is the
+    one race signal we get, as racing upserts lose changes silently (deploy/README.md, what the engine lacks)."""
+    try:
+        collection.insert_one(document)
+        return True
+    except DuplicateKeyError:
+        return False
 
 
 def as_stored(when: datetime) -> datetime:
