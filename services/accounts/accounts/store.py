@@ -10,7 +10,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from idealab import outbox
+from idealab import mongo, outbox
 
 from .domain import SigningKey, session_revoked
 
@@ -46,11 +46,7 @@ class AccountStore:
 
     def insert_user(self, user: dict, *events: dict) -> bool:
         """False when the email is taken."""
-        try:
-            self.users.insert_one(outbox.with_events(user, *events))
-            return True
-        except DuplicateKeyError:
-            return False
+        return mongo.inserted(self.users, outbox.with_events(user, *events))
 
     def user(self, user_id: str) -> dict | None:
         return self.users.find_one({"_id": user_id}, HIDDEN)
@@ -238,11 +234,7 @@ class AccountStore:
 
     def add_signing_key(self, key: dict) -> bool:
         """False when a key of this generation exists already."""
-        try:
-            self.signing_keys.insert_one(key)
-            return True
-        except DuplicateKeyError:
-            return False
+        return mongo.inserted(self.signing_keys, key)
 
     def last_key_generation(self) -> int:
         newest = self.signing_keys.find_one({}, {"generation": 1}, sort=[("generation", -1)])
