@@ -5,8 +5,8 @@ of order (accounts keys them by user or space) land the same. Display names stay
 from datetime import datetime
 
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
+from idealab import mongo
 from idealab.events import Event
 
 from . import mentions
@@ -52,10 +52,7 @@ class Directory:
         """Makes the member's document by a plain insert, then updates it: a user's and a space's events travel
         under different keys and may be handled at once, and upserts racing to make one document lose each other's
         changes on this engine (deploy/README)."""
-        try:
-            self.members.insert_one({"_id": user_id})
-        except DuplicateKeyError:
-            pass
+        mongo.inserted(self.members, {"_id": user_id})
         self.members.update_one({"_id": user_id, **(condition or {})}, update)
 
     def forget(self, user_id: str) -> None:

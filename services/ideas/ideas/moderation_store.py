@@ -16,9 +16,8 @@ from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
-from idealab import outbox
+from idealab import mongo, outbox
 
 QUEUE_LIMIT = 500  # open reports read at once: moderators keep the queue far shorter than this
 
@@ -44,11 +43,7 @@ class ModerationStore:
 
     def add_flag(self, found: dict) -> bool:
         """Stores the member's flag; False when they flagged the item already (the first one stands)."""
-        try:
-            self.flags.insert_one(found)
-            return True
-        except DuplicateKeyError:
-            return False
+        return mongo.inserted(self.flags, found)
 
     def flag(self, flag_id: str) -> dict | None:
         return self.flags.find_one({"_id": flag_id})
@@ -57,11 +52,8 @@ class ModerationStore:
         """Adds the member to the report's current round (again: no change) and returns the report. The report is
         made by a plain insert first: on this engine, upserts racing to make one document lose each other's changes
         (the last one writes the document it made alone), where updates of an existing one never do."""
-        try:
-            self.reports.insert_one({**report, "flaggers": [], "open": True, "first_flagged_at": at,
-                                     "last_flagged_at": at})
-        except DuplicateKeyError:
-            pass  # made by an earlier flag, or by another at the same instant
+        mongo.inserted(self.reports, {**report, "flaggers": [], "open": True, "first_flagged_at": at,
+                                      "last_flagged_at": at})  # unless an earlier flag made it, or another at once
         self.reports.update_one({"_id": report["_id"]}, {
             "$addToSet": {"flaggers": member_id}, "$set": {"open": True}, "$min": {"first_flagged_at": at},
             "$max": {"last_flagged_at": at}})
