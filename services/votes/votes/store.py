@@ -4,9 +4,8 @@ from datetime import datetime, timezone
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
-from idealab import outbox
+from idealab import mongo, outbox
 from idealab.access import USER, Access
 
 from .campaigns import ballot_id
@@ -69,13 +68,9 @@ class VoteStore:
     def insert_vote(self, idea_id: str, voter_id: str, cast_at: datetime, event: dict, pending: bool = False) -> bool:
         """A first vote with its event; False when this voter has voted on this idea before. A `pending` vote waits
         for its account's verification to count (votes.integrity)."""
-        try:
-            self.votes.insert_one(outbox.with_events(
-                {"_id": vote_id(idea_id, voter_id), "idea_id": idea_id, "voter_id": voter_id, "live": True,
-                 "version": 1, "cast_at": cast_at, **({"awaiting_verification": True} if pending else {})}, event))
-            return True
-        except DuplicateKeyError:
-            return False
+        return mongo.inserted(self.votes, outbox.with_events(
+            {"_id": vote_id(idea_id, voter_id), "idea_id": idea_id, "voter_id": voter_id, "live": True,
+             "version": 1, "cast_at": cast_at, **({"awaiting_verification": True} if pending else {})}, event))
 
     def change_vote(self, idea_id: str, voter_id: str, version: int, live: bool, at: datetime, event: dict,
                     was_cast_at: datetime | None = None, pending: bool = False) -> bool:
@@ -108,14 +103,11 @@ class VoteStore:
                                       {"voter_id": 1, "awaiting_verification": 1}))
         for voter in voters:
             voter_id = voter["voter_id"]
-            try:
-                self.votes.insert_one({"_id": vote_id(original_id, voter_id), "idea_id": original_id,
-                                       "voter_id": voter_id, "live": True, "version": 1, "cast_at": merged_at,
-                                       "merged_from": duplicate_id,
-                                       **({"awaiting_verification": True} if voter.get("awaiting_verification")
-                                          else {})})
-            except DuplicateKeyError:
-                pass
+            mongo.inserted(self.votes, {"_id": vote_id(original_id, voter_id), "idea_id": original_id,
+                                        "voter_id": voter_id, "live": True, "version": 1, "cast_at": merged_at,
+                                        "merged_from": duplicate_id,
+                                        **({"awaiting_verification": True} if voter.get("awaiting_verification")
+                                           else {})})
 
     def live_votes(self, idea_id: str) -> int:
         """The idea's live votes that count (not those waiting for their account's verification)."""
@@ -137,11 +129,7 @@ class VoteStore:
         """Writes `after` and its events only if the stored tally is still `before` (optimistic concurrency)."""
         fields = {k: v for k, v in asdict(after).items() if k != "idea_id"}
         if before.version == 0:
-            try:
-                self.tallies.insert_one(outbox.with_events({"_id": after.idea_id, **fields}, *events))
-                return True
-            except DuplicateKeyError:
-                return False
+            return mongo.inserted(self.tallies, outbox.with_events({"_id": after.idea_id, **fields}, *events))
         result = self.tallies.update_one({"_id": before.idea_id, "version": before.version},
                                          outbox.recording({"$set": fields}, *events))
         return result.modified_count == 1
@@ -170,15 +158,11 @@ class VoteStore:
                       event: dict, pending: bool = False) -> bool:
         """A member's first ballot with its event; False when they have one already. A `pending` ballot waits for
         its account's verification to count (votes.integrity)."""
-        try:
-            self.ballots.insert_one(outbox.with_events(
-                {"_id": ballot_id(campaign_id, voter_id), "campaign_id": campaign_id, "voter_id": voter_id,
-                 "ballot_id": public_id, "choices": choices, "version": 1, "first_cast_at": at, "cast_at": at,
-                 **({"awaiting_verification": True} if pending else {})},
-                event))
-            return True
-        except DuplicateKeyError:
-            return False
+        return mongo.inserted(self.ballots, outbox.with_events(
+            {"_id": ballot_id(campaign_id, voter_id), "campaign_id": campaign_id, "voter_id": voter_id,
+             "ballot_id": public_id, "choices": choices, "version": 1, "first_cast_at": at, "cast_at": at,
+             **({"awaiting_verification": True} if pending else {})},
+            event))
 
     def change_ballot(self, campaign_id: str, voter_id: str, version: int, choices: dict, at: datetime,
                       event: dict, pending: bool = False) -> bool:
@@ -290,9 +274,7 @@ class VoteStore:
 
     def flag(self, flag: dict, event: dict) -> None:
         """The flag with its event the first time; later, only its evidence grows (no second event)."""
-        try:
-            self.flags.insert_one(outbox.with_events(flag, event))
-        except DuplicateKeyError:
+        if not mongo.inserted(self.flags, outbox.with_events(flag, event)):
             self.flags.update_one({"_id": flag["_id"]}, {"$set": {"evidence": flag["evidence"]}})
 
     def recent_flags(self, limit: int) -> list[dict]:
