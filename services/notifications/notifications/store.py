@@ -8,6 +8,8 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from idealab import mongo
+
 from .domain import DIGEST, FAILED, QUEUED, SENT, VOTER
 from .webhook_store import WebhookStore
 
@@ -135,10 +137,8 @@ class NotificationStore:
                                                                                 "since": 1}))
 
     def record_change(self, change: dict) -> None:
-        try:
-            self.changes.insert_one(change)
-        except DuplicateKeyError:
-            pass  # a replay: the first record keeps when it was recorded and how far its walk went
+        # A replay finds the first record, which keeps when it was recorded and how far its walk went.
+        mongo.inserted(self.changes, change)
 
     def changes_of(self, idea_ids: list[str]) -> list[dict]:
         if not idea_ids:

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+
+from idealab import mongo
 
 from .webhooks import DELIVERED, FAILED, QUEUED
 
@@ -69,10 +70,7 @@ class WebhookStore:
         """Queues deliveries by their ids, keeping any already there: an event read twice is delivered once. One
         write each: an event has one delivery per endpoint taking it, a handful."""
         for delivery in deliveries:
-            try:
-                self.deliveries.insert_one(delivery)
-            except DuplicateKeyError:
-                pass
+            mongo.inserted(self.deliveries, delivery)
 
     def due(self, now: datetime, limit: int) -> list[dict]:
         return list(self.deliveries.find({"state": QUEUED, "next_attempt_at": {"$lte": now}}).limit(limit))
