@@ -22,7 +22,7 @@ stop-servers:
 test: servers
 	bash deploy/web.sh build
 	bash deploy/web.sh test
-	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
+	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI=mongodb://127.0.0.1:27017/ $(PY) -m pytest -n 4 --dist loadgroup --no-loadscope-reorder
 
 # Unit tests only: no server needed (compose-check is built for the docker-compose.yml checks).
 test-unit:

@@ -167,21 +167,26 @@ def publish(servers, namespace, topics):
     publisher.close()
 
 
-# `make test` runs in two pytest-xdist workers (--dist loadgroup): a group runs whole on one worker. A module is a
-# group, so its fixtures start once; the browser tests are one, as their lab lives as long as their package; the
-# fault tests and the benchmarks' smoke runs are one, never run two at once (each starts servers or a lab of its
-# own and measures). Those two, the longest, go first (with --no-loadscope-reorder), one to each worker.
+# `make test` runs in four pytest-xdist workers (--dist loadgroup): a group runs whole on one worker. A module is a
+# group, so its fixtures start once. The browser tests are two groups, each with a lab of its own (their lab lives as
+# long as their package on a worker): one group would be the run's longest path. The fault tests and the benchmarks'
+# smoke runs are one group, never two at once (each starts servers or a lab of its own and measures). Those three,
+# the longest, go first (with --no-loadscope-reorder), one to each of three workers; the fourth starts on the rest.
 OWN_SERVERS = ("tests/faults/", "bench/tests/test_smoke.py")
-FIRST = ("own servers", "browser")
+BROWSER = "tests/browser/"
+FIRST = ("own servers", "browser 1", "browser 2")
 
 
-def _group(path: str) -> str:
-    return "own servers" if path.startswith(OWN_SERVERS) else "browser" if path.startswith("tests/browser/") else path
+def _groups(paths: set[str]) -> dict[str, str]:
+    browser = sorted(p for p in paths if p.startswith(BROWSER))
+    return {p: "own servers" if p.startswith(OWN_SERVERS) else
+            f"browser {browser.index(p) % 2 + 1}" if p in browser else p for p in paths}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
-    groups = {item: _group(item.nodeid.split("::")[0]) for item in items}
-    for item, group in groups.items():
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: FIRST.index(groups[item]) if groups[item] in FIRST else len(FIRST))
+    paths = {item: item.nodeid.split("::")[0] for item in items}
+    group_of = _groups(set(paths.values()))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group_of[paths[item]]))
+    items.sort(key=lambda item: FIRST.index(g) if (g := group_of[paths[item]]) in FIRST else len(FIRST))
