@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-LANGUAGES = ("fr", "en", "es")
+LANGUAGES = ("fr", "en", "es")  # the lab's: of its texts written in several, its emails, its default
 HEX = validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="a colour as #rrggbb")
 # The lab's own backgrounds (web/src/styles.css: --paper, --wash) and its button text.
 BACKGROUNDS = ("#ffffff", "#f3f5f8")

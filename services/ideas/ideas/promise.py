@@ -18,7 +18,6 @@ KINDS = (IDEA, QUESTION, MESSAGE)
 # What the public and a space's members see figures of: private messages are counted for staff only, as their
 # very number is the members' business.
 PUBLIC_KINDS = (IDEA, QUESTION)
-LANGUAGES = ("fr", "en", "es")
 DEFAULT_LANGUAGE = "en"
 ACKNOWLEDGE, ANSWER = "acknowledge", "answer"
 # Air France's promise, the default of every space: acknowledged within the hour, answered within 24 hours.

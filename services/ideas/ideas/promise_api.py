@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from werkzeug.exceptions import NotFound
 
 from idealab import auth, openapi
+from idealab.brand import LANGUAGES
 from idealab.web import load, store
 
 from . import promise, promise_handlers, promise_schemas
@@ -17,7 +18,7 @@ TARGET_SETTERS = ("product_team", "admin")
 
 def in_language(fields: dict) -> dict:
     """A post's fields with its language: the one chosen, or the one the member's lab speaks."""
-    accepted = request.accept_languages.best_match(promise.LANGUAGES)
+    accepted = request.accept_languages.best_match(LANGUAGES)
     return {**fields, "language": promise.language(fields.get("language"), accepted)}
 
 

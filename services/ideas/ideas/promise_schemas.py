@@ -1,6 +1,8 @@
 """HTTP shapes of the response-time promise (ideas.promise_api)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from idealab.brand import LANGUAGES
+
 from . import promise
 from .schemas import SPACE
 
@@ -14,7 +16,7 @@ class QueueQuery(Schema):
     space = fields.String(load_default=None, validate=SPACE)
     public_lab = fields.Boolean(load_default=False)
     kind = fields.String(load_default=None, validate=validate.OneOf(promise.KINDS))
-    language = fields.String(load_default=None, validate=validate.OneOf(promise.LANGUAGES))
+    language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
     waiting_for = fields.String(load_default=None, validate=validate.OneOf(("me", "nobody")))
     at = fields.AwareDateTime(load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))

@@ -1,10 +1,10 @@
 """HTTP shapes of the ideas API."""
 from marshmallow import Schema, fields, post_load, validate
 
+from idealab.brand import LANGUAGES
 from idealab.fields import OneLine, StrictBoolean, Text
 
 from .domain import MAX_TAGS, RELEVANCE, SORTS, image_url
-from .promise import LANGUAGES
 from .points import PERIODS
 
 

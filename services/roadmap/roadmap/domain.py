@@ -51,7 +51,6 @@ def merged_message(original_id: str) -> str:
 
 # Initiatives: a product team's answer to one or more ideas, on the same track as the ideas. Announcing it and
 # moving it move its ideas with it (each idea that may go there: a closed idea stays, none goes back).
-LANGUAGES = ("fr", "en", "es")
 # What an initiative may be created in; it is declined with a move, and `duplicate` is for ideas only.
 INITIATIVE_STATUSES = ("under_review", "planned", "in_progress", "launched")
 MAX_IDEAS = 50

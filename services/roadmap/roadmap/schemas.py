@@ -1,9 +1,10 @@
 """HTTP shapes of the roadmap API."""
 from marshmallow import Schema, fields, validate
 
+from idealab.brand import LANGUAGES
 from idealab.fields import OneLine, Text
 
-from .domain import INITIATIVE_STATUSES, LANGUAGES, MAX_IDEAS, STATUSES, TEAM_STATUSES
+from .domain import INITIATIVE_STATUSES, MAX_IDEAS, STATUSES, TEAM_STATUSES
 
 
 class StatusChange(Schema):

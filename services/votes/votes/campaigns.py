@@ -14,7 +14,6 @@ from idealab.auth import Principal
 from idealab.events import new_event
 
 SOURCE = "/votes"
-LANGUAGES = ("fr", "en", "es")
 
 SINGLE, MULTIPLE, POINTS = "single", "multiple", "points"
 EVERYONE, SPACE, ROLE = "everyone", "space", "role"
