@@ -117,6 +117,14 @@ def _follow(store: NotificationStore, idea_id: str, user_id: str, reason: str, a
     if not store.is_erased(user_id):
         store.follow(idea_id, user_id, reason, at)
         _email_late_follower(store, idea_id, user_id, at)
+        _follow_the_original(store, idea_id, user_id, at)
+
+
+def _follow_the_original(store: NotificationStore, idea_id: str, user_id: str, at: datetime) -> None:
+    """Whoever follows a merged duplicate follows its original from the merge on, whether the merge or the follow is
+    read first: a vote comes on another topic, a choice to follow from another outbox, and either may be late."""
+    if merge := store.merge_of(idea_id):
+        _follow(store, merge["merged_into"], user_id, domain.MERGED, max(at, merge["merged_at"]))
 
 
 def on_idea_followed(store: NotificationStore, event: Event) -> None:
@@ -130,6 +138,7 @@ def on_idea_unfollowed(store: NotificationStore, event: Event) -> None:
 def on_idea_merged(store: NotificationStore, event: Event, batch: int = WALK_BATCH) -> None:
     """The duplicate's followers follow the original from the merge on (following again is a no-op on a replay)."""
     key, into, at = None, event.data["into"], event.data["merged_at"]
+    store.remember_merge(event.data["idea_id"], into, at)
     while subscriptions := store.subscriptions_after(event.data["idea_id"], key, batch):
         for s in subscriptions:
             if s.get("reasons"):
@@ -143,6 +152,7 @@ def on_vote_cast(store: NotificationStore, event: Event) -> None:
         return
     if store.vote(idea_id, voter_id, event.data["vote_version"], event.data["cast_at"]):
         _email_late_follower(store, idea_id, voter_id, event.data["cast_at"])  # not a stale replay
+        _follow_the_original(store, idea_id, voter_id, event.data["cast_at"])
 
 
 def on_vote_withdrawn(store: NotificationStore, event: Event) -> None:

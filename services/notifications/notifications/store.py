@@ -48,6 +48,14 @@ class NotificationStore:
     def remember_idea(self, idea_id: str, title: str, space: str | None = None) -> None:
         self.ideas.update_one({"_id": idea_id}, {"$set": {"title": title, "space": space}}, upsert=True)
 
+    def remember_merge(self, idea_id: str, into: str, at: datetime) -> None:
+        self.ideas.update_one({"_id": idea_id}, {"$set": {"merged_into": into, "merged_at": at}}, upsert=True)
+
+    def merge_of(self, idea_id: str) -> dict | None:
+        """{"merged_into", "merged_at"} of a merged duplicate; None for any other idea."""
+        return self.ideas.find_one({"_id": idea_id, "merged_into": {"$exists": True}},
+                                   {"_id": 0, "merged_into": 1, "merged_at": 1})
+
     def leave_space(self, user_id: str, space: str) -> None:
         """Ends the member's subscriptions to the space's ideas (kept, with their vote version, so that an older
         vote event read late stays stale)."""

@@ -49,3 +49,18 @@ def test_the_followers_of_a_merged_duplicate_follow_the_original(consume, event,
     consume(merged)
     assert "original" in following(store, "bob") and "original" in following(store, "cat")
     assert following(store, "dan") == set()
+
+
+def test_a_vote_or_a_choice_to_follow_read_after_the_merge_follows_the_original_too(consume, event, store):
+    for idea, author in (("original", "ann"), ("duplicate", "bob")):
+        consume(event.submitted(idea, author_id=author, submitted_at=T0))
+    merged_at = T0 + timedelta(minutes=5)
+    consume(new_event("idea.merged", {"idea_id": "duplicate", "into": "original", "by": "pat", "merged_at": merged_at},
+                      source="/ideas", subject="duplicate"))
+    # Both made before the merge, read after it: a vote comes on the votes topic, a choice from another outbox.
+    consume(vote("duplicate", "eve", T0 + timedelta(minutes=1)))
+    consume(chose("followed", "duplicate", "cat", T0 + timedelta(minutes=2)))
+    for member in ("eve", "cat"):
+        assert following(store, member) == {"duplicate", "original"}, member
+    [from_the_merge] = [s for s in store.follows("cat") if s["idea_id"] == "original"]
+    assert from_the_merge["reasons"] == ["merged"]
