@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from idealab.events import Event
 
-from .domain import CURRENCY_DIGITS
+from .templates import CURRENCY_DIGITS
 
 
 def contest_key(contest_id: str, number: int) -> str:

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 from idealab.events import Event
 from idealab.mongo import as_stored
 
+from . import templates
+
 # Why someone is subscribed to an idea; a subscription lasts while at least one reason remains.
 AUTHOR, VOTER, COMMENTER = "author", "voter", "commenter"
 # Asked to follow (idea.followed), or followed the duplicate merged into this idea (idea.merged).
@@ -38,7 +40,6 @@ def status_change(event: Event, title: str | None, now: datetime) -> dict:
 
 # Voters in a campaign follow it under this key, beside the ideas they follow (the subscriptions' idea_id).
 BALLOT = "ballot"
-CURRENCY_DIGITS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0}  # the others have 2 decimals in their smallest unit
 
 
 def campaign_key(campaign_id: str) -> str:
@@ -47,23 +48,20 @@ def campaign_key(campaign_id: str) -> str:
 
 def campaign_closed(event: Event, now: datetime) -> dict:
     """The one record of a campaign's close, which everyone who voted in it sees (as a status change's): its result
-    per option, and the link to the campaign's page."""
+    per option, and the link to the campaign's page. The inbox shows it in English; the emails say it in the
+    member's language from its parts (`name`, `result`)."""
     data = event.data
     name = next((data["title"][lang] for lang in ("en", "fr", "es") if lang in data["title"]), "A campaign")
-    lines = []
-    for option in data["options"]:
-        amount = ""
-        if option["amount"] is not None:
-            digits = CURRENCY_DIGITS.get(data["budget"]["currency"], 2)
-            amount = f", {option['amount'] / 10 ** digits:,.{digits}f} {data['budget']['currency']}"
-        lines.append(f"{option['name']}: {option['count']}{amount}")
+    result = {"ballots": data["ballots"], "currency": data["budget"] and data["budget"]["currency"],
+              "options": [{k: option[k] for k in ("name", "count", "amount")} for option in data["options"]]}
     return {
         "_id": event.id,
         "kind": "campaign.closed",
         "idea_id": campaign_key(data["campaign_id"]),
         "title": f"{name} has closed: the result",
         "name": data["title"],
-        "message": f"{data['ballots']} ballots. " + "; ".join(lines),
+        "message": templates.campaign_result(result, "en"),
+        "result": result,
         "from": "open",
         "to": "closed",
         "created_at": data["closed_at"],
@@ -222,7 +220,7 @@ def email_jobs(change: dict, subscribers: list[dict], emailable: set[str], now: 
              "idea_id": change["idea_id"], "title": change["title"], "message": change["message"],
              "state": QUEUED, "attempts": 0, "queued_at": now, "next_attempt_at": now,
              # a campaign's link and wording; what the templates say in the member's language
-             **{k: change[k] for k in ("path", "why", "kind", "name", "to", "created_at") if k in change}}
+             **{k: change[k] for k in ("path", "why", "kind", "name", "to", "result", "created_at") if k in change}}
             for s in subscribers if s["user_id"] in emailable and sees(change, s.get("since"))]
 
 

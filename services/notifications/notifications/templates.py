@@ -1,6 +1,7 @@
 """The emails' words, in French, English and Spanish, chosen by the member's language: a plain-text and an HTML part,
 the lab's name, and a footer saying why the member gets it and where to choose which emails they get. What people
-wrote (an idea's title, the team's public message) is put in as written, escaped in the HTML part.
+wrote (an idea's title, the team's public message, a campaign's options) is put in as written, escaped in the HTML
+part; amounts are written as the language writes numbers.
 
 Rendering is string formatting only: the email walk of a status change renders 100,000 of them."""
 from dataclasses import dataclass
@@ -18,12 +19,17 @@ STATUS = {
            "launched": "lanzada", "declined": "rechazada", "duplicate": "fusionada con otra idea"},
 }
 
+CURRENCY_DIGITS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0}  # the others have 2 decimals in their smallest unit
+# The thousands and decimal separators: French groups by a narrow no-break space, so a number is never cut in two.
+SEPARATORS = {"en": {",": ",", ".": "."}, "fr": {",": "\u202f", ".": ","}, "es": {",": ".", ".": ","}}
+
 WORDS = {
     "en": {
         "idea.status_changed": "{name} is now {status}",
         "initiative.status_changed": "{name} is now {status}",
         "initiative.announced": "{name}: announced, {status}",
         "campaign.closed": "{name} has closed: the result",
+        "ballots": "{ballots} ballots. ",
         "answer.posted": "You have a private answer from the team",
         "private_message.sent": "A member wrote to the team privately",
         "member_wrote": "A member is waiting for the team's answer in their private conversation. Sign in to the lab "
@@ -51,6 +57,7 @@ WORDS = {
         "initiative.status_changed": "« {name} » est maintenant {status}",
         "initiative.announced": "« {name} » : annoncée, {status}",
         "campaign.closed": "« {name} » est terminée : le résultat",
+        "ballots": "{ballots} bulletins. ",
         "answer.posted": "Vous avez une réponse privée de l'équipe",
         "private_message.sent": "Un membre a écrit à l'équipe en privé",
         "member_wrote": "Un membre attend la réponse de l'équipe dans sa conversation privée. Connectez-vous au lab "
@@ -82,6 +89,7 @@ WORDS = {
         "initiative.status_changed": "«{name}» ahora está {status}",
         "initiative.announced": "«{name}»: anunciada, {status}",
         "campaign.closed": "«{name}» ha cerrado: el resultado",
+        "ballots": "{ballots} papeletas. ",
         "answer.posted": "Tienes una respuesta privada del equipo",
         "private_message.sent": "Un miembro ha escrito al equipo en privado",
         "member_wrote": "Un miembro espera la respuesta del equipo en su conversación privada. Entra en el lab para "
@@ -140,12 +148,32 @@ def _name(name, language: str) -> str | None:
     return name
 
 
+def money(amount: int, currency: str, language: str) -> str:
+    """An amount in the currency's smallest unit as the language writes it: 1,500.00 EUR, 1 500,00 EUR, 1.500,00 EUR."""
+    digits = CURRENCY_DIGITS.get(currency, 2)
+    number = f"{amount / 10 ** digits:,.{digits}f}".translate(str.maketrans(SEPARATORS[language]))
+    return f"{number} {currency}"
+
+
+def campaign_result(result: dict, language: str) -> str:
+    """A campaign's result: its ballots, and each option's count and part of the budget (`result`, in the record of
+    `domain.campaign_closed`)."""
+    words = WORDS[language]
+    options = [f"{o['name']}{words[': ']}{o['count']}"
+               + (f", {money(o['amount'], result['currency'], language)}" if o["amount"] is not None else "")
+               for o in result["options"]]
+    return words["ballots"].format(ballots=result["ballots"]) + "; ".join(options)
+
+
 def item(job: dict, language: str, lab: Lab) -> Item:
     """One notification in the language. A job of a kind these templates do not know, or queued before jobs carried
-    their parts (`name`, `to`), keeps the title it was queued with."""
+    their parts (`name`, `to`, `result`), keeps the title (or message) it was queued with."""
     words, kind = WORDS[language], job.get("kind")
     name = _name(job.get("name"), language)
-    if kind == "answer.posted":
+    if kind == "campaign.closed" and name:
+        title = words[kind].format(name=name)
+        message = campaign_result(job["result"], language) if "result" in job else job["message"]
+    elif kind == "answer.posted":
         title, message = words[kind], words["private_answer"]
     elif kind == "private_message.sent":  # to the team (notifications.team): that a member wrote, never the words
         title, message = words[kind], words["member_wrote"]

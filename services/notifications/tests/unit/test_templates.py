@@ -48,6 +48,38 @@ def test_a_kind_the_templates_do_not_know_keeps_its_title_and_the_footer_is_stil
     assert "Ne plus recevoir d'e-mails : http://lab.example/unsubscribe#token=t" in text
 
 
+def worded(one: templates.Item) -> tuple[str, str]:
+    return one.title, one.message
+
+
+CAMPAIGN = {"ballots": 1204, "currency": "EUR", "options": [{"name": "Cruz Roja", "count": 700, "amount": 123_456_78},
+                                                             {"name": "Cáritas", "count": 504, "amount": 0}]}
+
+
+@pytest.mark.parametrize("language, subject, message", [
+    ("es", "«Seis ONG» ha cerrado: el resultado",
+     "1204 papeletas. Cruz Roja: 700, 123.456,78 EUR; Cáritas: 504, 0,00 EUR"),
+    ("fr", "« Six charities » est terminée : le résultat",
+     "1204 bulletins. Cruz Roja : 700, 123\u202f456,78 EUR; Cáritas : 504, 0,00 EUR"),
+    ("en", "Six charities has closed: the result",
+     "1204 ballots. Cruz Roja: 700, 123,456.78 EUR; Cáritas: 504, 0.00 EUR")])
+def test_a_campaigns_result_is_worded_in_the_language(language, subject, message):
+    closed = job(kind="campaign.closed", name={"en": "Six charities", "es": "Seis ONG"}, to="closed",
+                 path="/campaigns/c1", result=CAMPAIGN)
+    assert worded(templates.item(closed, language, LAB)) == (subject, message)
+
+
+def test_a_campaigns_email_queued_before_it_carried_its_result_keeps_its_message():
+    closed = job(kind="campaign.closed", name={"es": "Seis ONG"}, to="closed", path="/campaigns/c1")
+    assert worded(templates.item(closed, "es", LAB)) == ("«Seis ONG» ha cerrado: el resultado", "Soon <b>really</b>.")
+
+
+def test_amounts_are_written_as_each_language_writes_numbers_in_the_currencys_unit():
+    assert [templates.money(150_000, "EUR", lang) for lang in ("en", "fr", "es")] == [
+        "1,500.00 EUR", "1\u202f500,00 EUR", "1.500,00 EUR"]
+    assert templates.money(1_500, "JPY", "es") == "1.500 JPY"
+
+
 def test_a_member_without_a_language_gets_the_labs_and_an_unknown_one_english():
     assert templates.language_of(None, templates.Lab(language="fr")) == "fr"
     assert templates.language_of("de", templates.Lab(language="xx")) == "en"
