@@ -5,44 +5,39 @@ from datetime import datetime, timezone
 
 from idealab.events import Event
 
-from .templates import CURRENCY_DIGITS
+from . import templates
 
 
 def contest_key(contest_id: str, number: int) -> str:
     return f"contest:{contest_id}:round:{number}"
 
 
-def amount(prize: dict) -> str:
-    digits = CURRENCY_DIGITS.get(prize["currency"], 2)
-    return f"{prize['amount'] / 10 ** digits:,.{digits}f} {prize['currency']}"
-
-
 def round_closed(event: Event, winner_title: str | None, now: datetime) -> dict:
+    """The inbox shows it in English; the emails say it in the member's language from its parts (`name`, `result`:
+    the winner's title as written, None when not known here)."""
     data = event.data
     name = next((data["title"][lang] for lang in ("en", "es", "fr") if data["title"].get(lang)), "A contest")
-    which = "the final" if data["final"] else f"round {data['round']}"
-    shortlisted = sum(1 for r in data["ranking"] if r["shortlisted"])
-    if data["winner"] is None:
-        message = f"{len(data['ranking'])} entries; none was voted for, so there is no winner."
-    else:
-        prize = f", winning {amount(data['prize'])}" if data["prize"] else ""
-        message = (f"The jury chose “{winner_title or 'an entry'}”{prize} among {shortlisted} shortlisted of "
-                   f"{len(data['ranking'])} entries.")
+    result = {"round": data["round"], "final": data["final"], "entries": len(data["ranking"]),
+              "shortlisted": sum(1 for r in data["ranking"] if r["shortlisted"]),
+              "won": data["winner"] is not None,  # no winner when no entry was voted for
+              "winner": winner_title, "prize": data["prize"]}
+    title, message = templates.contest_result(name, result, "en")
     return {
         "_id": event.id,
         "kind": "contest.round_closed",
         "idea_id": contest_key(data["contest_id"], data["round"]),
         "idea_ids": data["entry_ids"],
         "winner_id": data["winner"],
-        "title": f"{name}: the {'grand prize' if data['final'] else 'winner of ' + which}",
+        "title": title,
+        "name": data["title"],
         "message": message,
+        "result": result,
         "from": "judging",
         "to": "decided",
         "created_at": data["decided_at"],
         "recorded_at": now,
         "emails_queued": False,
         "path": f"/contests/{data['contest_id']}",
-        "why": "You entered this contest, or follow an entry of it.",
     }
 
 

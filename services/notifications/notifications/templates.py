@@ -30,6 +30,13 @@ WORDS = {
         "initiative.announced": "{name}: announced, {status}",
         "campaign.closed": "{name} has closed: the result",
         "ballots": "{ballots} ballots. ",
+        "contest.round": "{name}: the winner of round {round}",
+        "contest.final": "{name}: the grand prize",
+        "contest.won": "The jury chose “{winner}”{prize} among {shortlisted} shortlisted of {entries} entries.",
+        "contest.prize": ", winning {amount}",
+        "contest.no_winner": "{entries} entries; none was voted for, so there is no winner.",
+        "an entry": "an entry",
+        "a contest": "A contest",
         "answer.posted": "You have a private answer from the team",
         "private_message.sent": "A member wrote to the team privately",
         "member_wrote": "A member is waiting for the team's answer in their private conversation. Sign in to the lab "
@@ -45,6 +52,7 @@ WORDS = {
                                    "commented on it or chose to follow it.",
         "why.initiative": "You get this because you follow an idea this initiative answers.",
         "why.campaign.closed": "You get this because you voted in this campaign.",
+        "why.contest.round_closed": "You get this because you entered this contest, or follow an entry of it.",
         "why.answer.posted": "You get this because the team answered you privately; no one else is told.",
         "why.digest": "You get this daily digest because you chose it for some of your emails.",
         "choose": "Choose which emails you get",
@@ -58,6 +66,14 @@ WORDS = {
         "initiative.announced": "« {name} » : annoncée, {status}",
         "campaign.closed": "« {name} » est terminée : le résultat",
         "ballots": "{ballots} bulletins. ",
+        "contest.round": "« {name} » : le gagnant de la manche {round}",
+        "contest.final": "« {name} » : le grand prix",
+        "contest.won": "Le jury a choisi « {winner} »{prize} parmi {shortlisted} présélectionnées sur {entries} "
+                       "participations.",
+        "contest.prize": ", qui remporte {amount}",
+        "contest.no_winner": "{entries} participations ; aucune n'a reçu de vote, il n'y a donc pas de gagnant.",
+        "an entry": "une participation",
+        "a contest": "Un concours",
         "answer.posted": "Vous avez une réponse privée de l'équipe",
         "private_message.sent": "Un membre a écrit à l'équipe en privé",
         "member_wrote": "Un membre attend la réponse de l'équipe dans sa conversation privée. Connectez-vous au lab "
@@ -76,6 +92,8 @@ WORDS = {
         "why.initiative": "Vous recevez ce message parce que vous suivez une idée à laquelle cette initiative "
                           "répond.",
         "why.campaign.closed": "Vous recevez ce message parce que vous avez voté dans cette campagne.",
+        "why.contest.round_closed": "Vous recevez ce message parce que vous participez à ce concours ou suivez l'une "
+                                    "de ses participations.",
         "why.answer.posted": "Vous recevez ce message parce que l'équipe vous a répondu en privé ; personne d'autre "
                              "n'en est informé.",
         "why.digest": "Vous recevez ce résumé quotidien parce que vous l'avez choisi pour certains de vos e-mails.",
@@ -90,6 +108,14 @@ WORDS = {
         "initiative.announced": "«{name}»: anunciada, {status}",
         "campaign.closed": "«{name}» ha cerrado: el resultado",
         "ballots": "{ballots} papeletas. ",
+        "contest.round": "«{name}»: el ganador de la ronda {round}",
+        "contest.final": "«{name}»: el gran premio",
+        "contest.won": "El jurado eligió «{winner}»{prize} entre {shortlisted} preseleccionadas de {entries} "
+                       "participaciones.",
+        "contest.prize": ", que gana {amount}",
+        "contest.no_winner": "{entries} participaciones; ninguna recibió votos, así que no hay ganador.",
+        "an entry": "una participación",
+        "a contest": "Un concurso",
         "answer.posted": "Tienes una respuesta privada del equipo",
         "private_message.sent": "Un miembro ha escrito al equipo en privado",
         "member_wrote": "Un miembro espera la respuesta del equipo en su conversación privada. Entra en el lab para "
@@ -106,6 +132,8 @@ WORDS = {
                                    "comentaste o elegiste seguirla.",
         "why.initiative": "Recibes este mensaje porque sigues una idea a la que responde esta iniciativa.",
         "why.campaign.closed": "Recibes este mensaje porque votaste en esta campaña.",
+        "why.contest.round_closed": "Recibes este mensaje porque participas en este concurso o sigues una de sus "
+                                    "participaciones.",
         "why.answer.posted": "Recibes este mensaje porque el equipo te ha respondido en privado; nadie más recibe "
                              "este aviso.",
         "why.digest": "Recibes este resumen diario porque lo elegiste para algunos de tus correos.",
@@ -118,7 +146,7 @@ WORDS = {
 WHY = {"idea.status_changed": "why.idea.status_changed", "initiative.status_changed": "why.initiative",
        "initiative.announced": "why.initiative", "campaign.closed": "why.campaign.closed",
        "answer.posted": "why.answer.posted", "comment.mentioned": "why.comment.mentioned",
-       "private_message.sent": "why.private_message.sent"}
+       "private_message.sent": "why.private_message.sent", "contest.round_closed": "why.contest.round_closed"}
 
 
 @dataclass(frozen=True)
@@ -165,12 +193,26 @@ def campaign_result(result: dict, language: str) -> str:
     return words["ballots"].format(ballots=result["ballots"]) + "; ".join(options)
 
 
+def contest_result(name: str, result: dict, language: str) -> tuple[str, str]:
+    """A contest's round or final decided (`result`, in the record of `contests.round_closed`): title and message."""
+    words = WORDS[language]
+    title = words["contest.final" if result["final"] else "contest.round"].format(name=name, round=result["round"])
+    if not result["won"]:
+        return title, words["contest.no_winner"].format(entries=result["entries"])
+    prize = words["contest.prize"].format(amount=money(result["prize"]["amount"], result["prize"]["currency"],
+                                                       language)) if result["prize"] else ""
+    return title, words["contest.won"].format(winner=result["winner"] or words["an entry"], prize=prize,
+                                              shortlisted=result["shortlisted"], entries=result["entries"])
+
+
 def item(job: dict, language: str, lab: Lab) -> Item:
     """One notification in the language. A job of a kind these templates do not know, or queued before jobs carried
     their parts (`name`, `to`, `result`), keeps the title (or message) it was queued with."""
     words, kind = WORDS[language], job.get("kind")
     name = _name(job.get("name"), language)
-    if kind == "campaign.closed" and name:
+    if kind == "contest.round_closed" and "result" in job:
+        title, message = contest_result(name or words["a contest"], job["result"], language)
+    elif kind == "campaign.closed" and name:
         title = words[kind].format(name=name)
         message = campaign_result(job["result"], language) if "result" in job else job["message"]
     elif kind == "answer.posted":

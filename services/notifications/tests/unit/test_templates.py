@@ -42,10 +42,65 @@ def test_an_initiative_takes_its_title_in_the_language_or_another_it_has():
 
 
 def test_a_kind_the_templates_do_not_know_keeps_its_title_and_the_footer_is_still_in_the_language():
-    subject, text, _ = templates.render(job(kind="contest.round_closed", why="You entered this contest."), "fr", LAB,
+    subject, text, _ = templates.render(job(kind="webhook.disabled", why="You registered this endpoint."), "fr", LAB,
                                         "http://lab.example/unsubscribe#token=t")
-    assert subject == "Old English title" and "You entered this contest." in text
+    assert subject == "Old English title" and "You registered this endpoint." in text
     assert "Ne plus recevoir d'e-mails : http://lab.example/unsubscribe#token=t" in text
+
+
+def test_a_contests_email_queued_before_it_carried_its_parts_keeps_its_title_with_the_why_in_the_language():
+    subject, text, _ = templates.render(job(kind="contest.round_closed", why="You entered this contest."), "fr", LAB,
+                                        "u")
+    assert subject == "Old English title" and "Soon <b>really</b>." in text
+    assert "parce que vous participez à ce concours" in text
+
+
+GENIOS = {"es": "Genios del Ahorro", "en": "Saving geniuses"}
+
+
+def contest(final=False, won=True, winner="Redondear <cada> compra", prize=150_000, **fields) -> dict:
+    return job(kind="contest.round_closed", name=GENIOS, to="decided", path="/contests/genios", result={
+        "round": 3 if final else 1, "final": final, "entries": 12, "shortlisted": 3, "won": won, "winner": winner,
+        "prize": prize and {"amount": prize, "currency": "EUR"}}, **fields)
+
+
+@pytest.mark.parametrize("language, subject, message", [
+    ("es", "«Genios del Ahorro»: el ganador de la ronda 1",
+     "El jurado eligió «Redondear <cada> compra», que gana 1.500,00 EUR entre 3 preseleccionadas de 12 "
+     "participaciones."),
+    ("fr", "« Saving geniuses » : le gagnant de la manche 1",
+     "Le jury a choisi « Redondear <cada> compra », qui remporte 1\u202f500,00 EUR parmi 3 présélectionnées sur "
+     "12 participations."),
+    ("en", "Saving geniuses: the winner of round 1",
+     "The jury chose “Redondear <cada> compra”, winning 1,500.00 EUR among 3 shortlisted of 12 entries.")])
+def test_a_round_won_is_worded_in_the_language_with_the_winner_as_written_and_the_prize_as_it_writes_numbers(
+        language, subject, message):
+    got, text, html = templates.render(contest(), language, LAB, "u")
+    assert got == subject and text.startswith(message + "\n") and "http://lab.example/contests/genios" in text
+    assert "Redondear &lt;cada&gt; compra" in html and "Old English title" not in text + html
+
+
+@pytest.mark.parametrize("language, subject, message, why", [
+    ("es", "«Genios del Ahorro»: el gran premio", "El jurado eligió «una participación», que gana 15,00 EUR",
+     "Recibes este mensaje porque participas en este concurso"),
+    ("fr", "« Saving geniuses » : le grand prix", "Le jury a choisi « une participation », qui remporte 15,00 EUR",
+     "Vous recevez ce message parce que vous participez à ce concours")])
+def test_the_grand_prize_is_worded_in_the_language_even_when_the_winners_title_is_not_known(
+        language, subject, message, why):
+    got, text, _ = templates.render(contest(final=True, winner=None, prize=1_500), language, LAB, "u")
+    assert got == subject and message in text and why in text
+
+
+@pytest.mark.parametrize("language, message", [
+    ("es", "12 participaciones; ninguna recibió votos, así que no hay ganador."),
+    ("fr", "12 participations ; aucune n'a reçu de vote, il n'y a donc pas de gagnant.")])
+def test_a_round_without_a_winner_says_so_in_the_language(language, message):
+    assert templates.item(contest(won=False, winner=None), language, LAB).message == message
+
+
+def test_a_round_without_a_prize_names_no_amount():
+    assert templates.item(contest(prize=None), "es", LAB).message == (
+        "El jurado eligió «Redondear <cada> compra» entre 3 preseleccionadas de 12 participaciones.")
 
 
 def worded(one: templates.Item) -> tuple[str, str]:
