@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from idealab.auth import Principal
 from idealab.events import new_event
 
+from .domain import Refused
+
 SOURCE = "/votes"
 
 SINGLE, MULTIPLE, POINTS = "single", "multiple", "points"
@@ -30,14 +32,6 @@ SPLIT_RULE = ("largest remainder in the currency's smallest unit: each option ge
 def ballot_id(campaign_id: str, voter_id: str) -> str:
     """The (campaign, member) ballot document's _id; never published: exports use the ballot's random `ballot_id`."""
     return f"{campaign_id}:{voter_id}"
-
-
-class Refused(ValueError):
-    """Why a ballot is not taken: `kind` is "window", "eligibility" or "ballot" (a malformed one)."""
-
-    def __init__(self, kind: str, detail: str):
-        super().__init__(detail)
-        self.kind = kind
 
 
 def state(campaign: dict, now: datetime) -> str:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from idealab.auth import Principal
 from idealab.events import new_event
 
+from .domain import Refused
+
 SOURCE = "/votes"
 ROLE, LIST = "role", "list"
 JURY_ROLE = "jury"
@@ -34,14 +36,6 @@ WINNER_RULE = ("the shortlisted entry with the highest jury score (the sum of ev
 
 # A round closed to votes is "closing" until the clock has counted them (the settle time), then "judging".
 SCHEDULED, OPEN, CLOSING, JUDGING, DECIDED = "scheduled", "open", "closing", "judging", "decided"
-
-
-class Refused(ValueError):
-    """Why a contest's setup or a scoresheet is not taken: `kind` is "setup", "window", "jury" or "sheet"."""
-
-    def __init__(self, kind: str, detail: str):
-        super().__init__(detail)
-        self.kind = kind
 
 
 def rounds_of(setup: dict) -> list[dict]:

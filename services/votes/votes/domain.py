@@ -24,6 +24,15 @@ from idealab.events import new_event
 SOURCE = "/votes"
 
 
+class Refused(ValueError):
+    """Why a campaign's ballot or setup, or a contest's setup or scoresheet, is not taken: `kind` is "window",
+    "eligibility", "ballot" (a malformed one), "setup", "jury" or "sheet" (votes.refusals makes it the 4xx)."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(detail)
+        self.kind = kind
+
+
 def vote_id(idea_id: str, voter_id: str) -> str:
     return f"{idea_id}:{voter_id}"
 

@@ -1,11 +1,11 @@
 """How the use cases of campaigns and contests refuse, alike: what the caller may not see is not there, and a rule's
-refusal (campaigns.Refused, contests.Refused) is the 4xx that says which."""
+refusal (domain.Refused, of campaigns and contests) is the 4xx that says which."""
 from marshmallow import ValidationError
 from werkzeug.exceptions import Conflict, Forbidden, NotFound
 
 from idealab.auth import Principal, can_see
 
-from . import campaigns, contests
+from .domain import Refused
 
 # The field a malformed ballot or scoresheet is refused on; a malformed setup is refused as a whole.
 _FIELDS = {"ballot": "choices", "sheet": "scores"}
@@ -19,7 +19,7 @@ def visible(found: dict | None, viewer: Principal | None, missing: str) -> dict:
     return found
 
 
-def problem(refusal: campaigns.Refused | contests.Refused) -> Exception:
+def problem(refusal: Refused) -> Exception:
     """Outside the window 409; not eligible to vote, or not on the jury, 403; a malformed ballot, scoresheet or
     setup 422."""
     if refusal.kind == "window":
