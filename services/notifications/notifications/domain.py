@@ -58,7 +58,7 @@ def campaign_closed(event: Event, now: datetime) -> dict:
         "_id": event.id,
         "kind": "campaign.closed",
         "idea_id": campaign_key(data["campaign_id"]),
-        "title": f"{name} has closed: the result",
+        "title": templates.WORDS["en"]["campaign.closed"].format(name=name),
         "name": data["title"],
         "message": templates.campaign_result(result, "en"),
         "result": result,

@@ -25,7 +25,7 @@ def main() -> None:
         worker.Consumer("notifications.live", [events.IDEAS_TOPIC, events.VOTES_TOPIC, events.ROADMAP_TOPIC,
                                                events.ACCOUNTS_TOPIC],
                         live.event_handlers(store, live.Publisher(config.live_publish_url()),
-                                      Access(store.live_channels.database))),
+                                            Access(store.live_channels.database))),
     ], ensure_indexes=store.ensure_indexes, jobs={
         # The addresses to mail, from the contacts topic (no event carries one).
         "contacts": contacts.reader(settings, store),
